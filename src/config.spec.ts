@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded SQLite database on port 4000', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.database).toEqual({ driver: 'sqlite', path: './data/carebot.sqlite' });
+    expect(config.migrateOnStart).toBe(true);
+    expect(config.introspection).toBe(true);
+  });
+
+  it('picks MariaDB from DATABASE_URL and does not migrate on start by default', () => {
+    const config = loadConfig({ DATABASE_URL: 'mariadb://u:p@db:3306/carebot' });
+    expect(config.database).toEqual({ driver: 'mariadb', url: 'mariadb://u:p@db:3306/carebot' });
+    expect(config.migrateOnStart).toBe(false);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).database.driver).toBe('sqlite');
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/PORT:/);
+    expect(message).toMatch(/DATABASE_URL: must start with mariadb:\/\//);
+    expect(message).toMatch(/LOG_LEVEL:/);
+  });
+
+  it('turns introspection off only in production with INTROSPECTION=false', () => {
+    expect(loadConfig({ INTROSPECTION: 'false' }).introspection).toBe(true);
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        INTROSPECTION: 'false',
+        CORS_ORIGINS: 'https://a.example',
+      }).introspection,
+    ).toBe(false);
+  });
+
+  it('refuses a wildcard CORS origin in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
+  });
+});

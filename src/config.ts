@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/** Which database driver a configuration selects. */
+export type DatabaseDriver = 'sqlite' | 'mariadb';
+
+export type DatabaseConfig =
+  { driver: 'sqlite'; path: string } | { driver: 'mariadb'; url: string };
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+    error: 'must be one of true, false, 1, 0, yes, no',
+  })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(mariadb|mysql):\/\/.+|^sqlite:.+/, {
+      error: 'must start with mariadb://, mysql:// or sqlite:',
+    })
+    .optional(),
+  SQLITE_PATH: z.string().min(1).default('./data/carebot.sqlite'),
+  MIGRATE_ON_START: booleanFromEnv.optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DB_DEBUG: booleanFromEnv.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: z.string().default('http://localhost:3000,http://localhost:5173'),
+  INTROSPECTION: booleanFromEnv.default(true),
+  TRUST_PROXY: booleanFromEnv.default(false),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, { error: 'must start with redis:// or rediss://' })
+    .optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+
+/** The validated, typed configuration of one server process. */
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  /** Apply pending migrations when the server starts (default: on for SQLite, off for MariaDB). */
+  migrateOnStart: boolean;
+  dbPoolMax: number;
+  dbDebug: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  corsOrigins: string[];
+  introspection: boolean;
+  trustProxy: boolean;
+  redisUrl: string | undefined;
+  shutdownTimeoutMs: number;
+}
+
+/** Thrown when the environment does not describe a valid configuration; names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function parseDatabase(url: string | undefined, sqlitePath: string): DatabaseConfig {
+  if (url === undefined || url === '') return { driver: 'sqlite', path: sqlitePath };
+  if (url.startsWith('sqlite:')) return { driver: 'sqlite', path: url.slice('sqlite:'.length) };
+  return { driver: 'mariadb', url: url.replace(/^mysql:/, 'mariadb:') };
+}
+
+/**
+ * Parses and validates the configuration from an environment (defaults to `process.env`).
+ * Empty strings count as unset, so `.env.example` can list every variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const database = parseDatabase(e.DATABASE_URL, e.SQLITE_PATH);
+  if (e.NODE_ENV === 'production' && e.CORS_ORIGINS.split(',').some((o) => o.trim() === '*')) {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  CORS_ORIGINS: "*" is not allowed in production',
+    );
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    database,
+    migrateOnStart: e.MIGRATE_ON_START ?? database.driver === 'sqlite',
+    dbPoolMax: e.DB_POOL_MAX,
+    dbDebug: e.DB_DEBUG,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+    introspection: e.NODE_ENV !== 'production' || e.INTROSPECTION,
+    trustProxy: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

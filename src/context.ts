@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import type { App } from './app.js';
+import { ANONYMOUS, type Viewer } from './auth/viewer.js';
+import type { EntityManager } from './database/orm.js';
+import type { Logger } from './observability/logger.js';
+
+/** The per-operation GraphQL context. */
+export interface Context {
+  app: App;
+  /** Identifies the operation in logs; echoed to HTTP clients as `x-request-id`. */
+  requestId: string;
+  log: Logger;
+  /** A fresh fork for this operation: identity map and unit of work are never shared. */
+  em: EntityManager;
+  viewer: Viewer;
+  transport: 'http' | 'ws';
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Accepts a well-formed incoming request id (from a proxy) or makes a new one. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+export function createContext(
+  app: App,
+  options: { requestId: string; transport: Context['transport']; viewer?: Viewer },
+): Context {
+  return {
+    app,
+    requestId: options.requestId,
+    log: app.logger.child({ requestId: options.requestId }),
+    em: app.orm.em.fork(),
+    viewer: options.viewer ?? ANONYMOUS,
+    transport: options.transport,
+  };
+}

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { DataloaderType, type Options } from '@mikro-orm/core';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { MariaDbDriver } from '@mikro-orm/mariadb';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, type SqlEntityManager } from '@mikro-orm/sql';
+import { SqliteDriver } from '@mikro-orm/sqlite';
+import type { Config, DatabaseDriver } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import { PROJECT_ROOT, RUNNING_FROM_SOURCE } from '../util/project-root.js';
+import { entities } from './entities.js';
+
+export type Orm = MikroORM;
+export type EntityManager = SqlEntityManager;
+
+export interface OrmOptions {
+  database: Config['database'];
+  dbPoolMax: number;
+  dbDebug: boolean;
+  logger?: Logger | undefined;
+}
+
+function migrationsOptions(driver: DatabaseDriver): Options['migrations'] {
+  return {
+    tableName: 'mikro_orm_migrations',
+    // generated SQL is dialect-specific: one folder per driver
+    path: join(PROJECT_ROOT, 'dist', 'migrations', driver),
+    pathTs: join(PROJECT_ROOT, 'migrations', driver),
+    glob: '!(*.d).{js,ts}',
+    emit: 'ts',
+    snapshot: false,
+    snapshotOnMigrate: false,
+    transactional: true,
+    allOrNothing: true,
+  };
+}
+
+/** MikroORM options for the configured database; shared by the server, scripts and the CLI. */
+export function ormOptions(options: OrmOptions): Partial<Options> {
+  const { database, logger } = options;
+  const common: Partial<Options> = {
+    entities,
+    metadataProvider: ReflectMetadataProvider,
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator],
+    migrations: migrationsOptions(database.driver),
+    preferTs: RUNNING_FROM_SOURCE,
+    dataloader: DataloaderType.ALL,
+    forceUtcTimezone: true,
+    // the request's EntityManager is always an explicit fork; the global one must never be used
+    allowGlobalContext: false,
+    debug: options.dbDebug,
+    ...(logger === undefined
+      ? {}
+      : { logger: (message: string) => logger.debug({ component: 'orm' }, message) }),
+  };
+  if (database.driver === 'sqlite') {
+    const file = isAbsolute(database.path) ? database.path : join(process.cwd(), database.path);
+    return { ...common, driver: SqliteDriver, dbName: file };
+  }
+  return {
+    ...common,
+    driver: MariaDbDriver,
+    clientUrl: database.url,
+    pool: { min: 0, max: options.dbPoolMax },
+    timezone: '+00:00',
+  };
+}
+
+/** Connects to the configured database. */
+export async function createOrm(options: OrmOptions): Promise<Orm> {
+  if (options.database.driver === 'sqlite' && options.database.path !== ':memory:') {
+    const file = isAbsolute(options.database.path)
+      ? options.database.path
+      : join(process.cwd(), options.database.path);
+    mkdirSync(dirname(file), { recursive: true });
+  }
+  return (await MikroORM.init(ormOptions(options))) as Orm;
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateUp(orm: Orm): Promise<string[]> {
+  const applied = await orm.migrator.up();
+  return applied.map((migration) => migration.name);
+}

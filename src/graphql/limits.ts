@@ -1,0 +1,41 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
+import { QueryTooComplexError } from './errors.js';
+
+/** SPEC §7: the shape limits every operation must fit in. */
+export const QUERY_LIMITS = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxCost: 5000,
+  maxTokens: 2000,
+  maxDirectives: 50,
+} as const;
+
+// armor reports a breach as a plain "Syntax Error"; report it with our stable code instead
+const reject: GraphQLArmorRejectCallback = (context, error) => {
+  context?.reportError(new QueryTooComplexError(error.message.replace(/^Syntax Error: /, '')));
+};
+
+/** graphql-js's own parse option enforces the token limit (armor's parse plugin turns syntax errors into 500s). */
+export const PARSE_OPTIONS = { maxTokens: QUERY_LIMITS.maxTokens } as const;
+
+// graphql 16 spells it "more that"; accept the corrected spelling of later versions too
+const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more tha[nt] \d+ tokens/;
+
+/** True for the parse error graphql-js raises when a document exceeds {@link PARSE_OPTIONS}. */
+export function isTokenLimitError(message: string): boolean {
+  return TOKEN_LIMIT_MESSAGE.test(message);
+}
+
+/** Apollo plugins and validation rules enforcing {@link QUERY_LIMITS} (but the token limit). */
+export function queryLimits(): ReturnType<ApolloArmor['protect']> {
+  const callbacks = { onReject: [reject], propagateOnRejection: false };
+  return new ApolloArmor({
+    maxDepth: { n: QUERY_LIMITS.maxDepth, ...callbacks },
+    maxAliases: { n: QUERY_LIMITS.maxAliases, ...callbacks },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost, ...callbacks },
+    maxTokens: { enabled: false },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...callbacks },
+    blockFieldSuggestion: { enabled: true },
+  }).protect();
+}

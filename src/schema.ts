@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { scalarsMap } from './graphql/scalars.js';
+import { validateArgument } from './graphql/validate.js';
+import { ServerInfoResolver } from './modules/server/server-info.resolver.js';
+import type { AppPubSub } from './realtime/pubsub.js';
+
+/** Every resolver class of the API. */
+export const resolvers = [ServerInfoResolver] as const;
+
+/** Builds the executable schema; `pubSub` is the instance's event bus. */
+export async function createSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...resolvers],
+    scalarsMap,
+    validateFn: validateArgument,
+    pubSub,
+  });
+}
+
+/** The SDL committed as `schema.graphql` (sorted so diffs show real API changes only). */
+export function printSchemaSdl(schema: GraphQLSchema): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

@@ -1,0 +1,174 @@
+import 'reflect-metadata';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express, { type ErrorRequestHandler } from 'express';
+import type { App } from './app.js';
+import type { Config } from './config.js';
+import { createContext, requestIdFrom, type Context } from './context.js';
+import { createOrm, migrateUp } from './database/orm.js';
+import { ErrorCode } from './graphql/errors.js';
+import { formatError } from './graphql/format-error.js';
+import { PARSE_OPTIONS, queryLimits } from './graphql/limits.js';
+import { observabilityPlugin } from './observability/apollo-plugin.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { createAppPubSub } from './realtime/pubsub.js';
+import { attachWsServer } from './realtime/ws-server.js';
+import { createSchema } from './schema.js';
+
+/** SPEC §2: request bodies are at most 1 MiB. */
+const MAX_BODY = '1mb';
+
+export interface RunningServer {
+  app: App;
+  /** `http://host:port/graphql` */
+  url: string;
+  /** `ws://host:port/graphql` */
+  wsUrl: string;
+  port: number;
+  /** Stops accepting work, closes sockets, drains requests and disconnects the database. */
+  close(): Promise<void>;
+}
+
+/** A GraphQL-shaped error body for failures that happen before GraphQL runs. */
+function errorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+const bodyErrors: ErrorRequestHandler = (
+  error: { type?: string; status?: number },
+  _req,
+  res,
+  next,
+) => {
+  if (error.type === 'entity.too.large') {
+    res
+      .status(413)
+      .json(errorBody('The request body is larger than 1 MiB.', ErrorCode.PayloadTooLarge));
+  } else if (error.type === 'entity.parse.failed') {
+    res
+      .status(400)
+      .json(errorBody('The request body is not valid JSON.', ErrorCode.ValidationFailed));
+  } else {
+    next(error);
+  }
+};
+
+/**
+ * Starts one API instance: Apollo over HTTP and graphql-ws on the same port, over MikroORM.
+ * The only module that knows the HTTP framework. Tests start it on port 0.
+ */
+export async function createServer(
+  config: Config,
+  options: { logger?: Logger } = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config);
+  const orm = await createOrm({
+    database: config.database,
+    dbPoolMax: config.dbPoolMax,
+    dbDebug: config.dbDebug,
+    logger,
+  });
+  if (config.migrateOnStart) {
+    const applied = await migrateUp(orm);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  }
+  const pubSubHandle = createAppPubSub(config.redisUrl);
+  const app: App = {
+    config,
+    orm,
+    pubSub: pubSubHandle.pubSub,
+    logger,
+    metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
+    startedAt: Date.now(),
+  };
+  const schema = await createSchema(app.pubSub);
+  const limits = queryLimits();
+
+  const expressApp = express();
+  expressApp.disable('x-powered-by');
+  expressApp.set('trust proxy', config.trustProxy);
+  const httpServer = createHttpServer(expressApp);
+  const ws = attachWsServer({ app, httpServer, schema, validationRules: limits.validationRules });
+
+  const exposeInternals = config.env === 'development';
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    validationRules: limits.validationRules,
+    parseOptions: PARSE_OPTIONS,
+    formatError: (formatted, error) => formatError(formatted, error, { exposeInternals }),
+    plugins: [
+      // armor's typings point at Apollo's CJS build; the plugins are the same objects
+      ...(limits.plugins as unknown as ApolloServerPlugin<Context>[]),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: () => ws.dispose() }) },
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
+      observabilityPlugin(),
+    ],
+  });
+  await apollo.start();
+
+  expressApp.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  expressApp.get('/readyz', async (_req, res) => {
+    const connected = await orm.isConnected().catch(() => false);
+    res
+      .status(connected ? 200 : 503)
+      .json({ status: connected ? 'ready' : 'database unreachable' });
+  });
+  expressApp.get('/metrics', async (_req, res) => {
+    res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
+  });
+  expressApp.use(
+    '/graphql',
+    cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
+    express.json({ limit: MAX_BODY }),
+    bodyErrors,
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = requestIdFrom(req.headers['x-request-id']);
+        res.setHeader('x-request-id', requestId);
+        return createContext(app, { requestId, transport: 'http' });
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    port,
+    url: `http://${host}:${port}/graphql`,
+    wsUrl: `ws://${host}:${port}/graphql`,
+    close: () => {
+      closing ??= (async () => {
+        await apollo.stop();
+        await pubSubHandle.close();
+        await orm.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { ClientError, GraphQLClient } from 'graphql-request';
+import { print } from 'graphql';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { type Config, loadConfig } from '../../src/config.js';
+import { createOrm } from '../../src/database/orm.js';
+import { createServer, type RunningServer } from '../../src/server.js';
+
+/** A GraphQL error as a client receives it. */
+export interface ReceivedError {
+  message: string;
+  path?: readonly (string | number)[];
+  extensions?: Record<string, unknown>;
+}
+
+export interface TestServer {
+  server: RunningServer;
+  config: Config;
+  url: string;
+  wsUrl: string;
+  /** A typed HTTP client; `headers` e.g. `{ authorization: 'Bearer …' }`. */
+  http(headers?: Record<string, string>): GraphQLClient;
+  /** Runs an operation over HTTP and returns its data (throws a ClientError on errors). */
+  request<T, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<T, V>,
+    variables?: V,
+    headers?: Record<string, string>,
+  ): Promise<T>;
+  /** Runs an operation that must fail and returns its GraphQL errors. */
+  requestErrors<T, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<T, V>,
+    variables?: V,
+    headers?: Record<string, string>,
+  ): Promise<ReceivedError[]>;
+  /** A graphql-ws client on this server (closed with the server). */
+  ws(connectionParams?: Record<string, unknown>): Client;
+  /** Resolves once `count` subscriptions are live on the server, so an event now reaches them. */
+  waitForSubscriptions(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Creates a fresh, empty MariaDB database beside the one in `baseUrl`; returns its URL and a dropper. */
+async function freshMariaDb(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  // the name is ours (random hex), never client text; the test user may create `carebot%` databases
+  const name = `carebot_t_${randomBytes(6).toString('hex')}`;
+  const admin = await createOrm({
+    database: { driver: 'mariadb', url: baseUrl },
+    dbPoolMax: 1,
+    dbDebug: false,
+  });
+  await admin.em
+    .getConnection()
+    .execute(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.em.getConnection().execute(`DROP DATABASE IF EXISTS \`${name}\``);
+      await admin.close();
+    },
+  };
+}
+
+/**
+ * Starts the real server on a random port against a fresh database: a temporary SQLite file, or
+ * a new MariaDB database when `TEST_DATABASE_URL=mariadb://…` is set.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const testDbUrl = process.env['TEST_DATABASE_URL'];
+  let cleanup: () => Promise<void>;
+  let databaseEnv: Record<string, string>;
+  if (testDbUrl !== undefined && testDbUrl !== '') {
+    const db = await freshMariaDb(testDbUrl);
+    databaseEnv = { DATABASE_URL: db.url, MIGRATE_ON_START: 'true' };
+    cleanup = () => db.drop();
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'carebot-test-'));
+    databaseEnv = { SQLITE_PATH: join(dir, 'test.sqlite') };
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    ...databaseEnv,
+    ...env,
+  });
+  const server = await createServer(config);
+  const wsClients: Client[] = [];
+
+  const http = (headers: Record<string, string> = {}) =>
+    new GraphQLClient(server.url, { headers: { 'content-type': 'application/json', ...headers } });
+
+  const testServer: TestServer = {
+    server,
+    config,
+    url: server.url,
+    wsUrl: server.wsUrl,
+    http,
+    request: (document, variables, headers) =>
+      http(headers).request({
+        document,
+        ...(variables === undefined ? {} : { variables }),
+      } as never),
+    requestErrors: async (document, variables, headers) => {
+      try {
+        const data: unknown = await http(headers).request({
+          document,
+          ...(variables === undefined ? {} : { variables }),
+        } as never);
+        throw new Error(`expected errors, got data ${JSON.stringify(data)}`);
+      } catch (error) {
+        if (error instanceof ClientError && error.response.errors !== undefined) {
+          return error.response.errors;
+        }
+        throw error;
+      }
+    },
+    ws: (connectionParams) => {
+      const client = createClient({
+        url: server.wsUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: true,
+        ...(connectionParams === undefined ? {} : { connectionParams }),
+      });
+      wsClients.push(client);
+      return client;
+    },
+    waitForSubscriptions: async (count) => {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const value = (await server.app.metrics.wsSubscriptions.get()).values[0]?.value ?? 0;
+        if (value >= count) break;
+        if (Date.now() > deadline)
+          throw new Error(`only ${value} of ${count} subscriptions became live`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // the pub/sub listener is attached on the iterator's first pull, one turn after registration
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    },
+    close: async () => {
+      await Promise.allSettled(wsClients.map(async (client) => client.dispose()));
+      await server.close();
+      await cleanup();
+    },
+  };
+  return testServer;
+}
+
+/** The source text of a typed document, for raw `fetch` tests. */
+export function sourceOf(document: TypedDocumentNode<unknown, never>): string {
+  return print(document);
+}
