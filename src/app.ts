@@ -1,8 +1,16 @@
 import type { Config } from './config.js';
 import type { Orm } from './database/orm.js';
+import type { Mailer } from './mail/mailer.js';
+import type { AccountService } from './modules/account/account.service.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { AppPubSub } from './realtime/pubsub.js';
+import type { RateLimiter } from './security/rate-limit.js';
+
+/** The services resolvers call; each owns the writes and transactions of one feature. */
+export interface Services {
+  account: AccountService;
+}
 
 /**
  * The long-lived parts of one server instance, built once at start and shared by every request.
@@ -14,6 +22,9 @@ export interface App {
   pubSub: AppPubSub;
   logger: Logger;
   metrics: Metrics;
+  rateLimiter: RateLimiter;
+  mailer: Mailer;
+  services: Services;
   /** `Date.now()` when the instance started. */
   startedAt: number;
 }

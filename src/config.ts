@@ -35,6 +35,18 @@ const envSchema = z.object({
     .regex(/^rediss?:\/\/.+/, { error: 'must start with redis:// or rediss://' })
     .optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  COOKIE_SECURE: booleanFromEnv.optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, { error: 'must start with smtp:// or smtps://' })
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/@/, { error: 'must be an e-mail address, e.g. Carebot <no-reply@example.com>' })
+    .default('Carebot <no-reply@carebot.local>'),
+  PUBLIC_WEB_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('http://localhost:3000'),
 });
 
 /** The validated, typed configuration of one server process. */
@@ -53,6 +65,14 @@ export interface Config {
   trustProxy: boolean;
   redisUrl: string | undefined;
   shutdownTimeoutMs: number;
+  /** Mark the session cookie Secure even when the request did not arrive over HTTPS. */
+  cookieSecure: boolean;
+  /** `smtp://user:pass@host:587` or `smtps://…`; unset keeps e-mail in memory (and in the dev log). */
+  smtpUrl: string | undefined;
+  /** The `From` of every e-mail, e.g. `Carebot <no-reply@example.com>`. */
+  mailFrom: string;
+  /** The dashboard's base URL, without a trailing slash, for links in e-mails. */
+  publicWebUrl: string;
 }
 
 /** Thrown when the environment does not describe a valid configuration; names every bad variable. */
@@ -102,5 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    // links are built as `${publicWebUrl}/path`; a trailing slash would double it
+    publicWebUrl: e.PUBLIC_WEB_URL.replace(/\/+$/, ''),
   };
 }

@@ -4,6 +4,18 @@ import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import type { EntityManager } from './database/orm.js';
 import type { Logger } from './observability/logger.js';
 
+/**
+ * What an operation may do to the HTTP exchange that carries it (absent over WebSocket).
+ * Implemented by server.ts, the one module that knows the HTTP framework.
+ */
+export interface HttpExchange {
+  /** True when the request reached us over HTTPS (directly or, with TRUST_PROXY, via a proxy). */
+  secure: boolean;
+  /** Sets the session cookie; `expiresAt` null makes it a browser-session cookie. */
+  setSessionCookie(token: string, expiresAt: Date | null): void;
+  clearSessionCookie(): void;
+}
+
 /** The per-operation GraphQL context. */
 export interface Context {
   app: App;
@@ -14,6 +26,10 @@ export interface Context {
   em: EntityManager;
   viewer: Viewer;
   transport: 'http' | 'ws';
+  /** Client address (rate limits, session list). */
+  ip: string;
+  userAgent: string | undefined;
+  http: HttpExchange | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -26,14 +42,25 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 
 export function createContext(
   app: App,
-  options: { requestId: string; transport: Context['transport']; viewer?: Viewer },
+  options: {
+    requestId: string;
+    transport: Context['transport'];
+    em?: EntityManager;
+    viewer?: Viewer;
+    ip?: string | undefined;
+    userAgent?: string | undefined;
+    http?: HttpExchange;
+  },
 ): Context {
   return {
     app,
     requestId: options.requestId,
     log: app.logger.child({ requestId: options.requestId }),
-    em: app.orm.em.fork(),
+    em: options.em ?? app.orm.em.fork(),
     viewer: options.viewer ?? ANONYMOUS,
     transport: options.transport,
+    ip: options.ip ?? 'unknown',
+    userAgent: options.userAgent,
+    http: options.http,
   };
 }

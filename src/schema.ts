@@ -3,11 +3,14 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { scalarsMap } from './graphql/scalars.js';
 import { validateArgument } from './graphql/validate.js';
+import { authChecker } from './auth/auth-checker.js';
+import { AccountResolver } from './modules/account/account.resolver.js';
+import { UserResolver } from './modules/account/user.resolver.js';
 import { ServerInfoResolver } from './modules/server/server-info.resolver.js';
 import type { AppPubSub } from './realtime/pubsub.js';
 
 /** Every resolver class of the API. */
-export const resolvers = [ServerInfoResolver] as const;
+export const resolvers = [ServerInfoResolver, AccountResolver, UserResolver] as const;
 
 /** Builds the executable schema; `pubSub` is the instance's event bus. */
 export async function createSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {
@@ -15,6 +18,7 @@ export async function createSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {
     resolvers: [...resolvers],
     scalarsMap,
     validateFn: validateArgument,
+    authChecker,
     pubSub,
   });
 }

@@ -11,9 +11,11 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
+import { Redis } from 'ioredis';
 import type { App } from './app.js';
 import type { Config } from './config.js';
-import { createContext, requestIdFrom, type Context } from './context.js';
+import { credentialFrom, SESSION_COOKIE, viewerFor } from './auth/credentials.js';
+import { createContext, requestIdFrom, type Context, type HttpExchange } from './context.js';
 import { createOrm, migrateUp } from './database/orm.js';
 import { ErrorCode } from './graphql/errors.js';
 import { formatError } from './graphql/format-error.js';
@@ -21,7 +23,13 @@ import { PARSE_OPTIONS, queryLimits } from './graphql/limits.js';
 import { observabilityPlugin } from './observability/apollo-plugin.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { createMailer } from './mail/mailer.js';
+import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs.js';
+import { AccountService } from './modules/account/account.service.js';
 import { createAppPubSub } from './realtime/pubsub.js';
+import { RateLimiter } from './security/rate-limit.js';
+import { mutationRateLimitPlugin } from './security/rate-limit-plugin.js';
 import { attachWsServer } from './realtime/ws-server.js';
 import { createSchema } from './schema.js';
 
@@ -83,14 +91,30 @@ export async function createServer(
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
   const pubSubHandle = createAppPubSub(config.redisUrl);
+  // rate limits are shared by every replica when Redis is configured
+  const redis =
+    config.redisUrl === undefined
+      ? undefined
+      : new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  const rateLimiter = new RateLimiter({ redis });
+  const mailer = createMailer(config, logger);
   const app: App = {
     config,
     orm,
     pubSub: pubSubHandle.pubSub,
     logger,
     metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
+    rateLimiter,
+    mailer,
+    services: {
+      account: new AccountService({ config, rateLimiter, mailer, logger }),
+    },
     startedAt: Date.now(),
   };
+  const scheduler = new Scheduler(logger);
+  scheduler.every('purge-accounts', PURGE_INTERVAL_MS, async () => {
+    await purgeAccounts(orm, logger);
+  });
   const schema = await createSchema(app.pubSub);
   const limits = queryLimits();
 
@@ -119,6 +143,7 @@ export async function createServer(
       ApolloServerPluginUsageReportingDisabled(),
       ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
       observabilityPlugin(),
+      mutationRateLimitPlugin(),
     ],
   });
   await apollo.start();
@@ -144,7 +169,33 @@ export async function createServer(
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers['x-request-id']);
         res.setHeader('x-request-id', requestId);
-        return createContext(app, { requestId, transport: 'http' });
+        const em = orm.em.fork();
+        const credential = credentialFrom(req.headers.authorization, req.headers.cookie);
+        const secure = config.cookieSecure || req.secure;
+        const http: HttpExchange = {
+          secure,
+          setSessionCookie: (token, expiresAt) => {
+            res.cookie(SESSION_COOKIE, token, {
+              httpOnly: true,
+              sameSite: 'lax',
+              secure,
+              path: '/',
+              ...(expiresAt === null ? {} : { expires: expiresAt }),
+            });
+          },
+          clearSessionCookie: () => {
+            res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+          },
+        };
+        return createContext(app, {
+          requestId,
+          transport: 'http',
+          em,
+          viewer: await viewerFor(em, credential),
+          ip: req.ip,
+          userAgent: req.headers['user-agent'],
+          http,
+        });
       },
     }),
   );
@@ -164,8 +215,10 @@ export async function createServer(
     wsUrl: `ws://${host}:${port}/graphql`,
     close: () => {
       closing ??= (async () => {
+        await scheduler.stop();
         await apollo.stop();
         await pubSubHandle.close();
+        await redis?.quit();
         await orm.close();
       })();
       return closing;

@@ -1,4 +1,5 @@
 import { type ValidationError, validate } from 'class-validator';
+import { getNamedType, type GraphQLResolveInfo } from 'graphql';
 import type { ValidatorFn } from 'type-graphql';
 import { BadUserInputError } from './errors.js';
 
@@ -18,11 +19,20 @@ function collect(errors: ValidationError[], prefix: string, into: Record<string,
  * type-graphql `validateFn`: runs class-validator on every input object and reports each broken
  * rule under its input path (`input.address.subRegionCode`), as SPEC §3 asks.
  */
-export const validateArgument: ValidatorFn = async (argValue, _argType, resolverData) => {
+/**
+ * The name of the field argument whose input type is `argType`, or undefined for an `@Args()`
+ * class (its fields are the arguments themselves). A ValidatorFn is not told the argument name.
+ */
+function argumentNameFor(info: GraphQLResolveInfo, argType: unknown): string | undefined {
+  if (typeof argType !== 'function') return undefined;
+  const field = info.parentType.getFields()[info.fieldName];
+  return field?.args.find((arg) => getNamedType(arg.type).name === argType.name)?.name;
+}
+
+export const validateArgument: ValidatorFn = async (argValue, argType, resolverData) => {
   if (argValue === null || typeof argValue !== 'object') return;
   const targets = Array.isArray(argValue) ? (argValue as unknown[]) : [argValue];
-  // the arg name is not passed to a ValidatorFn: find it by identity among the resolver's args
-  const argName = Object.entries(resolverData.args).find(([, value]) => value === argValue)?.[0];
+  const argName = argumentNameFor(resolverData.info, argType);
   const fields: Record<string, string> = {};
   for (const [index, target] of targets.entries()) {
     if (target === null || typeof target !== 'object') continue;

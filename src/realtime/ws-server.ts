@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import {
   type ExecutionArgs,
   GraphQLError,
+  getOperationAST,
   type GraphQLSchema,
   type ValidationRule,
   parse,
@@ -16,6 +17,7 @@ import { createContext, requestIdFrom } from '../context.js';
 import { findAppError, formatError, isInternalError } from '../graphql/format-error.js';
 import { ErrorCode } from '../graphql/errors.js';
 import { PARSE_OPTIONS } from '../graphql/limits.js';
+import { enforceMutationRateLimit } from '../security/mutation-rate-limit.js';
 
 export { CloseCode };
 
@@ -79,7 +81,7 @@ export function attachWsServer(options: {
   const disposable = useServer(
     {
       schema,
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         let document;
         try {
           document = parse(payload.query, PARSE_OPTIONS);
@@ -90,12 +92,26 @@ export function attachWsServer(options: {
         if (errors.length > 0)
           return errors.map((error) => requestError(error, ErrorCode.ValidationFailed));
         const requestId = requestIdFrom(undefined);
+        const contextValue = createContext(app, {
+          requestId,
+          transport: 'ws',
+          ip: ctx.extra.request.socket.remoteAddress,
+          userAgent: ctx.extra.request.headers['user-agent'],
+        });
+        const operation = getOperationAST(document, payload.operationName ?? null);
+        if (operation !== null && operation !== undefined) {
+          try {
+            await enforceMutationRateLimit(contextValue, operation);
+          } catch (error) {
+            return [requestError(error, ErrorCode.Internal)];
+          }
+        }
         const args: ExecutionArgs = {
           schema,
           document,
           variableValues: payload.variables ?? null,
           operationName: payload.operationName ?? null,
-          contextValue: createContext(app, { requestId, transport: 'ws' }),
+          contextValue,
         };
         app.logger.debug(
           { requestId, subscriptionId: id, remote: ctx.extra.request.socket.remoteAddress },
