@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SendPingDocument } from './__generated__/graphql.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
@@ -9,14 +8,12 @@ const redisUrl = process.env['TEST_REDIS_URL'];
 describe.runIf(redisUrl)('pub/sub through Redis (multi-node)', () => {
   let a: TestServer;
   let b: TestServer;
-  let redis: Redis;
   beforeAll(async () => {
     a = await startTestServer({ REDIS_URL: redisUrl! });
     b = await startTestServer({ REDIS_URL: redisUrl! });
-    redis = new Redis(redisUrl!);
   });
   afterAll(async () => {
-    await Promise.all([a?.close(), b?.close(), redis?.quit()]);
+    await Promise.all([a?.close(), b?.close()]);
   });
 
   it('delivers an event published on one instance to a subscriber on another', async () => {
@@ -30,13 +27,14 @@ describe.runIf(redisUrl)('pub/sub through Redis (multi-node)', () => {
       }
     })();
     await b.waitForSubscriptions(1);
-    // the Redis SUBSCRIBE is asynchronous: wait until Redis counts a subscriber on the channel
-    for (let i = 0; i < 200; i += 1) {
-      const [, count] = (await redis.pubsub('NUMSUB', 'PING')) as [string, number];
-      if (count >= 1) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    // Redis SUBSCRIBE completes asynchronously and its timing depends on load: publish until the
+    // first event arrives (bounded), rather than guessing when the subscription is live
+    let received = false;
+    void next.then(() => (received = true));
+    for (let attempt = 0; attempt < 100 && !received; attempt += 1) {
+      await a.request(SendPingDocument, { message });
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await a.request(SendPingDocument, { message });
     expect(await next).toEqual({ ping: { message } });
     await events.return?.();
   });
