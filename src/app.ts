@@ -2,6 +2,9 @@ import type { Config } from './config.js';
 import type { Orm } from './database/orm.js';
 import type { Mailer } from './mail/mailer.js';
 import type { AccountService } from './modules/account/account.service.js';
+import type { DeviceService } from './modules/device/device.service.js';
+import type { FamilyService } from './modules/family/family.service.js';
+import type { SettingsService } from './modules/settings/settings.service.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { AppPubSub } from './realtime/pubsub.js';
@@ -10,6 +13,9 @@ import type { RateLimiter } from './security/rate-limit.js';
 /** The services resolvers call; each owns the writes and transactions of one feature. */
 export interface Services {
   account: AccountService;
+  family: FamilyService;
+  device: DeviceService;
+  settings: SettingsService;
 }
 
 /**

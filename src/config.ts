@@ -29,7 +29,13 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: z.string().default('http://localhost:3000,http://localhost:5173'),
   INTROSPECTION: booleanFromEnv.default(true),
-  TRUST_PROXY: booleanFromEnv.default(false),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, {
+      error:
+        'must be false, true (one proxy), a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs',
+    })
+    .default('false'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/.+/, { error: 'must start with redis:// or rediss://' })
@@ -62,7 +68,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
   introspection: boolean;
-  trustProxy: boolean;
+  /**
+   * Which proxies' `X-Forwarded-For` to believe: false (none), a hop count, or proxy addresses.
+   * Never "every hop": the left-most entry is whatever the client wrote.
+   */
+  trustProxy: false | number | string[];
   redisUrl: string | undefined;
   shutdownTimeoutMs: number;
   /** Mark the session cookie Secure even when the request did not arrive over HTTPS. */
@@ -86,6 +96,13 @@ function parseDatabase(url: string | undefined, sqlitePath: string): DatabaseCon
   return { driver: 'mariadb', url: url.replace(/^mysql:/, 'mariadb:') };
 }
 
+function parseTrustProxy(value: string): Config['trustProxy'] {
+  if (value === 'false' || value === '0') return false;
+  if (value === 'true') return 1;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim());
+}
+
 /**
  * Parses and validates the configuration from an environment (defaults to `process.env`).
  * Empty strings count as unset, so `.env.example` can list every variable.
@@ -106,6 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration in the environment:\n  CORS_ORIGINS: "*" is not allowed in production',
     );
   }
+  if (e.NODE_ENV === 'production' && e.DB_DEBUG) {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  DB_DEBUG: must be false in production (SQL logs carry personal data)',
+    );
+  }
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -119,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
     introspection: e.NODE_ENV !== 'production' || e.INTROSPECTION,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     redisUrl: e.REDIS_URL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',

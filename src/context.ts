@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from './app.js';
+import { Access } from './auth/access.js';
 import { ANONYMOUS, type Viewer } from './auth/viewer.js';
+import { Loaders } from './database/loaders.js';
 import type { EntityManager } from './database/orm.js';
 import type { Logger } from './observability/logger.js';
 
@@ -25,6 +27,10 @@ export interface Context {
   /** A fresh fork for this operation: identity map and unit of work are never shared. */
   em: EntityManager;
   viewer: Viewer;
+  /** The family policy, answered for this viewer (cached per operation). */
+  access: Access;
+  /** Per-operation DataLoaders over `em`. */
+  loaders: Loaders;
   transport: 'http' | 'ws';
   /** Client address (rate limits, session list). */
   ip: string;
@@ -52,15 +58,19 @@ export function createContext(
     http?: HttpExchange;
   },
 ): Context {
-  return {
+  const em = options.em ?? app.orm.em.fork();
+  const context: Omit<Context, 'access'> & { access?: Access } = {
     app,
     requestId: options.requestId,
     log: app.logger.child({ requestId: options.requestId }),
-    em: options.em ?? app.orm.em.fork(),
+    em,
     viewer: options.viewer ?? ANONYMOUS,
+    loaders: new Loaders(em),
     transport: options.transport,
     ip: options.ip ?? 'unknown',
     userAgent: options.userAgent,
     http: options.http,
   };
+  context.access = new Access({ em, viewer: context.viewer });
+  return context as Context;
 }

@@ -6,11 +6,25 @@ import { validateArgument } from './graphql/validate.js';
 import { authChecker } from './auth/auth-checker.js';
 import { AccountResolver } from './modules/account/account.resolver.js';
 import { UserResolver } from './modules/account/user.resolver.js';
+import { DeviceResolver } from './modules/device/device.resolver.js';
+import { FamilyResolver } from './modules/family/family.resolver.js';
+import { MembershipResolver } from './modules/family/membership.resolver.js';
+import { RegionResolver } from './modules/region/region.resolver.js';
 import { ServerInfoResolver } from './modules/server/server-info.resolver.js';
+import { SettingsResolver } from './modules/settings/settings.resolver.js';
 import type { AppPubSub } from './realtime/pubsub.js';
 
 /** Every resolver class of the API. */
-export const resolvers = [ServerInfoResolver, AccountResolver, UserResolver] as const;
+export const resolvers = [
+  ServerInfoResolver,
+  AccountResolver,
+  UserResolver,
+  FamilyResolver,
+  MembershipResolver,
+  DeviceResolver,
+  SettingsResolver,
+  RegionResolver,
+] as const;
 
 /** Builds the executable schema; `pubSub` is the instance's event bus. */
 export async function createSchema(pubSub: AppPubSub): Promise<GraphQLSchema> {

@@ -27,6 +27,9 @@ import { Scheduler } from './jobs/scheduler.js';
 import { createMailer } from './mail/mailer.js';
 import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs.js';
 import { AccountService } from './modules/account/account.service.js';
+import { DeviceService } from './modules/device/device.service.js';
+import { FamilyService } from './modules/family/family.service.js';
+import { SettingsService } from './modules/settings/settings.service.js';
 import { createAppPubSub } from './realtime/pubsub.js';
 import { RateLimiter } from './security/rate-limit.js';
 import { mutationRateLimitPlugin } from './security/rate-limit-plugin.js';
@@ -66,6 +69,11 @@ const bodyErrors: ErrorRequestHandler = (
     res
       .status(400)
       .json(errorBody('The request body is not valid JSON.', ErrorCode.ValidationFailed));
+  } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+    // charset, encoding and other body problems: the client's fault, answered as GraphQL errors
+    res
+      .status(error.status)
+      .json(errorBody('The request body could not be read.', ErrorCode.ValidationFailed));
   } else {
     next(error);
   }
@@ -77,7 +85,7 @@ const bodyErrors: ErrorRequestHandler = (
  */
 export async function createServer(
   config: Config,
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; onQuery?: (sql: string) => void } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
   const orm = await createOrm({
@@ -85,6 +93,7 @@ export async function createServer(
     dbPoolMax: config.dbPoolMax,
     dbDebug: config.dbDebug,
     logger,
+    onQuery: options.onQuery,
   });
   if (config.migrateOnStart) {
     const applied = await migrateUp(orm);
@@ -108,6 +117,9 @@ export async function createServer(
     mailer,
     services: {
       account: new AccountService({ config, rateLimiter, mailer, logger }),
+      family: new FamilyService({ rateLimiter }),
+      device: new DeviceService(),
+      settings: new SettingsService(),
     },
     startedAt: Date.now(),
   };
@@ -137,7 +149,11 @@ export async function createServer(
     plugins: [
       // armor's typings point at Apollo's CJS build; the plugins are the same objects
       ...(limits.plugins as unknown as ApolloServerPlugin<Context>[]),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // drain within the shutdown budget, so the database still closes cleanly afterwards
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: Math.max(0, config.shutdownTimeoutMs - 2000),
+      }),
       { serverWillStart: async () => ({ drainServer: () => ws.dispose() }) },
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -662,6 +662,28 @@ describe('abuse limits and hash upgrades', () => {
     await t.request(UpdateMeDocument, { input: { name: 'Quinn' } }, quinn.headers);
   });
 
+  it('counts mutations hidden in fragments against the same limit', async () => {
+    const uma = await createUser(t);
+    for (let i = 0; i < 299; i += 1) {
+      await t.server.app.rateLimiter.consume('mutation', `user:${uma.user.id}`);
+    }
+    const query =
+      'mutation { ...M ... on Mutation { b: updateMe(input: { name: "B" }) { name } } } fragment M on Mutation { a: updateMe(input: { name: "A" }) { name } }';
+    const { json } = await post(query, {}, uma.headers);
+    expect(json.errors?.[0]?.extensions['code']).toBe('RATE_LIMITED');
+    expect((await t.request(MeDocument, {}, uma.headers)).me?.name).not.toMatch(/^[AB]$/);
+  });
+
+  it('names the nested input field of a wrongly typed variable', async () => {
+    const { json } = await post(
+      sourceOf(SignUpDocument),
+      { input: { ...signUpInput(), gender: 'OTHER' } },
+      fromNewIp(),
+    );
+    expect(json.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(Object.keys(json.errors?.[0]?.extensions['fields'] as object)).toEqual(['input.gender']);
+  });
+
   it('rehashes a password stored with weaker parameters at the next log-in', async () => {
     const rae = await createUser(t);
     const weak = await argon2.hash(rae.password, {

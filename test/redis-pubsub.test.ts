@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SendPingDocument } from './__generated__/graphql.js';
+import { UserRole } from '../src/modules/account/user.entity.js';
+import { createUser } from './factories/users.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 const redisUrl = process.env['TEST_REDIS_URL'];
@@ -17,6 +19,7 @@ describe.runIf(redisUrl)('pub/sub through Redis (multi-node)', () => {
   });
 
   it('delivers an event published on one instance to a subscriber on another', async () => {
+    const admin = await createUser(a, { role: UserRole.ADMIN });
     const message = `across-nodes-${Date.now()}`;
     const events = b.ws().iterate({ query: 'subscription { ping { message } }' });
     const next = (async () => {
@@ -32,7 +35,7 @@ describe.runIf(redisUrl)('pub/sub through Redis (multi-node)', () => {
     let received = false;
     void next.then(() => (received = true));
     for (let attempt = 0; attempt < 100 && !received; attempt += 1) {
-      await a.request(SendPingDocument, { message });
+      await a.request(SendPingDocument, { message }, admin.headers);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(await next).toEqual({ ping: { message } });

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PingDocument, SendPingDocument, ServerInfoDocument } from './__generated__/graphql.js';
+import { UserRole } from '../src/modules/account/user.entity.js';
+import { createUser, type TestUser } from './factories/users.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
+let admin: TestUser;
 beforeAll(async () => {
   t = await startTestServer();
+  admin = await createUser(t, { role: UserRole.ADMIN });
 });
 afterAll(async () => {
   await t?.close();
@@ -25,7 +29,7 @@ describe('ping over graphql-ws', () => {
     const events = client.iterate({ query: 'subscription { ping { message at } }' });
     const first = events.next();
     await t.waitForSubscriptions(1);
-    const sent = await t.request(SendPingDocument, { message: 'hello carebot' });
+    const sent = await t.request(SendPingDocument, { message: 'hello carebot' }, admin.headers);
     const received = await first;
     expect(received.done).toBe(false);
     expect(received.value).toEqual({
@@ -39,8 +43,8 @@ describe('ping over graphql-ws', () => {
     const b = t.ws().iterate({ query: 'subscription { ping { message } }' });
     const [a1, b1] = [a.next(), b.next()];
     await t.waitForSubscriptions(2);
-    await t.request(SendPingDocument, { message: 'one' });
-    await t.request(SendPingDocument, { message: 'two' });
+    await t.request(SendPingDocument, { message: 'one' }, admin.headers);
+    await t.request(SendPingDocument, { message: 'two' }, admin.headers);
     expect((await a1).value).toEqual({ data: { ping: { message: 'one' } } });
     expect((await b1).value).toEqual({ data: { ping: { message: 'one' } } });
     expect((await a.next()).value).toEqual({ data: { ping: { message: 'two' } } });
@@ -49,11 +53,19 @@ describe('ping over graphql-ws', () => {
   });
 
   it('rejects a bad ping with BAD_USER_INPUT naming the field, and publishes nothing', async () => {
-    const errors = await t.requestErrors(SendPingDocument, { message: '' });
+    const errors = await t.requestErrors(SendPingDocument, { message: '' }, admin.headers);
     expect(errors[0]?.extensions).toEqual({
       code: 'BAD_USER_INPUT',
       fields: { message: 'must be 1 to 200 characters long' },
     });
+  });
+
+  it('lets only an admin send a ping', async () => {
+    const anonymous = await t.requestErrors(SendPingDocument, { message: 'x' });
+    expect(anonymous[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    const member = await createUser(t);
+    const forbidden = await t.requestErrors(SendPingDocument, { message: 'x' }, member.headers);
+    expect(forbidden[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 
   it('uses the typed Ping document over the socket too', async () => {
@@ -61,7 +73,7 @@ describe('ping over graphql-ws', () => {
     const events = t.ws().iterate({ query: print(PingDocument) });
     const next = events.next();
     await t.waitForSubscriptions(1);
-    await t.request(SendPingDocument, { message: 'typed' });
+    await t.request(SendPingDocument, { message: 'typed' }, admin.headers);
     expect((await next).value).toMatchObject({ data: { ping: { message: 'typed' } } });
     await events.return?.();
   });

@@ -143,6 +143,19 @@ describe('errors and limits (SPEC §3, §7)', () => {
     );
   });
 
+  it('answers a wrongly typed variable over the WebSocket with BAD_USER_INPUT', async () => {
+    const events = t.ws().iterate({
+      query: 'query($c: String!) { subRegions(masterRegionCode: $c) { code } }',
+      variables: { c: 5 },
+    });
+    await expect(events.next()).rejects.toSatisfy(
+      (errors: unknown) =>
+        Array.isArray(errors) &&
+        (errors as { extensions?: { code?: string; fields?: object } }[])[0]?.extensions?.code ===
+          'BAD_USER_INPUT',
+    );
+  });
+
   it('applies the same limits to operations over the WebSocket', async () => {
     const events = t.ws().iterate({ query: nested(13) });
     await expect(events.next()).rejects.toSatisfy(
@@ -192,5 +205,33 @@ describe('CSRF prevention and CORS', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('introspection switched off in production', () => {
+  it('refuses __schema over HTTP and over the WebSocket alike', async () => {
+    const prod = await startTestServer({
+      NODE_ENV: 'production',
+      INTROSPECTION: 'false',
+      CORS_ORIGINS: 'https://a.example',
+    });
+    try {
+      const response = await fetch(prod.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+      });
+      const json = (await response.json()) as { errors?: { extensions: { code: string } }[] };
+      expect(json.errors?.[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const events = prod.ws().iterate({ query: '{ __schema { queryType { name } } }' });
+      await expect(events.next()).rejects.toSatisfy(
+        (errors: unknown) =>
+          Array.isArray(errors) &&
+          (errors as { extensions?: { code?: string } }[])[0]?.extensions?.code ===
+            'GRAPHQL_VALIDATION_FAILED',
+      );
+    } finally {
+      await prod.close();
+    }
   });
 });

@@ -1,19 +1,143 @@
-import type { Viewer } from './viewer.js';
-import { UnauthenticatedError } from '../graphql/errors.js';
+import type { EntityManager } from '../database/orm.js';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../graphql/errors.js';
 import { UserRole } from '../modules/account/user.entity.js';
-import type { UserViewer } from './viewer.js';
+import { Family } from '../modules/family/family.entity.js';
+import { Membership, MembershipStatus } from '../modules/family/membership.entity.js';
+import type { DeviceViewer, UserViewer, Viewer } from './viewer.js';
 
-/** The signed-in user, or UNAUTHENTICATED. */
+/** Where a viewer stands in a family. Pending members, admins and strangers stand nowhere. */
+export type FamilyStanding = 'MAIN' | 'MANAGER' | 'CAREGIVER' | 'DEVICE';
+
+/** What a viewer wants to do with a family. */
+export type FamilyAction = 'VIEW' | 'MANAGE' | 'OWN' | 'REPORT';
+
+/** The family policy, as data: which standings may do what (SPEC §1). */
+export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyStanding[]>> = {
+  /** read members, statuses, notifications; message; acknowledge alerts */
+  VIEW: ['MAIN', 'MANAGER', 'CAREGIVER'],
+  /** members, invites, devices, settings, family details */
+  MANAGE: ['MAIN', 'MANAGER'],
+  /** delete the family */
+  OWN: ['MAIN'],
+  /** device report operations */
+  REPORT: ['DEVICE'],
+};
+
+/** The signed-in user, or UNAUTHENTICATED (FORBIDDEN for a device). */
 export function requireUser(viewer: Viewer): UserViewer {
+  if (viewer.kind === 'device') throw new ForbiddenError('A device cannot do this.');
   if (viewer.kind !== 'user') throw new UnauthenticatedError();
   return viewer;
 }
 
+/** The calling device, or FORBIDDEN (UNAUTHENTICATED when nobody is signed in). */
+export function requireDevice(viewer: Viewer): DeviceViewer {
+  if (viewer.kind === 'anonymous') throw new UnauthenticatedError();
+  if (viewer.kind !== 'device') throw new ForbiddenError('Only a Carebot device can do this.');
+  return viewer;
+}
+
 /**
- * Whether the viewer may see a user's personal details (email, phone, birth date, address):
- * the user themself and admins. (Family managers are added with families.)
+ * Answers "may this viewer do this to that family?" for one request. Loads the viewer's
+ * standings once (two small queries) and caches them; every resolver goes through here.
  */
-export function canSeePersonalDetails(viewer: Viewer, userId: number): boolean {
-  if (viewer.kind !== 'user') return false;
-  return viewer.userId === userId || viewer.role === UserRole.ADMIN;
+export class Access {
+  private standingsPromise: Promise<ReadonlyMap<number, FamilyStanding>> | undefined;
+  private standingsFor: Viewer | undefined;
+  private managedUsersPromise: Promise<ReadonlySet<number>> | undefined;
+
+  constructor(private readonly source: { em: EntityManager; viewer: Viewer }) {}
+
+  /**
+   * Log-in and sign-up change who the operation runs as. Apollo hands resolvers a shallow copy
+   * of the context, so the copy's `viewer` is updated by the caller and this shared object here.
+   */
+  setViewer(viewer: Viewer): void {
+    this.source.viewer = viewer;
+  }
+
+  /** Every family the viewer stands in, with the standing. */
+  standings(): Promise<ReadonlyMap<number, FamilyStanding>> {
+    const { viewer } = this.source;
+    // log-in and sign-up change the viewer mid-operation; never answer for the previous one
+    if (this.standingsPromise === undefined || this.standingsFor !== viewer) {
+      this.standingsFor = viewer;
+      this.managedUsersPromise = undefined;
+      this.standingsPromise = this.loadStandings(viewer);
+    }
+    return this.standingsPromise;
+  }
+
+  private async loadStandings(viewer: Viewer): Promise<ReadonlyMap<number, FamilyStanding>> {
+    const map = new Map<number, FamilyStanding>();
+    if (viewer.kind === 'device') {
+      map.set(viewer.familyId, 'DEVICE');
+    } else if (viewer.kind === 'user') {
+      const { em } = this.source;
+      const [owned, memberships] = await Promise.all([
+        em.find(Family, { mainUser: viewer.userId }, { fields: ['id'] }),
+        em.find(
+          Membership,
+          { user: viewer.userId, status: MembershipStatus.ACTIVE },
+          { fields: ['family', 'role'] },
+        ),
+      ]);
+      for (const membership of memberships) map.set(membership.family.id, membership.role);
+      for (const family of owned) map.set(family.id, 'MAIN');
+    }
+    return map;
+  }
+
+  async standingIn(familyId: number): Promise<FamilyStanding | undefined> {
+    return (await this.standings()).get(familyId);
+  }
+
+  /**
+   * Requires the viewer to be allowed `action` on the family: outside the viewer's families it
+   * is NOT_FOUND (existence is never revealed), inside but not allowed FORBIDDEN.
+   */
+  async requireFamily(
+    familyId: number,
+    action: FamilyAction,
+    what = 'Family',
+    id: number = familyId,
+  ): Promise<FamilyStanding> {
+    if (this.source.viewer.kind === 'anonymous') throw new UnauthenticatedError();
+    const standing = await this.standingIn(familyId);
+    if (standing === undefined) throw new NotFoundError(what, id);
+    if (!FAMILY_POLICY[action].includes(standing)) {
+      throw new ForbiddenError(
+        `Your role in this family does not allow this (${action.toLowerCase()}).`,
+      );
+    }
+    return standing;
+  }
+
+  /** Users whose personal details the viewer sees as a manager: the members of families they manage. */
+  private managedUsers(): Promise<ReadonlySet<number>> {
+    this.managedUsersPromise ??= (async () => {
+      const managed = [...(await this.standings())]
+        .filter(([, standing]) => FAMILY_POLICY.MANAGE.includes(standing))
+        .map(([familyId]) => familyId);
+      if (managed.length === 0) return new Set<number>();
+      const { em } = this.source;
+      const [members, families] = await Promise.all([
+        em.find(Membership, { family: { $in: managed } }, { fields: ['user'] }),
+        em.find(Family, { id: { $in: managed } }, { fields: ['mainUser'] }),
+      ]);
+      return new Set([...members.map((m) => m.user.id), ...families.map((f) => f.mainUser.id)]);
+    })();
+    return this.managedUsersPromise;
+  }
+
+  /**
+   * Whether the viewer may see a user's personal details (email, phone, birth date, address):
+   * the user themself, admins, and managers (and the main user) of a family the user belongs to.
+   */
+  async canSeePersonalDetails(userId: number): Promise<boolean> {
+    const { viewer } = this.source;
+    if (viewer.kind !== 'user') return false;
+    if (viewer.userId === userId || viewer.role === UserRole.ADMIN) return true;
+    return (await this.managedUsers()).has(userId);
+  }
 }

@@ -10,7 +10,9 @@ import type { UserRole } from '../modules/account/user.entity.js';
  */
 export const authChecker: AuthCheckerFn<Context, UserRole> = ({ context }, roles) => {
   const { viewer } = context;
-  if (viewer.kind !== 'user') throw new UnauthenticatedError();
+  if (viewer.kind === 'anonymous') throw new UnauthenticatedError();
+  // a Carebot device acts only through its own device operations
+  if (viewer.kind === 'device') throw new ForbiddenError('A device cannot do this.');
   if (roles.length > 0 && !roles.includes(viewer.role)) throw new ForbiddenError();
   return true;
 };

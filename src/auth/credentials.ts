@@ -1,5 +1,6 @@
 import { parse as parseCookies } from 'cookie';
 import type { EntityManager } from '../database/orm.js';
+import { authenticateDevice } from './devices.js';
 import { authenticateSession } from './sessions.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
 
@@ -39,8 +40,7 @@ export async function viewerFor(em: EntityManager, credential: Credential): Prom
     case 'session':
       return (await authenticateSession(em, credential.token)) ?? ANONYMOUS;
     case 'device':
-      // device tokens arrive with the devices feature
-      return ANONYMOUS;
+      return (await authenticateDevice(em, credential.token)) ?? ANONYMOUS;
     case 'none':
       return ANONYMOUS;
   }

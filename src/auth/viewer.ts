@@ -1,7 +1,7 @@
 import type { UserRole } from '../modules/account/user.entity.js';
 
 /** Who is making a request. Every resolver receives one; the access module decides what it may see. */
-export type Viewer = AnonymousViewer | UserViewer;
+export type Viewer = AnonymousViewer | UserViewer | DeviceViewer;
 
 export interface AnonymousViewer {
   kind: 'anonymous';
@@ -20,6 +20,13 @@ export interface UserViewer {
     /** When this session expires if nothing else happens (sliding or absolute, whichever is first). */
     expiresAt: Date;
   };
+}
+
+/** A Carebot robot, bound to exactly one family. */
+export interface DeviceViewer {
+  kind: 'device';
+  deviceId: number;
+  familyId: number;
 }
 
 export const ANONYMOUS: AnonymousViewer = Object.freeze({ kind: 'anonymous' });

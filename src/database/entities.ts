@@ -1,4 +1,11 @@
 import { PasswordReset } from '../modules/account/password-reset.entity.js';
+import { Device } from '../modules/device/device.entity.js';
+import { FamilyBackground } from '../modules/family/family-background.entity.js';
+import { FamilyInvite } from '../modules/family/family-invite.entity.js';
+import { Family } from '../modules/family/family.entity.js';
+import { Membership } from '../modules/family/membership.entity.js';
+import { Region } from '../modules/region/region.entity.js';
+import { CarebotSettings } from '../modules/settings/settings.entity.js';
 import { Session } from '../modules/account/session.entity.js';
 import { User } from '../modules/account/user.entity.js';
 
@@ -6,4 +13,15 @@ import { User } from '../modules/account/user.entity.js';
  * Every MikroORM entity of the application. Listed explicitly (not discovered by glob) so the
  * same list works from TypeScript sources under vitest and from the compiled `dist/` build.
  */
-export const entities: Function[] = [User, Session, PasswordReset];
+export const entities: Function[] = [
+  User,
+  Session,
+  PasswordReset,
+  Family,
+  Membership,
+  FamilyInvite,
+  FamilyBackground,
+  Device,
+  CarebotSettings,
+  Region,
+];

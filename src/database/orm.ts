@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import { dirname, isAbsolute, join } from 'node:path';
 import { DataloaderType, type Options } from '@mikro-orm/core';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
@@ -9,6 +10,7 @@ import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { Config, DatabaseDriver } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { PROJECT_ROOT, RUNNING_FROM_SOURCE } from '../util/project-root.js';
+import { syncRegions } from '../modules/region/region.sync.js';
 import { entities } from './entities.js';
 
 export type Orm = MikroORM;
@@ -19,6 +21,8 @@ export interface OrmOptions {
   dbPoolMax: number;
   dbDebug: boolean;
   logger?: Logger | undefined;
+  /** Called with every SQL statement (tests count statements to prove batching). */
+  onQuery?: ((sql: string) => void) | undefined;
 }
 
 function migrationsOptions(driver: DatabaseDriver): Options['migrations'] {
@@ -50,10 +54,13 @@ export function ormOptions(options: OrmOptions): Partial<Options> {
     forceUtcTimezone: true,
     // the request's EntityManager is always an explicit fork; the global one must never be used
     allowGlobalContext: false,
-    debug: options.dbDebug,
-    ...(logger === undefined
-      ? {}
-      : { logger: (message: string) => logger.debug({ component: 'orm' }, message) }),
+    debug: options.onQuery === undefined ? options.dbDebug : ['query'],
+    logger: (message: string) => {
+      // the default logger colours its namespace label when the terminal allows
+      const plain = stripVTControlCharacters(message);
+      if (options.onQuery !== undefined && plain.startsWith('[query]')) options.onQuery(plain);
+      else logger?.debug({ component: 'orm' }, message);
+    },
   };
   if (database.driver === 'sqlite') {
     const file = isAbsolute(database.path) ? database.path : join(process.cwd(), database.path);
@@ -79,8 +86,9 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
   return (await MikroORM.init(ormOptions(options))) as Orm;
 }
 
-/** Applies every pending migration; returns the names applied. */
+/** Applies every pending migration, then brings reference data up to date; returns the migrations applied. */
 export async function migrateUp(orm: Orm): Promise<string[]> {
   const applied = await orm.migrator.up();
+  await syncRegions(orm.em.fork());
   return applied.map((migration) => migration.name);
 }

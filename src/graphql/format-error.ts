@@ -49,9 +49,15 @@ export function isInternalError(error: unknown): boolean {
   return true;
 }
 
-function variableFields(message: string): Record<string, string> {
+/**
+ * The input path of a variable coercion error: graphql-js says `Variable "$input" got invalid
+ * value … at "input.gender"; …` for a nested field, and names only the variable otherwise.
+ */
+export function variableFields(message: string): Record<string, string> {
   const variable = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)"/.exec(message)?.[1];
-  return variable === undefined ? {} : { [variable]: message };
+  if (variable === undefined) return {};
+  const path = / at "([A-Za-z0-9_.[\]]+)"/.exec(message)?.[1];
+  return { [path ?? variable]: message };
 }
 
 /**

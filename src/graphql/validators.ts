@@ -74,3 +74,31 @@ export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/**
+ * Length counted in Unicode code points, as the database counts characters (class-validator's
+ * `Length` counts UTF-16 units and ignores variation selectors, letting over-long text through).
+ */
+export function CharLength(
+  min: number,
+  max: number,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'charLength',
+      validator: {
+        validate: (value) => {
+          if (typeof value !== 'string') return false;
+          const length = [...value].length;
+          return length >= min && length <= max;
+        },
+        defaultMessage: () =>
+          min === 0
+            ? `must be at most ${max} characters long`
+            : `must be ${min} to ${max} characters long`,
+      },
+    },
+    options,
+  );
+}

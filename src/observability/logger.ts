@@ -19,12 +19,41 @@ const REDACT = [
   '*.variables',
 ];
 
+/**
+ * Database errors carry the SQL with its values filled in (and MariaDB's messages quote values):
+ * e-mail addresses, hashes, health readings. Log what identifies the failure, nothing more.
+ */
+function errorSerializer(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const fields = error as Error & {
+    code?: unknown;
+    errno?: unknown;
+    sqlState?: unknown;
+    sql?: unknown;
+    sqlMessage?: unknown;
+  };
+  const fromDatabase =
+    'sql' in fields ||
+    'sqlMessage' in fields ||
+    'sqlState' in fields ||
+    /Exception$/.test(error.name);
+  if (!fromDatabase) return pino.stdSerializers.err(error);
+  return {
+    type: error.name,
+    code: fields.code,
+    errno: fields.errno,
+    sqlState: fields.sqlState,
+    message: '[database error: details withheld]',
+  };
+}
+
 /** The process-wide structured logger; per-request children carry `requestId`. */
 export function createLogger(config: Pick<Config, 'logLevel' | 'env'>): Logger {
   return pino({
     level: config.logLevel,
     base: { service: 'carebot-api' },
     redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: { err: errorSerializer },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
 }

@@ -3,6 +3,8 @@ import {
   type ExecutionArgs,
   GraphQLError,
   getOperationAST,
+  getVariableValues,
+  NoSchemaIntrospectionCustomRule,
   type GraphQLSchema,
   type ValidationRule,
   parse,
@@ -14,7 +16,12 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
 import { createContext, requestIdFrom } from '../context.js';
-import { findAppError, formatError, isInternalError } from '../graphql/format-error.js';
+import {
+  findAppError,
+  formatError,
+  isInternalError,
+  variableFields,
+} from '../graphql/format-error.js';
 import { ErrorCode } from '../graphql/errors.js';
 import { PARSE_OPTIONS } from '../graphql/limits.js';
 import { enforceMutationRateLimit } from '../security/mutation-rate-limit.js';
@@ -34,7 +41,8 @@ function requestError(error: unknown, code: string): GraphQLError {
   const app = findAppError(error);
   if (app !== undefined) return app;
   if (error instanceof GraphQLError) {
-    return new GraphQLError(error.message, {
+    // as over HTTP (graphql-armor there): no "Did you mean …?" hints that map the schema out
+    return new GraphQLError(error.message.replace(/ Did you mean .*\?$/, ''), {
       nodes: error.nodes,
       extensions: { ...error.extensions, code },
       originalError: error,
@@ -54,7 +62,12 @@ export function attachWsServer(options: {
   validationRules: ValidationRule[];
 }): WsServerHandle {
   const { app, httpServer, schema } = options;
-  const rules = [...specifiedRules, ...options.validationRules];
+  const rules = [
+    ...specifiedRules,
+    ...options.validationRules,
+    // Apollo enforces INTROSPECTION over HTTP; the socket must not be a way around it
+    ...(app.config.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
   const exposeInternals = app.config.env === 'development';
   const wss = new WebSocketServer({
     server: httpServer,
@@ -100,8 +113,25 @@ export function attachWsServer(options: {
         });
         const operation = getOperationAST(document, payload.operationName ?? null);
         if (operation !== null && operation !== undefined) {
+          const coerced = getVariableValues(
+            schema,
+            operation.variableDefinitions ?? [],
+            payload.variables ?? {},
+          );
+          if (coerced.errors !== undefined) {
+            return coerced.errors.map(
+              (error) =>
+                new GraphQLError(error.message, {
+                  nodes: error.nodes,
+                  extensions: {
+                    code: ErrorCode.BadUserInput,
+                    fields: variableFields(error.message),
+                  },
+                }),
+            );
+          }
           try {
-            await enforceMutationRateLimit(contextValue, operation);
+            await enforceMutationRateLimit(contextValue, document, operation);
           } catch (error) {
             return [requestError(error, ErrorCode.Internal)];
           }

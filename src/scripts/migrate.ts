@@ -32,7 +32,9 @@ const database =
     : { driver: 'sqlite' as const, path: join(scratch, 'scratch.sqlite') };
 const orm = await createOrm({ database, dbPoolMax: 2, dbDebug: false });
 try {
-  const applied = await migrateUp(orm);
+  // before `create` the newest entities may have no table yet: reference data waits for a real `up`
+  const applied =
+    command === 'create' ? (await orm.migrator.up()).map((m) => m.name) : await migrateUp(orm);
   console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'no pending migrations');
   if (command === 'create') {
     const result = await orm.migrator.create(undefined, false, false, name);

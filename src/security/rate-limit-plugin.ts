@@ -7,8 +7,9 @@ export function mutationRateLimitPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operation }) {
-          if (operation !== undefined) await enforceMutationRateLimit(contextValue, operation);
+        async didResolveOperation({ contextValue, document, operation }) {
+          if (operation !== undefined)
+            await enforceMutationRateLimit(contextValue, document, operation);
         },
       };
     },

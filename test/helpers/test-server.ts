@@ -21,6 +21,8 @@ export interface ReceivedError {
 
 export interface TestServer {
   server: RunningServer;
+  /** Runs `work` and returns how many SQL statements the server issued meanwhile. */
+  countQueries(work: () => Promise<unknown>): Promise<{ count: number; statements: string[] }>;
   config: Config;
   url: string;
   wsUrl: string;
@@ -93,7 +95,14 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...databaseEnv,
     ...env,
   });
-  const server = await createServer(config);
+  let server: RunningServer;
+  let recorder: string[] | undefined;
+  try {
+    server = await createServer(config, { onQuery: (sql) => recorder?.push(sql) });
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
   const wsClients: Client[] = [];
 
   const http = (headers: Record<string, string> = {}) =>
@@ -101,6 +110,15 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 
   const testServer: TestServer = {
     server,
+    countQueries: async (work) => {
+      recorder = [];
+      try {
+        await work();
+        return { count: recorder.length, statements: recorder };
+      } finally {
+        recorder = undefined;
+      }
+    },
     config,
     url: server.url,
     wsUrl: server.wsUrl,

@@ -1,15 +1,13 @@
-import {
-  IsEmail,
-  IsIn,
-  IsOptional,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsEmail, IsIn, IsOptional, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ArgsType, Field, InputType, registerEnumType } from 'type-graphql';
 import { DateScalar } from '../../graphql/scalars.js';
-import { IsBirthDate, IsNotBlank, IsPassword, IsPhone } from '../../graphql/validators.js';
+import {
+  CharLength,
+  IsBirthDate,
+  IsNotBlank,
+  IsPassword,
+  IsPhone,
+} from '../../graphql/validators.js';
 import { Gender, UserRole } from './user.entity.js';
 
 /** The roles a person may choose at sign-up (admins are created from the command line only). */
@@ -49,14 +47,14 @@ export class AddressInput {
     description: 'Street address and details (≤ 200 characters).',
   })
   @IsOptional()
-  @MaxLength(200, { message: 'must be at most 200 characters long' })
+  @CharLength(0, 200)
   detail?: string | null;
 }
 
 @InputType({ description: 'Everything needed to create an account.' })
 export class SignUpInput {
   @Field({ description: 'E-mail address; the log-in name (case-insensitive, unique).' })
-  @MaxLength(254, { message: 'must be at most 254 characters long' })
+  @CharLength(0, 254)
   @IsEmail({}, { message: 'must be an e-mail address' })
   email!: string;
 
@@ -65,7 +63,7 @@ export class SignUpInput {
   password!: string;
 
   @Field({ description: 'Display name, 1–50 characters.' })
-  @Length(1, 50, { message: 'must be 1 to 50 characters long' })
+  @CharLength(1, 50)
   @IsNotBlank()
   name!: string;
 
@@ -95,7 +93,7 @@ export class SignUpInput {
 export class UpdateMeInput {
   @Field(() => String, { nullable: true, description: 'Display name, 1–50 characters.' })
   @IsOptional()
-  @Length(1, 50, { message: 'must be 1 to 50 characters long' })
+  @CharLength(1, 50)
   @IsNotBlank()
   name?: string | null;
 
@@ -125,7 +123,7 @@ export class UpdateMeInput {
 @ArgsType()
 export class LogInArgs {
   @Field({ description: 'E-mail address.' })
-  @MaxLength(254, { message: 'must be at most 254 characters long' })
+  @CharLength(0, 254)
   email!: string;
 
   @Field({ description: 'Password.' })
@@ -154,7 +152,7 @@ export class ChangePasswordArgs {
 @ArgsType()
 export class RequestPasswordResetArgs {
   @Field({ description: "The account's e-mail address." })
-  @MaxLength(254, { message: 'must be at most 254 characters long' })
+  @CharLength(0, 254)
   @IsEmail({}, { message: 'must be an e-mail address' })
   email!: string;
 }

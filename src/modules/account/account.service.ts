@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { requireUser } from '../../auth/access.js';
+import type { UserViewer } from '../../auth/viewer.js';
 import { hashPassword, verifyPassword } from '../../auth/passwords.js';
 import { openSession, sessionExpiresAt } from '../../auth/sessions.js';
 import { hashToken, looksLikeToken, newToken } from '../../auth/tokens.js';
@@ -64,14 +65,16 @@ export class AccountService {
       userAgent: ctx.userAgent,
     });
     await em.flush();
-    ctx.viewer = {
+    const viewer: UserViewer = {
       kind: 'user',
       userId: user.id,
       role: user.role,
       session: { id: session.id, remember, createdAt: session.createdAt, expiresAt },
     };
+    ctx.viewer = viewer;
+    ctx.access.setViewer(viewer);
     // a remembered log-in survives browser restarts; otherwise the cookie lives as long as the browser session
-    ctx.http?.setSessionCookie(token, remember ? expiresAt : null);
+    ctx.http?.setSessionCookie(token, remember ? session.absoluteExpiresAt : null);
     return { token, expiresAt, user };
   }
 
@@ -123,9 +126,9 @@ export class AccountService {
       );
     }
     if (check.needsRehash) user.passwordHash = await hashPassword(args.password);
-    const payload = await this.issue(ctx, ctx.em, user, args.remember);
+    // before the session exists: a store failure here must not leave a half-done log-in behind
     await this.deps.rateLimiter.reset('logIn', limitKey);
-    return payload;
+    return this.issue(ctx, ctx.em, user, args.remember);
   }
 
   async logOut(ctx: Context): Promise<boolean> {
@@ -237,29 +240,35 @@ export class AccountService {
   async requestPasswordReset(ctx: Context, rawEmail: string): Promise<boolean> {
     await this.deps.rateLimiter.consume('requestPasswordReset', `ip:${ctx.ip}`);
     const email = normalizeEmail(rawEmail);
-    const user = await ctx.em.findOne(User, { email });
-    if (user === null) return true;
+    // answered before any lookup, write or mail: the timing is the same whether the account exists
+    void this.sendPasswordReset(ctx, email).catch((error: unknown) =>
+      ctx.log.error({ err: error }, 'password reset failed'),
+    );
+    return true;
+  }
+
+  /** Creates a reset token for an existing account and e-mails its link; runs detached from the request. */
+  private async sendPasswordReset(ctx: Context, email: string): Promise<void> {
+    const em = ctx.app.orm.em.fork();
+    const user = await em.findOne(User, { email });
+    if (user === null) return;
     const token = newToken();
-    ctx.em.create(PasswordReset, {
+    em.create(PasswordReset, {
       user,
       tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS),
     });
-    await ctx.em.flush();
+    await em.flush();
     const link = new URL('/reset-password', this.deps.config.publicWebUrl);
     link.searchParams.set('token', token);
-    // not awaited: the answer must not take longer for an existing account
-    this.deps.mailer
-      .send({
-        to: user.email,
-        subject: 'Reset your Carebot password',
-        text:
-          `Someone (hopefully you) asked to reset the password of your Carebot account.\n\n` +
-          `Open this link within 30 minutes to choose a new password:\n${link.toString()}\n\n` +
-          `If it was not you, ignore this e-mail: your password stays as it is.`,
-      })
-      .catch((error: unknown) => ctx.log.error({ err: error }, 'password reset e-mail failed'));
-    return true;
+    await this.deps.mailer.send({
+      to: user.email,
+      subject: 'Reset your Carebot password',
+      text:
+        `Someone (hopefully you) asked to reset the password of your Carebot account.\n\n` +
+        `Open this link within 30 minutes to choose a new password:\n${link.toString()}\n\n` +
+        `If it was not you, ignore this e-mail: your password stays as it is.`,
+    });
   }
 
   async resetPassword(ctx: Context, token: string, newPassword: string): Promise<boolean> {

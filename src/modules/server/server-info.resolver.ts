@@ -1,7 +1,8 @@
-import { Args, Ctx, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Args, Authorized, Ctx, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { type PingEvent, Topic } from '../../realtime/pubsub.js';
 import { PACKAGE_VERSION } from '../../util/project-root.js';
+import { UserRole } from '../account/user.entity.js';
 import { DatabaseDriverKind, Ping, SendPingArgs, ServerInfo } from './server-info.types.js';
 
 @Resolver()
@@ -18,8 +19,10 @@ export class ServerInfoResolver {
     };
   }
 
+  @Authorized(UserRole.ADMIN)
   @Mutation(() => Ping, {
-    description: 'Publishes a diagnostic event to every `ping` subscriber, on every instance.',
+    description:
+      'Publishes a diagnostic event to every `ping` subscriber, on every instance (ADMIN).',
   })
   sendPing(@Args() { message }: SendPingArgs, @Ctx() ctx: Context): Ping {
     const event: PingEvent = { message, at: new Date().toISOString() };

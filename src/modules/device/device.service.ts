@@ -1,0 +1,34 @@
+import { requireUser } from '../../auth/access.js';
+import { requireRecentAuthentication } from '../../auth/reauth.js';
+import { hashToken, newToken } from '../../auth/tokens.js';
+import type { Context } from '../../context.js';
+import { Family } from '../family/family.entity.js';
+import { Device } from './device.entity.js';
+
+/** Carebot devices of a family (SPEC §5 "Devices and reports": registration). */
+export class DeviceService {
+  /** Caller checked MANAGE. The token is returned once; only its hash is stored. */
+  async register(
+    ctx: Context,
+    familyId: number,
+    name: string,
+    currentPassword: string | null | undefined,
+  ): Promise<{ device: Device; token: string }> {
+    const viewer = requireUser(ctx.viewer);
+    await requireRecentAuthentication(ctx.em, viewer, currentPassword);
+    const token = newToken();
+    const device = ctx.em.create(Device, {
+      family: ctx.em.getReference(Family, familyId),
+      name: name.trim(),
+      tokenHash: hashToken(token),
+    });
+    await ctx.em.flush();
+    return { device, token };
+  }
+
+  /** Caller checked MANAGE on the device's family. The device can no longer authenticate. */
+  async revoke(ctx: Context, deviceId: number): Promise<boolean> {
+    await ctx.em.nativeUpdate(Device, { id: deviceId, revokedAt: null }, { revokedAt: new Date() });
+    return true;
+  }
+}

@@ -1,0 +1,331 @@
+import { createHash, randomInt } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { requireUser } from '../../auth/access.js';
+import { requireRecentAuthentication } from '../../auth/reauth.js';
+import type { Context } from '../../context.js';
+import {
+  BadUserInputError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+} from '../../graphql/errors.js';
+import type { RateLimiter } from '../../security/rate-limit.js';
+import { User } from '../account/user.entity.js';
+import { CarebotSettings } from '../settings/settings.entity.js';
+import { FamilyBackground } from './family-background.entity.js';
+import { FamilyInvite } from './family-invite.entity.js';
+import { Family } from './family.entity.js';
+import type {
+  CreateFamilyInput,
+  FindFamiliesInput,
+  UpdateFamilyInput,
+  UpdateMembershipInput,
+} from './family.inputs.js';
+import type { FamilyCandidate, FamilyInviteCode } from './family.types.js';
+import { FamilyRole, Membership, MembershipStatus } from './membership.entity.js';
+
+/** Invitation codes are valid this long. */
+export const INVITE_TTL_MS = 72 * 3600_000;
+
+// Crockford's base32 without I, L, O, U: nothing to misread when a code is read aloud
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const CODE_LENGTH = 12;
+
+function newInviteCode(): string {
+  let code = '';
+  for (let i = 0; i < CODE_LENGTH; i += 1) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
+}
+
+/** Case, spaces and dashes do not matter in a typed code. */
+function inviteCodeHash(code: string): string {
+  return createHash('sha256').update(code.toUpperCase().replace(/[\s-]/g, '')).digest('hex');
+}
+
+/** "김영희" → "김*희", "김영" → "김*": enough to recognise, not enough to learn a name. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/** Families, memberships and invitations (SPEC §5 "Families and members"). */
+export class FamilyService {
+  constructor(private readonly deps: { rateLimiter: RateLimiter }) {}
+
+  async create(ctx: Context, input: CreateFamilyInput): Promise<Family> {
+    const viewer = requireUser(ctx.viewer);
+    if ((await ctx.em.count(Family, { mainUser: viewer.userId })) > 0) {
+      throw new ConflictError('You already have a family; a main user owns exactly one.');
+    }
+    try {
+      return await ctx.em.transactional(async (em) => {
+        const family = em.create(Family, {
+          familyName: input.familyName.trim(),
+          memo: input.memo?.trim() || null,
+          mainUser: em.getReference(User, viewer.userId),
+        });
+        // the family and its settings exist together or not at all (seed bug 1.0.1)
+        em.create(CarebotSettings, { family });
+        await em.flush();
+        return family;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new ConflictError('You already have a family; a main user owns exactly one.');
+      }
+      throw error;
+    }
+  }
+
+  /** The families the viewer stands in (main user or ACTIVE member), oldest first. */
+  async mine(ctx: Context): Promise<Family[]> {
+    requireUser(ctx.viewer);
+    const ids = [...(await ctx.access.standings()).keys()];
+    if (ids.length === 0) return [];
+    return ctx.em.find(Family, { id: { $in: ids } }, { orderBy: { id: 'asc' } });
+  }
+
+  /** Caller checked VIEW. */
+  async get(ctx: Context, familyId: number): Promise<Family> {
+    const family = await ctx.loaders.family.load(familyId);
+    if (family === null) throw new NotFoundError('Family', familyId);
+    return family;
+  }
+
+  /** Caller checked MANAGE. */
+  async update(ctx: Context, familyId: number, input: UpdateFamilyInput): Promise<Family> {
+    const family = await ctx.em.findOneOrFail(Family, { id: familyId });
+    if (input.familyName != null) family.familyName = input.familyName.trim();
+    if (input.memo !== undefined) family.memo = input.memo?.trim() || null;
+    await ctx.em.flush();
+    return family;
+  }
+
+  /** Caller checked OWN. Every row of the family goes with it (foreign keys cascade). */
+  async delete(
+    ctx: Context,
+    familyId: number,
+    confirmFamilyName: string,
+    currentPassword: string | null | undefined,
+  ): Promise<boolean> {
+    const viewer = requireUser(ctx.viewer);
+    const family = await ctx.em.findOneOrFail(Family, { id: familyId });
+    if (confirmFamilyName !== family.familyName) {
+      throw BadUserInputError.field('confirmFamilyName', 'does not match the family name');
+    }
+    await requireRecentAuthentication(ctx.em, viewer, currentPassword);
+    await ctx.em.remove(family).flush();
+    return true;
+  }
+
+  async find(ctx: Context, input: FindFamiliesInput): Promise<FamilyCandidate[]> {
+    requireUser(ctx.viewer);
+    await this.deps.rateLimiter.consume('findFamilies', `ip:${ctx.ip}`);
+    const families = await ctx.em.find(
+      Family,
+      {
+        mainUser: {
+          name: input.mainUserName.trim(),
+          birthDate: input.birthDate,
+          gender: input.gender,
+          subRegionCode: input.subRegionCode,
+        },
+      },
+      { populate: ['mainUser'], orderBy: { id: 'asc' }, limit: 20 },
+    );
+    return families.map((family) => ({
+      familyId: family.id,
+      familyName: family.familyName,
+      mainUserMaskedName: maskName(family.mainUser.getEntity().name),
+    }));
+  }
+
+  async requestToJoin(
+    ctx: Context,
+    familyId: number,
+    mainUserName: string,
+    relation: string,
+  ): Promise<Membership> {
+    const viewer = requireUser(ctx.viewer);
+    const family = await ctx.em.findOne(Family, { id: familyId }, { populate: ['mainUser'] });
+    if (family === null) throw new NotFoundError('Family', familyId);
+    if (family.mainUser.getEntity().name !== mainUserName.trim()) {
+      throw BadUserInputError.field('mainUserName', "does not match the main user's name");
+    }
+    return this.join(ctx, family, viewer.userId, {
+      relation,
+      role: FamilyRole.CAREGIVER,
+      status: MembershipStatus.PENDING,
+    });
+  }
+
+  private async join(
+    ctx: Context,
+    family: Family,
+    userId: number,
+    grant: { relation: string; role: FamilyRole; status: MembershipStatus },
+    beforeFlush?: (em: Context['em']) => Promise<void>,
+  ): Promise<Membership> {
+    if (family.mainUser.id === userId)
+      throw new ConflictError('You are the main user of this family.');
+    if ((await ctx.em.count(Membership, { family: family.id, user: userId })) > 0) {
+      throw new ConflictError(
+        'You are already a member of this family, or your request is waiting for approval.',
+      );
+    }
+    try {
+      return await ctx.em.transactional(async (em) => {
+        await beforeFlush?.(em);
+        const membership = em.create(Membership, {
+          family: em.getReference(Family, family.id),
+          user: em.getReference(User, userId),
+          relation: grant.relation.trim(),
+          role: grant.role,
+          status: grant.status,
+        });
+        await em.flush();
+        return membership;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new ConflictError(
+          'You are already a member of this family, or your request is waiting for approval.',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Caller checked MANAGE on the membership's family. */
+  async approve(ctx: Context, membershipId: number): Promise<Membership> {
+    const membership = await ctx.em.findOneOrFail(Membership, { id: membershipId });
+    if ((membership.status as MembershipStatus) !== MembershipStatus.PENDING)
+      throw new ConflictError('This membership is already active.');
+    membership.status = MembershipStatus.ACTIVE;
+    await ctx.em.flush();
+    return membership;
+  }
+
+  /** Caller checked MANAGE on the membership's family. */
+  async reject(ctx: Context, membershipId: number): Promise<boolean> {
+    const deleted = await ctx.em.nativeDelete(Membership, {
+      id: membershipId,
+      status: MembershipStatus.PENDING,
+    });
+    if (deleted === 0)
+      throw new ConflictError(
+        'Only a pending request can be rejected; remove an active member instead.',
+      );
+    return true;
+  }
+
+  /** Caller checked MANAGE. */
+  async createInvite(ctx: Context, familyId: number, role: FamilyRole): Promise<FamilyInviteCode> {
+    const viewer = requireUser(ctx.viewer);
+    const code = newInviteCode();
+    const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
+    ctx.em.create(FamilyInvite, {
+      family: ctx.em.getReference(Family, familyId),
+      codeHash: inviteCodeHash(code),
+      role,
+      createdBy: ctx.em.getReference(User, viewer.userId),
+      expiresAt,
+    });
+    await ctx.em.flush();
+    return { code, role, expiresAt };
+  }
+
+  async acceptInvite(ctx: Context, code: string, relation: string): Promise<Membership> {
+    const viewer = requireUser(ctx.viewer);
+    const invalid = () => BadUserInputError.field('code', 'is invalid, used or expired');
+    const now = new Date();
+    const invite = await ctx.em.findOne(FamilyInvite, {
+      codeHash: inviteCodeHash(code),
+      usedAt: null,
+      expiresAt: { $gt: now },
+    });
+    if (invite === null) throw invalid();
+    const family = await ctx.em.findOneOrFail(Family, { id: invite.family.id });
+    return this.join(
+      ctx,
+      family,
+      viewer.userId,
+      { relation, role: invite.role, status: MembershipStatus.ACTIVE },
+      async (em) => {
+        // single use even when two people race with one code: only one claim succeeds
+        const claimed = await em.nativeUpdate(
+          FamilyInvite,
+          { id: invite.id, usedAt: null },
+          { usedAt: now },
+        );
+        if (claimed === 0) throw invalid();
+      },
+    );
+  }
+
+  /**
+   * Managers change role and relation of any membership of their family; a member may change
+   * their own relation only. Anyone else: NOT_FOUND.
+   */
+  async updateMembership(
+    ctx: Context,
+    membershipId: number,
+    input: UpdateMembershipInput,
+  ): Promise<Membership> {
+    const viewer = requireUser(ctx.viewer);
+    const membership = await ctx.em.findOne(Membership, { id: membershipId });
+    if (membership === null) throw new NotFoundError('Membership', membershipId);
+    const own = membership.user.id === viewer.userId;
+    const standing = await ctx.access.standingIn(membership.family.id);
+    const manages = standing === 'MAIN' || standing === 'MANAGER';
+    if (!manages) {
+      if (!own) {
+        if (standing === undefined) throw new NotFoundError('Membership', membershipId);
+        throw new ForbiddenError('Only a manager can change another member.');
+      }
+      if (input.role != null) throw new ForbiddenError('Only a manager can change a role.');
+    }
+    if (input.relation != null) membership.relation = input.relation.trim();
+    if (input.role != null) membership.role = input.role;
+    await ctx.em.flush();
+    return membership;
+  }
+
+  /** Caller checked MANAGE on the membership's family. */
+  async removeMember(ctx: Context, membershipId: number): Promise<boolean> {
+    await ctx.em.nativeDelete(Membership, { id: membershipId });
+    return true;
+  }
+
+  /** Leaves a family, or withdraws a pending request. The main user cannot leave their own family. */
+  async leave(ctx: Context, familyId: number): Promise<boolean> {
+    const viewer = requireUser(ctx.viewer);
+    if ((await ctx.access.standingIn(familyId)) === 'MAIN') {
+      throw new ForbiddenError('The main user cannot leave their own family; delete it instead.');
+    }
+    const deleted = await ctx.em.nativeDelete(Membership, {
+      family: familyId,
+      user: viewer.userId,
+    });
+    if (deleted === 0) throw new NotFoundError('Family', familyId);
+    return true;
+  }
+
+  /** Caller checked MANAGE. */
+  async addBackground(ctx: Context, familyId: number, fileId: string): Promise<FamilyBackground> {
+    const background = ctx.em.create(FamilyBackground, {
+      family: ctx.em.getReference(Family, familyId),
+      fileId,
+    });
+    await ctx.em.flush();
+    return background;
+  }
+
+  /** Caller checked MANAGE on the background's family. */
+  async removeBackground(ctx: Context, backgroundId: number): Promise<boolean> {
+    await ctx.em.nativeDelete(FamilyBackground, { id: backgroundId });
+    return true;
+  }
+}

@@ -1,0 +1,18 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { User } from '../account/user.entity.js';
+import { Family } from './family.entity.js';
+import { Membership } from './membership.entity.js';
+
+@Resolver(() => Membership)
+export class MembershipResolver {
+  @FieldResolver(() => Family, { description: 'The family.' })
+  family(@Root() membership: Membership, @Ctx() ctx: Context): Promise<Family | null> {
+    return ctx.loaders.family.load(membership.family.id);
+  }
+
+  @FieldResolver(() => User, { description: 'The member.' })
+  user(@Root() membership: Membership, @Ctx() ctx: Context): Promise<User | null> {
+    return ctx.loaders.user.load(membership.user.id);
+  }
+}

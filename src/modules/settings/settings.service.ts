@@ -1,0 +1,70 @@
+import type { Context } from '../../context.js';
+import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
+import { CarebotSettings } from './settings.entity.js';
+import type { CarebotThresholds, UpdateSettingsInput } from './settings.types.js';
+
+const PAIRS = [
+  ['temperatureMin', 'temperatureMax'],
+  ['heartRateMin', 'heartRateMax'],
+] as const;
+
+const SCALARS = [
+  'isAlarmEnabled',
+  'isCameraEnabled',
+  'isMicrophoneEnabled',
+  'isDrivingEnabled',
+  'volume',
+  'wakeUpTime',
+  'bedTime',
+  'quietHoursStart',
+  'quietHoursEnd',
+  'inactivityAlertHours',
+] as const;
+
+export function thresholdsOf(settings: CarebotSettings): CarebotThresholds {
+  return {
+    temperatureMin: settings.temperatureMin,
+    temperatureMax: settings.temperatureMax,
+    gasMax: settings.gasMax,
+    dustMax: settings.dustMax,
+    heartRateMin: settings.heartRateMin,
+    heartRateMax: settings.heartRateMax,
+    bloodOxygenMin: settings.bloodOxygenMin,
+  };
+}
+
+/** The Carebot settings of a family (SPEC §5 "Settings and tools"). */
+export class SettingsService {
+  /** Applies a partial change after checking that every min stays below its max. Caller checked MANAGE. */
+  async update(
+    ctx: Context,
+    familyId: number,
+    input: UpdateSettingsInput,
+  ): Promise<CarebotSettings> {
+    const settings = await ctx.em.findOne(CarebotSettings, { family: familyId });
+    if (settings === null) throw new NotFoundError('CarebotSettings', familyId);
+    const merged = { ...thresholdsOf(settings) };
+    for (const [key, value] of Object.entries(input.thresholds ?? {})) {
+      if (value !== null && value !== undefined)
+        merged[key as keyof CarebotThresholds] = value as number;
+    }
+    for (const [min, max] of PAIRS) {
+      if (merged[min] >= merged[max]) {
+        const changed = input.thresholds?.[max] != null ? max : min;
+        throw BadUserInputError.field(
+          `input.thresholds.${changed}`,
+          changed === max
+            ? `must be greater than ${min} (${merged[min]})`
+            : `must be less than ${max} (${merged[max]})`,
+        );
+      }
+    }
+    for (const key of SCALARS) {
+      const value = input[key];
+      if (value !== null && value !== undefined) (settings[key] as unknown) = value;
+    }
+    Object.assign(settings, merged);
+    await ctx.em.flush();
+    return settings;
+  }
+}
