@@ -438,6 +438,27 @@ describe('the family policy, role by role', () => {
         ),
     },
     {
+      name: 'rejectMembership',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      run: (f, h) =>
+        t.request(RejectMembershipDocument, { id: String(f.pending[1]!.membership.id) }, h),
+    },
+    {
+      name: 'revokeDevice',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      run: (f, h) => t.request(RevokeDeviceDocument, { id: String(f.device.device.id) }, h),
+    },
+    {
+      name: 'removeFamilyBackground',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      run: async (f, h) => {
+        const e = em();
+        const background = e.create(FamilyBackground, { family: f.family.id, fileId: 'bg-1' });
+        await e.flush();
+        return t.request(RemoveFamilyBackgroundDocument, { id: String(background.id) }, h);
+      },
+    },
+    {
       name: 'deleteFamily',
       expected: { main: 'ok', manager: 'FORBIDDEN', caregiver: 'FORBIDDEN', ...deny },
       run: (f, h) =>
