@@ -7,6 +7,7 @@ import type { FamilyService } from './modules/family/family.service.js';
 import type { SettingsService } from './modules/settings/settings.service.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import type { EventBus } from './realtime/events.js';
 import type { AppPubSub } from './realtime/pubsub.js';
 import type { RateLimiter } from './security/rate-limit.js';
 
@@ -26,6 +27,8 @@ export interface App {
   config: Config;
   orm: Orm;
   pubSub: AppPubSub;
+  /** Announce changes here (after commit); subscriptions deliver them. */
+  events: EventBus;
   logger: Logger;
   metrics: Metrics;
   rateLimiter: RateLimiter;

@@ -30,6 +30,7 @@ import { AccountService } from './modules/account/account.service.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { FamilyService } from './modules/family/family.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
+import { EventBus } from './realtime/events.js';
 import { createAppPubSub } from './realtime/pubsub.js';
 import { RateLimiter } from './security/rate-limit.js';
 import { mutationRateLimitPlugin } from './security/rate-limit-plugin.js';
@@ -111,6 +112,7 @@ export async function createServer(
     config,
     orm,
     pubSub: pubSubHandle.pubSub,
+    events: new EventBus(pubSubHandle.pubSub),
     logger,
     metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
     rateLimiter,

@@ -8,6 +8,14 @@ import { Redis } from 'ioredis';
  */
 export const Topic = {
   Ping: 'PING',
+  /** keyed by family id */
+  NotificationAdded: 'NOTIFICATION_ADDED',
+  /** keyed by recipient user id */
+  MessageReceived: 'MESSAGE_RECEIVED',
+  /** keyed by user id */
+  UnreadCountsChanged: 'UNREAD_COUNTS_CHANGED',
+  /** keyed by family id */
+  SettingsChanged: 'SETTINGS_CHANGED',
 } as const;
 
 /** A diagnostic event published by the `ping` mutation. */
@@ -17,9 +25,46 @@ export interface PingEvent {
   at: string;
 }
 
+/** A notification as published: everything a subscriber needs without a database read. */
+export interface NotificationEvent {
+  id: number;
+  familyId: number;
+  grade: string;
+  kind: string;
+  message: string;
+  imageId: string | null;
+  /** ISO-8601 */
+  createdAt: string;
+}
+
+/** A message as published to its recipient. */
+export interface MessageEvent {
+  id: number;
+  fromUserId: number;
+  toUserId: number;
+  content: string;
+  imageId: string | null;
+  /** ISO-8601 */
+  createdAt: string;
+}
+
+/** Something changed that may change a user's unread counts; subscribers recount. */
+export interface UnreadCountsEvent {
+  userId: number;
+}
+
+/** A family's Carebot settings changed. */
+export interface SettingsEvent {
+  familyId: number;
+}
+
 /** Topic → publish arguments (`[payload]`, or `[routingId, payload]` for keyed topics). */
 export interface TopicPayloads {
   [Topic.Ping]: [PingEvent];
+  [Topic.NotificationAdded]: [number, NotificationEvent];
+  [Topic.MessageReceived]: [number, MessageEvent];
+  [Topic.UnreadCountsChanged]: [number, UnreadCountsEvent];
+  [Topic.SettingsChanged]: [number, SettingsEvent];
   [key: string]: [] | [unknown] | [string | number, unknown];
 }
 

@@ -65,6 +65,7 @@ export class SettingsService {
     }
     Object.assign(settings, merged);
     await ctx.em.flush();
+    ctx.app.events.settingsChanged(familyId);
     return settings;
   }
 }
