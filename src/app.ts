@@ -4,6 +4,8 @@ import type { Mailer } from './mail/mailer.js';
 import type { AccountService } from './modules/account/account.service.js';
 import type { DeviceService } from './modules/device/device.service.js';
 import type { FamilyService } from './modules/family/family.service.js';
+import type { NotificationService } from './modules/notification/notification.service.js';
+import type { ReportService } from './modules/report/report.service.js';
 import type { SettingsService } from './modules/settings/settings.service.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -17,6 +19,8 @@ export interface Services {
   family: FamilyService;
   device: DeviceService;
   settings: SettingsService;
+  report: ReportService;
+  notification: NotificationService;
 }
 
 /**

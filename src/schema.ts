@@ -9,7 +9,16 @@ import { UserResolver } from './modules/account/user.resolver.js';
 import { DeviceResolver } from './modules/device/device.resolver.js';
 import { FamilyResolver } from './modules/family/family.resolver.js';
 import { MembershipResolver } from './modules/family/membership.resolver.js';
+import {
+  FamilyNotificationResolver,
+  NotificationResolver,
+} from './modules/notification/notification.resolver.js';
 import { RegionResolver } from './modules/region/region.resolver.js';
+import {
+  FamilyStatusResolver,
+  MentalStatusResolver,
+  ReportResolver,
+} from './modules/report/report.resolver.js';
 import { ServerInfoResolver } from './modules/server/server-info.resolver.js';
 import { SettingsResolver } from './modules/settings/settings.resolver.js';
 import type { AppPubSub } from './realtime/pubsub.js';
@@ -24,6 +33,11 @@ export const resolvers = [
   DeviceResolver,
   SettingsResolver,
   RegionResolver,
+  ReportResolver,
+  MentalStatusResolver,
+  FamilyStatusResolver,
+  NotificationResolver,
+  FamilyNotificationResolver,
 ] as const;
 
 /** Builds the executable schema; `pubSub` is the instance's event bus. */

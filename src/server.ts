@@ -29,6 +29,8 @@ import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs
 import { AccountService } from './modules/account/account.service.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { FamilyService } from './modules/family/family.service.js';
+import { NotificationService } from './modules/notification/notification.service.js';
+import { ReportService } from './modules/report/report.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
 import { EventBus } from './realtime/events.js';
 import { createAppPubSub } from './realtime/pubsub.js';
@@ -122,6 +124,8 @@ export async function createServer(
       family: new FamilyService({ rateLimiter }),
       device: new DeviceService(),
       settings: new SettingsService(),
+      report: new ReportService(),
+      notification: new NotificationService(),
     },
     startedAt: Date.now(),
   };

@@ -5,6 +5,7 @@ import { parseId } from '../graphql/ids.js';
 import { Device } from '../modules/device/device.entity.js';
 import { FamilyBackground } from '../modules/family/family-background.entity.js';
 import { Membership } from '../modules/family/membership.entity.js';
+import { Notification } from '../modules/notification/notification.entity.js';
 import type { FamilyAction } from './access.js';
 
 /** How to find the family an operation acts on, from one of its arguments. */
@@ -12,7 +13,8 @@ export type FamilyLocator =
   | { familyArg: string }
   | { membershipArg: string }
   | { deviceArg: string }
-  | { backgroundArg: string };
+  | { backgroundArg: string }
+  | { notificationArg: string };
 
 async function locate(
   ctx: Context,
@@ -28,7 +30,9 @@ async function locate(
       ? (['Membership', Membership, locator.membershipArg] as const)
       : 'deviceArg' in locator
         ? (['Device', Device, locator.deviceArg] as const)
-        : (['FamilyBackground', FamilyBackground, locator.backgroundArg] as const);
+        : 'notificationArg' in locator
+          ? (['Notification', Notification, locator.notificationArg] as const)
+          : (['FamilyBackground', FamilyBackground, locator.backgroundArg] as const);
   const id = parseId(args[arg] as string, what);
   const row = await ctx.em.findOne(entity as typeof Membership, { id }, { fields: ['family'] });
   if (row === null) throw new NotFoundError(what, id);

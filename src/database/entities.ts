@@ -4,7 +4,15 @@ import { FamilyBackground } from '../modules/family/family-background.entity.js'
 import { FamilyInvite } from '../modules/family/family-invite.entity.js';
 import { Family } from '../modules/family/family.entity.js';
 import { Membership } from '../modules/family/membership.entity.js';
+import { Notification, NotificationRead } from '../modules/notification/notification.entity.js';
 import { Region } from '../modules/region/region.entity.js';
+import {
+  Activity,
+  HealthStatus,
+  HomeStatus,
+  MentalReport,
+  MentalStatus,
+} from '../modules/report/report.entities.js';
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
 import { Session } from '../modules/account/session.entity.js';
 import { User } from '../modules/account/user.entity.js';
@@ -24,4 +32,11 @@ export const entities: Function[] = [
   Device,
   CarebotSettings,
   Region,
+  HomeStatus,
+  HealthStatus,
+  Activity,
+  MentalStatus,
+  MentalReport,
+  Notification,
+  NotificationRead,
 ];

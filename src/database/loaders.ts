@@ -1,9 +1,11 @@
+import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import { User } from '../modules/account/user.entity.js';
 import { Device } from '../modules/device/device.entity.js';
 import { FamilyBackground } from '../modules/family/family-background.entity.js';
 import { Family } from '../modules/family/family.entity.js';
 import { Membership } from '../modules/family/membership.entity.js';
+import { NotificationRead } from '../modules/notification/notification.entity.js';
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
 import type { EntityManager } from './orm.js';
 
@@ -85,6 +87,35 @@ export class Loaders {
         (d) => d.family.id,
       ),
     );
+  }
+
+  /** The newest reading (by measuredAt, then id) of one kind for each family. */
+  latest<T extends { id: number }>(
+    entity: EntityClass<T>,
+    timeField = 'measuredAt',
+  ): DataLoader<number, T | null> {
+    return this.loader(`latest:${entity.name}`, (ids) =>
+      Promise.all(
+        ids.map((familyId) =>
+          this.em.findOne(entity, { family: familyId } as FilterQuery<T>, {
+            orderBy: { [timeField]: 'desc', id: 'desc' } as never,
+          }),
+        ),
+      ),
+    );
+  }
+
+  /** Whether the given user has read each notification. */
+  notificationRead(userId: number): DataLoader<number, boolean> {
+    return this.loader(`read:${userId}`, async (ids) => {
+      const reads = await this.em.find(
+        NotificationRead,
+        { user: userId, notification: { $in: [...ids] } },
+        { fields: ['notification'] },
+      );
+      const read = new Set(reads.map((r) => r.notification.id));
+      return ids.map((id) => read.has(id));
+    });
   }
 
   get backgroundsByFamily(): DataLoader<number, FamilyBackground[]> {

@@ -3,6 +3,43 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** What the Carebot saw the elder doing. */
+export type ActivityAction =
+  /** Eating or drinking. */
+  | 'EATING'
+  /** Exercising. */
+  | 'EXERCISING'
+  /** A fall: raises a CRIT alert. */
+  | 'FALL'
+  /** Lying down (awake). */
+  | 'LYING'
+  /** Anything else. */
+  | 'OTHER'
+  /** Left home. */
+  | 'OUTING'
+  /** Sitting. */
+  | 'SITTING'
+  /** Sleeping. */
+  | 'SLEEPING'
+  /** Talking (with the Carebot or someone). */
+  | 'TALKING'
+  /** Walking around. */
+  | 'WALKING';
+
+/** An activity the Carebot saw. */
+export type ActivityInput = {
+  /** The activity (FALL raises a CRIT alert). */
+  action: ActivityAction;
+  /** A snapshot (file id). */
+  imageId?: string | null | undefined;
+  /** When it happened (within the last 7 days). */
+  measuredAt: string;
+  /** A client-chosen UUID: a retry with the same id returns the first record and stores nothing. */
+  reportId?: string | null | undefined;
+  /** Confidence, 0 to 1. */
+  score?: number | null | undefined;
+};
+
 /** A Korean address: region codes from `masterRegions`/`subRegions` and free text. */
 export type AddressInput = {
   /** Street address and details (≤ 200 characters). */
@@ -27,6 +64,33 @@ export type DatabaseDriver =
   | 'MARIADB'
   /** Embedded SQLite file (development default). */
   | 'SQLITE';
+
+/** The dominant emotion of a mental-state reading. */
+export type Emotion =
+  /** Anger. */
+  | 'ANGER'
+  /** Anxiety. */
+  | 'ANXIETY'
+  /** Joy. */
+  | 'JOY'
+  /** Neutral. */
+  | 'NEUTRAL'
+  /** Sadness. */
+  | 'SADNESS';
+
+/** Scores of each emotion, 0 to 1. */
+export type EmotionScoresInput = {
+  /** Anger. */
+  anger: number;
+  /** Anxiety. */
+  anxiety: number;
+  /** Joy. */
+  joy: number;
+  /** Neutral. */
+  neutral: number;
+  /** Sadness. */
+  sadness: number;
+};
 
 /** What a member may do in a family (the main user has every MANAGER right). */
 export type FamilyRole =
@@ -54,12 +118,154 @@ export type Gender =
   /** Male. */
   | 'MALE';
 
+/** A vital-signs reading; at least one value. */
+export type HealthStatusInput = {
+  /** Blood oxygen saturation, % (50 to 100). */
+  bloodOxygen?: number | null | undefined;
+  /** Body temperature, °C (30 to 45). */
+  bodyTemperature?: number | null | undefined;
+  /** Diastolic blood pressure, mmHg (30 to 160), below systolic. */
+  diastolic?: number | null | undefined;
+  /** Heart rate, bpm (20 to 250). */
+  heartRate?: number | null | undefined;
+  /** When it was measured (within the last 7 days). */
+  measuredAt: string;
+  /** A client-chosen UUID: a retry with the same id returns the first record and stores nothing. */
+  reportId?: string | null | undefined;
+  /** Systolic blood pressure, mmHg (50 to 260). */
+  systolic?: number | null | undefined;
+};
+
+/** A home environment reading. */
+export type HomeStatusInput = {
+  /** Fine dust density, µg/m³ (0 to 2000). */
+  dustDensity: number;
+  /** Gas level, ppm (0 to 100000). */
+  gasLevel: number;
+  /** Relative humidity, % (0 to 100). */
+  humidity: number;
+  /** When it was measured (within the last 7 days). */
+  measuredAt: string;
+  /** A client-chosen UUID: a retry with the same id returns the first record and stores nothing. */
+  reportId?: string | null | undefined;
+  /** Room temperature, °C (-40 to 80). */
+  temperature: number;
+};
+
 /** Only ACTIVE memberships grant access. */
 export type MembershipStatus =
   /** A member of the family. */
   | 'ACTIVE'
   /** Asked to join; waits for a manager. */
   | 'PENDING';
+
+/** A summary of the elder's mental state over a period. */
+export type MentalReportInput = {
+  /** End of the period (after the start, not in the future). */
+  periodEnd: string;
+  /** Start of the period. */
+  periodStart: string;
+  /** Recommendations, at most 20 of 1 to 500 characters. */
+  recommendations: Array<string>;
+  /** A client-chosen UUID: a retry with the same id returns the first record and stores nothing. */
+  reportId?: string | null | undefined;
+  /** Assessed risk. */
+  riskLevel: RiskLevel;
+  /** Summary, 1 to 5,000 characters. */
+  summary: string;
+};
+
+/** Where a mental-state reading came from. */
+export type MentalSource =
+  /** Analysis of a conversation. */
+  | 'CONVERSATION'
+  /** Facial expression. */
+  | 'FACE'
+  /** The elder said how they feel. */
+  | 'SELF_REPORT'
+  /** Tone of voice. */
+  | 'VOICE';
+
+/** A mental-state reading. */
+export type MentalStatusInput = {
+  /** The dominant emotion. */
+  emotion: Emotion;
+  /** When it was measured (within the last 7 days). */
+  measuredAt: string;
+  /** A client-chosen UUID: a retry with the same id returns the first record and stores nothing. */
+  reportId?: string | null | undefined;
+  /** Scores of each emotion. */
+  scores: EmotionScoresInput;
+  /** Where it came from. */
+  source: MentalSource;
+};
+
+/** How urgent a notification is (NONE < INFO < WARN < CRIT). */
+export type NotificationGrade =
+  /** Needs attention now (fire, fall, emergency). */
+  | 'CRIT'
+  /** For information. */
+  | 'INFO'
+  /** A record only. */
+  | 'NONE'
+  /** Needs attention. */
+  | 'WARN';
+
+/** What a notification is about. */
+export type NotificationKind =
+  /** A public disaster alert. */
+  | 'DISASTER'
+  /** The elder asked for help. */
+  | 'EMERGENCY'
+  /** Home environment out of range. */
+  | 'ENVIRONMENT'
+  /** A fall. */
+  | 'FALL'
+  /** Fire or gas. */
+  | 'FIRE'
+  /** Vital signs out of range. */
+  | 'HEALTH'
+  /** No activity for too long. */
+  | 'INACTIVITY'
+  /** Anything else. */
+  | 'OTHER'
+  /** About the Carebot itself. */
+  | 'SYSTEM';
+
+/** A notification a device raises itself. */
+export type RaiseNotificationInput = {
+  /** How urgent. */
+  grade: NotificationGrade;
+  /** A snapshot (file id). */
+  imageId?: string | null | undefined;
+  /** What it is about. */
+  kind: NotificationKind;
+  /** Text, 1 to 500 characters. */
+  message: string;
+};
+
+/** Readings buffered offline, stored all together or not at all (at most 1,000 in all). */
+export type ReportBatchInput = {
+  /** Activities. */
+  activities?: Array<ActivityInput> | null | undefined;
+  /** Vital-signs readings. */
+  health?: Array<HealthStatusInput> | null | undefined;
+  /** Home environment readings. */
+  home?: Array<HomeStatusInput> | null | undefined;
+  /** Mental-state readings. */
+  mental?: Array<MentalStatusInput> | null | undefined;
+};
+
+/** Overall risk a mental report assesses. */
+export type RiskLevel =
+  /** Needs attention now. */
+  | 'CRITICAL'
+  /** Needs attention soon. */
+  | 'HIGH'
+  /** No concern. */
+  | 'LOW'
+  /** Worth watching. */
+  | 'MEDIUM';
 
 /** Everything needed to create an account. */
 export type SignUpInput = {
@@ -87,6 +293,24 @@ export type SignUpRole =
   | 'MAIN'
   /** A family member or care worker. */
   | 'MEMBER';
+
+/** Time order of a list. */
+export type SortOrder =
+  /** Oldest first. */
+  | 'ASC'
+  /** Newest first. */
+  | 'DESC';
+
+/** A kind of device reading. */
+export type StatusKind =
+  /** Activity. */
+  | 'ACTIVITY'
+  /** Vital signs. */
+  | 'HEALTH'
+  /** Home environment. */
+  | 'HOME'
+  /** Mental state. */
+  | 'MENTAL';
 
 /** Threshold changes; omitted values stay as they are. Each min must stay below its max. */
 export type ThresholdsInput = {
@@ -422,6 +646,128 @@ export type SubRegionsQueryVariables = Exact<{
 
 export type SubRegionsQuery = { subRegions: Array<{ code: string, name: string }> };
 
+export type ReportHomeStatusMutationVariables = Exact<{
+  input: HomeStatusInput;
+}>;
+
+
+export type ReportHomeStatusMutation = { reportHomeStatus: { id: string, temperature: number, humidity: number, dustDensity: number, gasLevel: number, measuredAt: string } };
+
+export type ReportHealthStatusMutationVariables = Exact<{
+  input: HealthStatusInput;
+}>;
+
+
+export type ReportHealthStatusMutation = { reportHealthStatus: { id: string, heartRate: number | null, bloodOxygen: number | null, measuredAt: string } };
+
+export type ReportActivityMutationVariables = Exact<{
+  input: ActivityInput;
+}>;
+
+
+export type ReportActivityMutation = { reportActivity: { id: string, action: ActivityAction, measuredAt: string } };
+
+export type ReportMentalStatusMutationVariables = Exact<{
+  input: MentalStatusInput;
+}>;
+
+
+export type ReportMentalStatusMutation = { reportMentalStatus: { id: string, emotion: Emotion, source: MentalSource, scores: { joy: number, sadness: number } } };
+
+export type SubmitMentalReportMutationVariables = Exact<{
+  input: MentalReportInput;
+}>;
+
+
+export type SubmitMentalReportMutation = { submitMentalReport: { id: string, riskLevel: RiskLevel, recommendations: Array<string> } };
+
+export type ReportBatchMutationVariables = Exact<{
+  input: ReportBatchInput;
+}>;
+
+
+export type ReportBatchMutation = { reportBatch: { stored: number, duplicates: number, notificationsRaised: number } };
+
+export type DeleteLatestStatusMutationVariables = Exact<{
+  kind: StatusKind;
+}>;
+
+
+export type DeleteLatestStatusMutation = { deleteLatestStatus: boolean };
+
+export type RaiseNotificationMutationVariables = Exact<{
+  input: RaiseNotificationInput;
+}>;
+
+
+export type RaiseNotificationMutation = { raiseNotification: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string } };
+
+export type FamilyStatusQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type FamilyStatusQuery = { family: { id: string, unreadNotificationCount: number, latestHomeStatus: { id: string, temperature: number, measuredAt: string } | null, latestHealthStatus: { heartRate: number | null } | null, latestActivity: { action: ActivityAction } | null, latestMentalStatus: { emotion: Emotion } | null, latestMentalReport: { riskLevel: RiskLevel } | null } | null };
+
+export type HomeStatusesQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+  order?: SortOrder | null | undefined;
+}>;
+
+
+export type HomeStatusesQuery = { family: { homeStatuses: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, temperature: number, measuredAt: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } } | null };
+
+export type FamilyNotificationsQueryVariables = Exact<{
+  id: string;
+  unreadOnly?: boolean | null | undefined;
+  minGrade?: NotificationGrade | null | undefined;
+  kinds?: Array<NotificationKind> | NotificationKind | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type FamilyNotificationsQuery = { family: { unreadNotificationCount: number, notifications: { totalCount: number, edges: Array<{ node: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, read: boolean, acknowledgedAt: string | null, acknowledgedBy: { id: string } | null } }> } } | null };
+
+export type UnreadNotificationCountQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UnreadNotificationCountQuery = { unreadNotificationCount: number };
+
+export type MarkNotificationsReadMutationVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type MarkNotificationsReadMutation = { markNotificationsRead: number };
+
+export type MarkAllNotificationsReadMutationVariables = Exact<{
+  familyId: string;
+}>;
+
+
+export type MarkAllNotificationsReadMutation = { markAllNotificationsRead: number };
+
+export type AcknowledgeNotificationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AcknowledgeNotificationMutation = { acknowledgeNotification: { id: string, read: boolean, acknowledgedAt: string | null, acknowledgedBy: { id: string } | null } };
+
+export type DeleteNotificationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteNotificationMutation = { deleteNotification: boolean };
+
 export type ServerInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -481,6 +827,22 @@ export const DeviceSettingsDocument = {"kind":"Document","definitions":[{"kind":
 export const UpdateSettingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateSettings"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"familyId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateSettingsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateSettings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"familyId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"familyId"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"volume"}},{"kind":"Field","name":{"kind":"Name","value":"wakeUpTime"}},{"kind":"Field","name":{"kind":"Name","value":"quietHoursStart"}},{"kind":"Field","name":{"kind":"Name","value":"inactivityAlertHours"}},{"kind":"Field","name":{"kind":"Name","value":"thresholds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"temperatureMin"}},{"kind":"Field","name":{"kind":"Name","value":"temperatureMax"}},{"kind":"Field","name":{"kind":"Name","value":"gasMax"}},{"kind":"Field","name":{"kind":"Name","value":"dustMax"}},{"kind":"Field","name":{"kind":"Name","value":"heartRateMin"}},{"kind":"Field","name":{"kind":"Name","value":"heartRateMax"}},{"kind":"Field","name":{"kind":"Name","value":"bloodOxygenMin"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateSettingsMutation, UpdateSettingsMutationVariables>;
 export const MasterRegionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MasterRegions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"masterRegions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<MasterRegionsQuery, MasterRegionsQueryVariables>;
 export const SubRegionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SubRegions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"masterRegionCode"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"subRegions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"masterRegionCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"masterRegionCode"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<SubRegionsQuery, SubRegionsQueryVariables>;
+export const ReportHomeStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReportHomeStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HomeStatusInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportHomeStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"temperature"}},{"kind":"Field","name":{"kind":"Name","value":"humidity"}},{"kind":"Field","name":{"kind":"Name","value":"dustDensity"}},{"kind":"Field","name":{"kind":"Name","value":"gasLevel"}},{"kind":"Field","name":{"kind":"Name","value":"measuredAt"}}]}}]}}]} as unknown as DocumentNode<ReportHomeStatusMutation, ReportHomeStatusMutationVariables>;
+export const ReportHealthStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReportHealthStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HealthStatusInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportHealthStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"heartRate"}},{"kind":"Field","name":{"kind":"Name","value":"bloodOxygen"}},{"kind":"Field","name":{"kind":"Name","value":"measuredAt"}}]}}]}}]} as unknown as DocumentNode<ReportHealthStatusMutation, ReportHealthStatusMutationVariables>;
+export const ReportActivityDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReportActivity"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ActivityInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportActivity"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"measuredAt"}}]}}]}}]} as unknown as DocumentNode<ReportActivityMutation, ReportActivityMutationVariables>;
+export const ReportMentalStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReportMentalStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"MentalStatusInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportMentalStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"emotion"}},{"kind":"Field","name":{"kind":"Name","value":"scores"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"joy"}},{"kind":"Field","name":{"kind":"Name","value":"sadness"}}]}},{"kind":"Field","name":{"kind":"Name","value":"source"}}]}}]}}]} as unknown as DocumentNode<ReportMentalStatusMutation, ReportMentalStatusMutationVariables>;
+export const SubmitMentalReportDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SubmitMentalReport"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"MentalReportInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submitMentalReport"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"recommendations"}}]}}]}}]} as unknown as DocumentNode<SubmitMentalReportMutation, SubmitMentalReportMutationVariables>;
+export const ReportBatchDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReportBatch"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReportBatchInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportBatch"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stored"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"notificationsRaised"}}]}}]}}]} as unknown as DocumentNode<ReportBatchMutation, ReportBatchMutationVariables>;
+export const DeleteLatestStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteLatestStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"StatusKind"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteLatestStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}}]}]}}]} as unknown as DocumentNode<DeleteLatestStatusMutation, DeleteLatestStatusMutationVariables>;
+export const RaiseNotificationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RaiseNotification"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RaiseNotificationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"raiseNotification"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"grade"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]} as unknown as DocumentNode<RaiseNotificationMutation, RaiseNotificationMutationVariables>;
+export const FamilyStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FamilyStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"family"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"latestHomeStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"temperature"}},{"kind":"Field","name":{"kind":"Name","value":"measuredAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestHealthStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"heartRate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestActivity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"action"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestMentalStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emotion"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestMentalReport"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}},{"kind":"Field","name":{"kind":"Name","value":"unreadNotificationCount"}}]}}]}}]} as unknown as DocumentNode<FamilyStatusQuery, FamilyStatusQueryVariables>;
+export const HomeStatusesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"HomeStatuses"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"order"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SortOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"family"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"homeStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"order"},"value":{"kind":"Variable","name":{"kind":"Name","value":"order"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"temperature"}},{"kind":"Field","name":{"kind":"Name","value":"measuredAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<HomeStatusesQuery, HomeStatusesQueryVariables>;
+export const FamilyNotificationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FamilyNotifications"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unreadOnly"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"minGrade"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"NotificationGrade"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NotificationKind"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"family"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"notifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unreadOnly"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unreadOnly"}}},{"kind":"Argument","name":{"kind":"Name","value":"minGrade"},"value":{"kind":"Variable","name":{"kind":"Name","value":"minGrade"}}},{"kind":"Argument","name":{"kind":"Name","value":"kinds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"grade"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"read"}},{"kind":"Field","name":{"kind":"Name","value":"acknowledgedAt"}},{"kind":"Field","name":{"kind":"Name","value":"acknowledgedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"unreadNotificationCount"}}]}}]}}]} as unknown as DocumentNode<FamilyNotificationsQuery, FamilyNotificationsQueryVariables>;
+export const UnreadNotificationCountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnreadNotificationCount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unreadNotificationCount"}}]}}]} as unknown as DocumentNode<UnreadNotificationCountQuery, UnreadNotificationCountQueryVariables>;
+export const MarkNotificationsReadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MarkNotificationsRead"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"markNotificationsRead"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}]}]}}]} as unknown as DocumentNode<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>;
+export const MarkAllNotificationsReadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MarkAllNotificationsRead"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"familyId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"markAllNotificationsRead"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"familyId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"familyId"}}}]}]}}]} as unknown as DocumentNode<MarkAllNotificationsReadMutation, MarkAllNotificationsReadMutationVariables>;
+export const AcknowledgeNotificationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AcknowledgeNotification"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"acknowledgeNotification"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"read"}},{"kind":"Field","name":{"kind":"Name","value":"acknowledgedAt"}},{"kind":"Field","name":{"kind":"Name","value":"acknowledgedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<AcknowledgeNotificationMutation, AcknowledgeNotificationMutationVariables>;
+export const DeleteNotificationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteNotification"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteNotification"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<DeleteNotificationMutation, DeleteNotificationMutationVariables>;
 export const ServerInfoDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ServerInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serverInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"databaseDriver"}},{"kind":"Field","name":{"kind":"Name","value":"uptimeSeconds"}}]}}]}}]} as unknown as DocumentNode<ServerInfoQuery, ServerInfoQueryVariables>;
 export const SendPingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendPing"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"message"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendPing"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"message"},"value":{"kind":"Variable","name":{"kind":"Name","value":"message"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"at"}}]}}]}}]} as unknown as DocumentNode<SendPingMutation, SendPingMutationVariables>;
 export const PingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Ping"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ping"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"at"}}]}}]}}]} as unknown as DocumentNode<PingSubscription, PingSubscriptionVariables>;

@@ -1,0 +1,84 @@
+import { Collection, type Opt, OptionalProps, type Ref } from '@mikro-orm/core';
+import {
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  OneToMany,
+  PrimaryKey,
+  Property,
+  Unique,
+} from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { User } from '../account/user.entity.js';
+import { Family } from '../family/family.entity.js';
+import { NotificationGrade, NotificationKind } from './notification.enums.js';
+
+/** An alert or notice for a family. Ids are monotonic: subscribers resume after the last one seen. */
+@Entity({ tableName: 'notification' })
+@Index({ properties: ['family', 'createdAt'] })
+@Index({ properties: ['family', 'kind', 'createdAt'] })
+@Index({ properties: ['createdAt'] })
+@ObjectType({ description: 'An alert or notice for a family.' })
+export class Notification {
+  [OptionalProps]?: 'createdAt' | 'imageId' | 'acknowledgedBy' | 'acknowledgedAt';
+
+  @PrimaryKey({ autoincrement: true })
+  @Field(() => ID, {
+    description: 'Stable, increasing identifier (resume cursor for subscriptions).',
+  })
+  id!: number;
+
+  @ManyToOne(() => Family, { ref: true, deleteRule: 'cascade' })
+  family!: Ref<Family>;
+
+  @Enum({ items: () => NotificationGrade })
+  @Field(() => NotificationGrade, { description: 'How urgent.' })
+  grade!: NotificationGrade;
+
+  @Enum({ items: () => NotificationKind })
+  @Field(() => NotificationKind, { description: 'What it is about.' })
+  kind!: NotificationKind;
+
+  @Property({ length: 500 })
+  @Field({ description: 'Human-readable text.' })
+  message!: string;
+
+  @Property({ length: 100, nullable: true })
+  imageId: string | null = null;
+
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
+  acknowledgedBy: Ref<User> | null = null;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When someone took responsibility for it.' })
+  acknowledgedAt: Date | null = null;
+
+  @Property({ type: 'datetime', length: 3 })
+  @Field(() => Date, { description: 'When it was raised.' })
+  createdAt: Date & Opt = new Date();
+
+  /** Who has read it (for "unread" filters: `reads: { $none: { user } }`). */
+  @OneToMany(() => NotificationRead, (read) => read.notification)
+  reads = new Collection<NotificationRead>(this);
+}
+
+/** One user has read one notification (read state is per user). */
+@Entity({ tableName: 'notification_read' })
+@Unique({ properties: ['notification', 'user'] })
+@Index({ properties: ['user', 'notification'] })
+export class NotificationRead {
+  [OptionalProps]?: 'readAt';
+
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => Notification, { ref: true, deleteRule: 'cascade' })
+  notification!: Ref<Notification>;
+
+  @ManyToOne(() => User, { ref: true, deleteRule: 'cascade' })
+  user!: Ref<User>;
+
+  @Property({ type: 'datetime', length: 3 })
+  readAt: Date & Opt = new Date();
+}

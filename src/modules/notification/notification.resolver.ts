@@ -1,0 +1,166 @@
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { FamilyAccess } from '../../auth/family-access.js';
+import type { Context } from '../../context.js';
+import { connectionTypes, type Connection, paginate } from '../../graphql/connection.js';
+import { parseId } from '../../graphql/ids.js';
+import { User } from '../account/user.entity.js';
+import { Family } from '../family/family.entity.js';
+import { Notification } from './notification.entity.js';
+import { gradesFrom } from './notification.enums.js';
+import {
+  NotificationIdsArgs,
+  NotificationsArgs,
+  RaiseNotificationInput,
+} from './notification.inputs.js';
+
+export const NotificationConnection = connectionTypes(
+  'Notification',
+  Notification,
+  'notification',
+).ConnectionType;
+
+@Resolver(() => Notification)
+export class NotificationResolver {
+  @Mutation(() => Notification, { description: 'Device: raises a notification for its family.' })
+  raiseNotification(
+    @Arg('input', () => RaiseNotificationInput, { description: 'The notification.' })
+    input: RaiseNotificationInput,
+    @Ctx() ctx: Context,
+  ): Promise<Notification> {
+    return ctx.app.services.notification.raise(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Int, {
+    description:
+      "Marks notifications read for the viewer; returns how many changed (others' families count 0).",
+  })
+  markNotificationsRead(
+    @Args() { ids }: NotificationIdsArgs,
+    @Ctx() ctx: Context,
+  ): Promise<number> {
+    return ctx.app.services.notification.markRead(
+      ctx,
+      ids.flatMap((id) => (/^[1-9]\d{0,15}$/.test(id) ? [Number(id)] : [])),
+    );
+  }
+
+  @Authorized()
+  @FamilyAccess('VIEW', { familyArg: 'familyId' })
+  @Mutation(() => Int, {
+    description:
+      'Marks every notification of a family read for the viewer; returns how many changed.',
+  })
+  markAllNotificationsRead(
+    @Arg('familyId', () => ID, { description: 'The family.' }) familyId: string,
+    @Ctx() ctx: Context,
+  ): Promise<number> {
+    return ctx.app.services.notification.markAllRead(ctx, parseId(familyId, 'Family'));
+  }
+
+  @Authorized()
+  @Mutation(() => Notification, {
+    description:
+      'Takes responsibility for an alert (the first acknowledgement stands) and reads it.',
+  })
+  acknowledgeNotification(
+    @Arg('id', () => ID, { description: 'The notification.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Notification> {
+    return ctx.app.services.notification.acknowledge(ctx, parseId(id, 'Notification'));
+  }
+
+  @Authorized()
+  @FamilyAccess('MANAGE', { notificationArg: 'id' })
+  @Mutation(() => Boolean, { description: 'Deletes a notification for everyone (MANAGER).' })
+  deleteNotification(
+    @Arg('id', () => ID, { description: 'The notification.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    return ctx.app.services.notification.delete(ctx, parseId(id, 'Notification'));
+  }
+
+  @Query(() => Int, {
+    description:
+      "Notifications the viewer has not read, across the viewer's families (0 when signed out).",
+  })
+  unreadNotificationCount(@Ctx() ctx: Context): Promise<number> {
+    return ctx.app.services.notification.unreadCount(ctx);
+  }
+
+  @FieldResolver(() => Family, { description: 'The family it is for.' })
+  family(@Root() notification: Notification, @Ctx() ctx: Context): Promise<Family | null> {
+    return ctx.loaders.family.load(notification.family.id);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'A snapshot (file id), if any.' })
+  image(@Root() notification: Notification): string | null {
+    return notification.imageId;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'Whether the viewer has read it (read state is per user).',
+  })
+  async read(@Root() notification: Notification, @Ctx() ctx: Context): Promise<boolean> {
+    if (ctx.viewer.kind !== 'user') return false;
+    return ctx.loaders.notificationRead(ctx.viewer.userId).load(notification.id);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who acknowledged it.' })
+  async acknowledgedBy(
+    @Root() notification: Notification,
+    @Ctx() ctx: Context,
+  ): Promise<User | null> {
+    return notification.acknowledgedBy === null
+      ? null
+      : ctx.loaders.user.load(notification.acknowledgedBy.id);
+  }
+}
+
+/** A family's notifications and unread count (VIEW). */
+@Resolver(() => Family)
+export class FamilyNotificationResolver {
+  @FieldResolver(() => NotificationConnection, {
+    description: 'Notifications, filtered; newest first by default.',
+  })
+  async notifications(
+    @Root() family: Family,
+    @Args() args: NotificationsArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Connection<Notification>> {
+    await ctx.access.requireFamily(family.id, 'VIEW');
+    const where: Record<string, unknown> = { family: family.id };
+    if (args.minGrade != null) where['grade'] = { $in: gradesFrom(args.minGrade) };
+    if (args.kinds != null && args.kinds.length > 0) where['kind'] = { $in: args.kinds };
+    if (args.unreadOnly && ctx.viewer.kind === 'user')
+      where['reads'] = { $none: { user: ctx.viewer.userId } };
+    return paginate({
+      em: ctx.em,
+      entity: Notification,
+      where: where,
+      timeField: 'createdAt',
+      args,
+      order: args.order,
+    });
+  }
+
+  @FieldResolver(() => Int, {
+    description: 'Notifications of this family the viewer has not read.',
+  })
+  async unreadNotificationCount(@Root() family: Family, @Ctx() ctx: Context): Promise<number> {
+    await ctx.access.requireFamily(family.id, 'VIEW');
+    return ctx.app.services.notification.unreadCount(ctx, family.id);
+  }
+}

@@ -1,0 +1,140 @@
+import { requireDevice, requireUser } from '../../auth/access.js';
+import type { Context } from '../../context.js';
+import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
+import type { NotificationEvent } from '../../realtime/pubsub.js';
+import { User } from '../account/user.entity.js';
+import { Family } from '../family/family.entity.js';
+import { Notification, NotificationRead } from './notification.entity.js';
+import type { RaiseNotificationInput } from './notification.inputs.js';
+
+/** At most this many ids in one bulk call. */
+export const BULK_MAX = 100;
+
+export function toNotificationEvent(notification: Notification): NotificationEvent {
+  return {
+    id: notification.id,
+    familyId: notification.family.id,
+    grade: notification.grade,
+    kind: notification.kind,
+    message: notification.message,
+    imageId: notification.imageId,
+    createdAt: notification.createdAt.toISOString(),
+  };
+}
+
+/** Notifications and their per-user read state (SPEC §5 "Notifications"). */
+export class NotificationService {
+  /** A device raises a notification for its family (e.g. the elder pressed the help button). */
+  async raise(ctx: Context, input: RaiseNotificationInput): Promise<Notification> {
+    const device = requireDevice(ctx.viewer);
+    const notification = ctx.em.create(Notification, {
+      family: ctx.em.getReference(Family, device.familyId),
+      grade: input.grade,
+      kind: input.kind,
+      message: input.message.trim(),
+      imageId: input.imageId ?? null,
+    });
+    await ctx.em.flush();
+    ctx.app.events.notificationAdded(toNotificationEvent(notification));
+    return notification;
+  }
+
+  /** Ids of the families whose notifications the viewer may see. */
+  private async visibleFamilies(ctx: Context): Promise<number[]> {
+    const standings = await ctx.access.standings();
+    return [...standings]
+      .filter(([, standing]) => standing !== 'DEVICE')
+      .map(([familyId]) => familyId);
+  }
+
+  /** Marks notifications read for the viewer; only unread ones of the viewer's families count. */
+  async markRead(ctx: Context, ids: number[]): Promise<number> {
+    const viewer = requireUser(ctx.viewer);
+    if (ids.length > BULK_MAX)
+      throw BadUserInputError.field('ids', `must hold at most ${BULK_MAX} ids`);
+    const families = await this.visibleFamilies(ctx);
+    if (ids.length === 0 || families.length === 0) return 0;
+    const unread = await ctx.em.find(
+      Notification,
+      { id: { $in: ids }, family: { $in: families }, reads: { $none: { user: viewer.userId } } },
+      { fields: ['id'] },
+    );
+    return this.record(
+      ctx,
+      viewer.userId,
+      unread.map((n) => n.id),
+    );
+  }
+
+  /** Caller checked VIEW on the family. */
+  async markAllRead(ctx: Context, familyId: number): Promise<number> {
+    const viewer = requireUser(ctx.viewer);
+    const unread = await ctx.em.find(
+      Notification,
+      { family: familyId, reads: { $none: { user: viewer.userId } } },
+      { fields: ['id'] },
+    );
+    return this.record(
+      ctx,
+      viewer.userId,
+      unread.map((n) => n.id),
+    );
+  }
+
+  private async record(ctx: Context, userId: number, notificationIds: number[]): Promise<number> {
+    if (notificationIds.length === 0) return 0;
+    await ctx.em.transactional(async (em) => {
+      for (const id of notificationIds) {
+        em.create(NotificationRead, {
+          notification: em.getReference(Notification, id),
+          user: em.getReference(User, userId),
+        });
+      }
+      await em.flush();
+    });
+    ctx.app.events.unreadCountsChanged([userId]);
+    return notificationIds.length;
+  }
+
+  /** Someone takes responsibility for an alert; the first acknowledgement stands. Reads it too. */
+  async acknowledge(ctx: Context, notificationId: number): Promise<Notification> {
+    const viewer = requireUser(ctx.viewer);
+    const notification = await ctx.em.findOne(Notification, { id: notificationId });
+    if (notification === null) throw new NotFoundError('Notification', notificationId);
+    await ctx.access.requireFamily(notification.family.id, 'VIEW', 'Notification', notificationId);
+    const now = new Date();
+    const acknowledged = await ctx.em.nativeUpdate(
+      Notification,
+      { id: notificationId, acknowledgedAt: null },
+      { acknowledgedAt: now, acknowledgedBy: viewer.userId },
+    );
+    await ctx.em.refresh(notification);
+    if (
+      (await ctx.em.count(NotificationRead, {
+        notification: notificationId,
+        user: viewer.userId,
+      })) === 0
+    ) {
+      await this.record(ctx, viewer.userId, [notificationId]);
+    }
+    if (acknowledged > 0) ctx.log.info({ notificationId }, 'notification acknowledged');
+    return notification;
+  }
+
+  /** Caller checked MANAGE on the notification's family. */
+  async delete(ctx: Context, notificationId: number): Promise<boolean> {
+    await ctx.em.nativeDelete(Notification, { id: notificationId });
+    return true;
+  }
+
+  /** Unread notifications of the viewer across their families (or one family). */
+  async unreadCount(ctx: Context, familyId?: number): Promise<number> {
+    if (ctx.viewer.kind !== 'user') return 0;
+    const families = familyId === undefined ? await this.visibleFamilies(ctx) : [familyId];
+    if (families.length === 0) return 0;
+    return ctx.em.count(Notification, {
+      family: { $in: families },
+      reads: { $none: { user: ctx.viewer.userId } },
+    });
+  }
+}

@@ -1,0 +1,361 @@
+import { type EntityClass, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { requireDevice } from '../../auth/access.js';
+import type { Context } from '../../context.js';
+import type { EntityManager } from '../../database/orm.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors.js';
+import { Family } from '../family/family.entity.js';
+import { Notification } from '../notification/notification.entity.js';
+import { toNotificationEvent } from '../notification/notification.service.js';
+import { CarebotSettings } from '../settings/settings.entity.js';
+import { thresholdsOf } from '../settings/settings.service.js';
+import type { CarebotThresholds } from '../settings/settings.types.js';
+import { activityAlerts, type Alert, healthAlerts, homeAlerts } from './report.alerts.js';
+import {
+  Activity,
+  HealthStatus,
+  HomeStatus,
+  MentalReport,
+  MentalStatus,
+} from './report.entities.js';
+import { StatusKind } from './report.enums.js';
+import {
+  type ActivityInput,
+  BATCH_MAX,
+  type HealthStatusInput,
+  type HomeStatusInput,
+  type MentalReportInput,
+  type MentalStatusInput,
+  type ReportBatchInput,
+} from './report.inputs.js';
+
+/** The values of one reading as stored (without family, ids and timestamps the server sets). */
+type Row = Record<string, unknown> & { reportId: string | null };
+
+/** How one kind of reading is stored, compared for idempotent retries, and checked for alerts. */
+interface KindSpec<E extends { id: number; reportId: string | null }> {
+  entity: EntityClass<E>;
+  label: string;
+  row(input: never, path: string): Row;
+  alerts(row: Row, thresholds: CarebotThresholds): Alert[];
+}
+
+const sameTime = (a: unknown, b: unknown) =>
+  a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+
+/** True when a stored reading carries exactly the values of a retried one. */
+function sameContent(stored: Record<string, unknown>, row: Row): boolean {
+  return Object.entries(row).every(([key, value]) => {
+    const have = stored[key];
+    if (value instanceof Date) return sameTime(have, value);
+    if (Array.isArray(value)) return JSON.stringify(have) === JSON.stringify(value);
+    return (have ?? null) === (value ?? null);
+  });
+}
+
+const HOME: KindSpec<HomeStatus> = {
+  entity: HomeStatus,
+  label: 'home status',
+  row: (input: HomeStatusInput) => ({
+    temperature: input.temperature,
+    humidity: input.humidity,
+    dustDensity: input.dustDensity,
+    gasLevel: input.gasLevel,
+    measuredAt: input.measuredAt,
+    reportId: input.reportId ?? null,
+  }),
+  alerts: (row, t) => homeAlerts(row as unknown as HomeStatus, t),
+};
+
+const HEALTH: KindSpec<HealthStatus> = {
+  entity: HealthStatus,
+  label: 'health status',
+  row: (input: HealthStatusInput, path) => {
+    const values = {
+      heartRate: input.heartRate ?? null,
+      bloodOxygen: input.bloodOxygen ?? null,
+      bodyTemperature: input.bodyTemperature ?? null,
+      systolic: input.systolic ?? null,
+      diastolic: input.diastolic ?? null,
+    };
+    if (Object.values(values).every((value) => value === null)) {
+      throw BadUserInputError.field(path, 'must hold at least one measurement');
+    }
+    if (
+      values.systolic !== null &&
+      values.diastolic !== null &&
+      values.diastolic >= values.systolic
+    ) {
+      throw BadUserInputError.field(`${path}.diastolic`, 'must be below systolic');
+    }
+    return { ...values, measuredAt: input.measuredAt, reportId: input.reportId ?? null };
+  },
+  alerts: (row, t) => healthAlerts(row as unknown as HealthStatus, t),
+};
+
+const ACTIVITY: KindSpec<Activity> = {
+  entity: Activity,
+  label: 'activity',
+  row: (input: ActivityInput) => ({
+    action: input.action,
+    score: input.score ?? null,
+    imageId: input.imageId ?? null,
+    measuredAt: input.measuredAt,
+    reportId: input.reportId ?? null,
+  }),
+  alerts: (row) => activityAlerts(row as unknown as Activity),
+};
+
+const MENTAL: KindSpec<MentalStatus> = {
+  entity: MentalStatus,
+  label: 'mental status',
+  row: (input: MentalStatusInput) => ({
+    emotion: input.emotion,
+    ...{
+      joy: input.scores.joy,
+      sadness: input.scores.sadness,
+      anger: input.scores.anger,
+      anxiety: input.scores.anxiety,
+      neutral: input.scores.neutral,
+    },
+    source: input.source,
+    measuredAt: input.measuredAt,
+    reportId: input.reportId ?? null,
+  }),
+  alerts: () => [],
+};
+
+const MENTAL_REPORT: KindSpec<MentalReport> = {
+  entity: MentalReport,
+  label: 'mental report',
+  row: (input: MentalReportInput, path) => {
+    if (input.periodEnd.getTime() <= input.periodStart.getTime()) {
+      throw BadUserInputError.field(`${path}.periodEnd`, 'must be after periodStart');
+    }
+    if (input.periodEnd.getTime() > Date.now() + 5 * 60_000) {
+      throw BadUserInputError.field(`${path}.periodEnd`, 'must not be in the future');
+    }
+    return {
+      periodStart: input.periodStart,
+      periodEnd: input.periodEnd,
+      summary: input.summary,
+      riskLevel: input.riskLevel,
+      recommendations: input.recommendations,
+      reportId: input.reportId ?? null,
+    };
+  },
+  alerts: () => [],
+};
+
+const STATUS_ENTITY = {
+  [StatusKind.HOME]: HomeStatus,
+  [StatusKind.HEALTH]: HealthStatus,
+  [StatusKind.ACTIVITY]: Activity,
+  [StatusKind.MENTAL]: MentalStatus,
+} as const;
+
+export interface BatchResult {
+  stored: number;
+  duplicates: number;
+  notificationsRaised: number;
+}
+
+/** Device reports (SPEC §5 "Devices and reports"): idempotent, validated, alert-checked. */
+export class ReportService {
+  reportHome = (ctx: Context, input: HomeStatusInput) => this.storeOne(ctx, HOME, input as never);
+  reportHealth = (ctx: Context, input: HealthStatusInput) =>
+    this.storeOne(ctx, HEALTH, input as never);
+  reportActivity = (ctx: Context, input: ActivityInput) =>
+    this.storeOne(ctx, ACTIVITY, input as never);
+  reportMental = (ctx: Context, input: MentalStatusInput) =>
+    this.storeOne(ctx, MENTAL, input as never);
+  submitMentalReport = (ctx: Context, input: MentalReportInput) =>
+    this.storeOne(ctx, MENTAL_REPORT, input as never);
+
+  private async thresholds(em: EntityManager, familyId: number): Promise<CarebotThresholds> {
+    const settings = await em.findOne(CarebotSettings, { family: familyId });
+    if (settings === null) throw new NotFoundError('CarebotSettings', familyId);
+    return thresholdsOf(settings);
+  }
+
+  /** The stored reading for a retried `reportId`: the same one, or CONFLICT when its content differs. */
+  private async replay<E extends { id: number; reportId: string | null }>(
+    em: EntityManager,
+    spec: KindSpec<E>,
+    familyId: number,
+    row: Row,
+  ): Promise<E | null> {
+    if (row.reportId === null) return null;
+    const existing = await em.findOne(spec.entity, {
+      family: familyId,
+      reportId: row.reportId,
+    } as never);
+    if (existing === null) return null;
+    if (!sameContent(existing, row)) {
+      throw new ConflictError(
+        `reportId ${row.reportId} was already used for a different ${spec.label}.`,
+      );
+    }
+    return existing;
+  }
+
+  private createNotifications(
+    em: EntityManager,
+    familyId: number,
+    alerts: Alert[],
+  ): Notification[] {
+    return alerts.map((alert) =>
+      em.create(Notification, { family: em.getReference(Family, familyId), ...alert }),
+    );
+  }
+
+  private async storeOne<E extends { id: number; reportId: string | null }>(
+    ctx: Context,
+    spec: KindSpec<E>,
+    input: never,
+  ): Promise<E> {
+    const device = requireDevice(ctx.viewer);
+    const row = spec.row(input, 'input');
+    // devices buffer readings offline and retry: the same reportId returns the first record
+    const replayed = await this.replay(ctx.em, spec, device.familyId, row);
+    if (replayed !== null) return replayed;
+    let notifications: Notification[] = [];
+    try {
+      const stored = await ctx.em.transactional(async (em) => {
+        const thresholds = await this.thresholds(em, device.familyId);
+        const record = em.create(spec.entity, {
+          ...row,
+          family: em.getReference(Family, device.familyId),
+        } as never);
+        notifications = this.createNotifications(em, device.familyId, spec.alerts(row, thresholds));
+        await em.flush();
+        return record;
+      });
+      this.announce(ctx, notifications);
+      return stored;
+    } catch (error) {
+      // two retries at once: the unique (family, reportId) index lets one through
+      if (error instanceof UniqueConstraintViolationException && row.reportId !== null) {
+        const winner = await this.replay(ctx.app.orm.em.fork(), spec, device.familyId, row);
+        if (winner !== null) return winner;
+      }
+      throw error;
+    }
+  }
+
+  private announce(ctx: Context, notifications: Notification[]): void {
+    for (const notification of notifications)
+      ctx.app.events.notificationAdded(toNotificationEvent(notification));
+  }
+
+  /** Up to 1,000 readings in one transaction, all or nothing; retried readings count as duplicates. */
+  async reportBatch(ctx: Context, input: ReportBatchInput): Promise<BatchResult> {
+    const device = requireDevice(ctx.viewer);
+    const groups = [
+      {
+        spec: HOME as KindSpec<{ id: number; reportId: string | null }>,
+        inputs: input.home ?? [],
+        path: 'input.home',
+      },
+      {
+        spec: HEALTH as KindSpec<{ id: number; reportId: string | null }>,
+        inputs: input.health ?? [],
+        path: 'input.health',
+      },
+      {
+        spec: ACTIVITY as KindSpec<{ id: number; reportId: string | null }>,
+        inputs: input.activities ?? [],
+        path: 'input.activities',
+      },
+      {
+        spec: MENTAL as KindSpec<{ id: number; reportId: string | null }>,
+        inputs: input.mental ?? [],
+        path: 'input.mental',
+      },
+    ];
+    const total = groups.reduce((sum, group) => sum + group.inputs.length, 0);
+    if (total > BATCH_MAX)
+      throw BadUserInputError.field(
+        'input',
+        `must hold at most ${BATCH_MAX} readings (got ${total})`,
+      );
+    if (total === 0) return { stored: 0, duplicates: 0, notificationsRaised: 0 };
+
+    let duplicates = 0;
+    const toStore: { spec: KindSpec<{ id: number; reportId: string | null }>; rows: Row[] }[] = [];
+    for (const { spec, inputs, path } of groups) {
+      const rows = inputs.map((reading, index) => spec.row(reading as never, `${path}.${index}`));
+      const byReportId = new Map<string, Row>();
+      const fresh: Row[] = [];
+      for (const row of rows) {
+        if (row.reportId === null) {
+          fresh.push(row);
+          continue;
+        }
+        const seen = byReportId.get(row.reportId);
+        if (seen !== undefined) {
+          if (!sameContent(seen, row))
+            throw new ConflictError(
+              `reportId ${row.reportId} appears twice with different content.`,
+            );
+          duplicates += 1;
+          continue;
+        }
+        byReportId.set(row.reportId, row);
+      }
+      // one query per kind finds every reading already stored by an earlier attempt
+      const existing =
+        byReportId.size === 0
+          ? []
+          : await ctx.em.find(spec.entity, {
+              family: device.familyId,
+              reportId: { $in: [...byReportId.keys()] },
+            } as never);
+      for (const stored of existing) {
+        const row = byReportId.get(stored.reportId!)!;
+        if (!sameContent(stored, row)) {
+          throw new ConflictError(
+            `reportId ${stored.reportId} was already used for a different ${spec.label}.`,
+          );
+        }
+        byReportId.delete(stored.reportId!);
+        duplicates += 1;
+      }
+      toStore.push({ spec, rows: [...fresh, ...byReportId.values()] });
+    }
+
+    let notifications: Notification[] = [];
+    const stored = await ctx.em.transactional(async (em) => {
+      const thresholds = await this.thresholds(em, device.familyId);
+      const family = em.getReference(Family, device.familyId);
+      let count = 0;
+      for (const { spec, rows } of toStore) {
+        for (const row of rows) {
+          em.create(spec.entity, { ...row, family } as never);
+          notifications.push(
+            ...this.createNotifications(em, device.familyId, spec.alerts(row, thresholds)),
+          );
+          count += 1;
+        }
+      }
+      // the unit of work sends multi-row INSERTs: a handful of statements for 1,000 readings
+      await em.flush();
+      return count;
+    });
+    this.announce(ctx, notifications);
+    const raised = notifications.length;
+    notifications = [];
+    return { stored, duplicates, notificationsRaised: raised };
+  }
+
+  /** Deletes the newest reading (by measuredAt) of a kind (SPEC: device correction). */
+  async deleteLatest(ctx: Context, kind: StatusKind): Promise<boolean> {
+    const device = requireDevice(ctx.viewer);
+    const entity = STATUS_ENTITY[kind] as EntityClass<{ id: number }>;
+    const latest = await ctx.em.findOne(entity, { family: device.familyId } as never, {
+      orderBy: { measuredAt: 'desc', id: 'desc' } as never,
+    });
+    if (latest === null) return false;
+    await ctx.em.nativeDelete(entity, { id: latest.id });
+    return true;
+  }
+}
