@@ -42,6 +42,7 @@ const envSchema = z.object({
     .optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   COOKIE_SECURE: booleanFromEnv.optional(),
+  NOTIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/.+/, { error: 'must start with smtp:// or smtps://' })
@@ -75,6 +76,8 @@ export interface Config {
   trustProxy: false | number | string[];
   redisUrl: string | undefined;
   shutdownTimeoutMs: number;
+  /** Notifications older than this many days are purged (SPEC §5). */
+  notificationRetentionDays: number;
   /** Mark the session cookie Secure even when the request did not arrive over HTTPS. */
   cookieSecure: boolean;
   /** `smtp://user:pass@host:587` or `smtps://…`; unset keeps e-mail in memory (and in the dev log). */
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
+    notificationRetentionDays: e.NOTIFICATION_RETENTION_DAYS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     // links are built as `${publicWebUrl}/path`; a trailing slash would double it

@@ -29,6 +29,12 @@ import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs
 import { AccountService } from './modules/account/account.service.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { FamilyService } from './modules/family/family.service.js';
+import {
+  checkInactivity,
+  INACTIVITY_CHECK_INTERVAL_MS,
+  purgeOldNotifications,
+  RETENTION_PURGE_INTERVAL_MS,
+} from './modules/notification/notification.jobs.js';
 import { NotificationService } from './modules/notification/notification.service.js';
 import { ReportService } from './modules/report/report.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
@@ -132,6 +138,12 @@ export async function createServer(
   const scheduler = new Scheduler(logger);
   scheduler.every('purge-accounts', PURGE_INTERVAL_MS, async () => {
     await purgeAccounts(orm, logger);
+  });
+  scheduler.every('inactivity', INACTIVITY_CHECK_INTERVAL_MS, async () => {
+    await checkInactivity(orm, app.events, logger);
+  });
+  scheduler.every('purge-notifications', RETENTION_PURGE_INTERVAL_MS, async () => {
+    await purgeOldNotifications(orm, config.notificationRetentionDays, logger);
   });
   const schema = await createSchema(app.pubSub);
   const limits = queryLimits();

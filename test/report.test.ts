@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Notification } from '../src/modules/notification/notification.entity.js';
+import { NotificationKind } from '../src/modules/notification/notification.enums.js';
+import {
+  checkInactivity,
+  purgeOldNotifications,
+} from '../src/modules/notification/notification.jobs.js';
 import { Activity, HealthStatus, HomeStatus } from '../src/modules/report/report.entities.js';
 import { CarebotSettings } from '../src/modules/settings/settings.entity.js';
 import {
@@ -680,5 +685,74 @@ describe('notifications', () => {
       latestHealthStatus: null,
       unreadNotificationCount: 0,
     });
+  });
+});
+
+describe('scheduled jobs', () => {
+  const inactivityOf = async (f: TestFamily) =>
+    (await notificationsOf(f)).filter((n) => n.kind === NotificationKind.INACTIVITY);
+
+  it('raises INACTIVITY once per quiet period', async () => {
+    const f = await createFamily(t);
+    const { app } = t.server;
+    await t.request(
+      ReportActivityDocument,
+      { input: { action: 'SITTING', measuredAt: minutesAgo(13 * 60) } },
+      f.device.headers,
+    );
+    await checkInactivity(app.orm, app.events, app.logger);
+    await checkInactivity(app.orm, app.events, app.logger);
+    expect(await inactivityOf(f)).toHaveLength(1);
+    expect((await inactivityOf(f))[0]).toMatchObject({ grade: 'WARN' });
+    // activity again: a new quiet period starts, warned about only once it lasts 12 hours
+    await t.request(
+      ReportActivityDocument,
+      { input: { action: 'WALKING', measuredAt: minutesAgo(0) } },
+      f.device.headers,
+    );
+    await checkInactivity(app.orm, app.events, app.logger);
+    expect(await inactivityOf(f)).toHaveLength(1);
+    const later = new Date(Date.now() + 13 * 3600_000);
+    await checkInactivity(app.orm, app.events, app.logger, later);
+    await checkInactivity(app.orm, app.events, app.logger, later);
+    expect(await inactivityOf(f)).toHaveLength(2);
+  });
+
+  it('counts a family that never reported from its creation', async () => {
+    const f = await createFamily(t);
+    const { app } = t.server;
+    await checkInactivity(app.orm, app.events, app.logger);
+    expect(await inactivityOf(f)).toHaveLength(0);
+    await checkInactivity(
+      app.orm,
+      app.events,
+      app.logger,
+      new Date(Date.now() + 12 * 3600_000 + 60_000),
+    );
+    expect(await inactivityOf(f)).toHaveLength(1);
+  });
+
+  it('purges notifications older than the retention period', async () => {
+    const f = await createFamily(t);
+    const e = em();
+    e.create(Notification, {
+      family: f.family.id,
+      grade: 'INFO' as never,
+      kind: 'OTHER' as never,
+      message: 'old',
+      createdAt: new Date(Date.now() - 31 * 24 * 3600_000),
+    });
+    e.create(Notification, {
+      family: f.family.id,
+      grade: 'INFO' as never,
+      kind: 'OTHER' as never,
+      message: 'recent',
+      createdAt: new Date(Date.now() - 29 * 24 * 3600_000),
+    });
+    await e.flush();
+    expect(
+      await purgeOldNotifications(t.server.app.orm, 30, t.server.app.logger),
+    ).toBeGreaterThanOrEqual(1);
+    expect((await notificationsOf(f)).map((n) => n.message)).toEqual(['recent']);
   });
 });
