@@ -4,6 +4,7 @@ import type { Mailer } from './mail/mailer.js';
 import type { AccountService } from './modules/account/account.service.js';
 import type { DeviceService } from './modules/device/device.service.js';
 import type { FamilyService } from './modules/family/family.service.js';
+import type { MessageService } from './modules/message/message.service.js';
 import type { SettingsService } from './modules/settings/settings.service.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -17,6 +18,7 @@ export interface Services {
   family: FamilyService;
   device: DeviceService;
   settings: SettingsService;
+  message: MessageService;
 }
 
 /**

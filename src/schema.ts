@@ -9,6 +9,7 @@ import { UserResolver } from './modules/account/user.resolver.js';
 import { DeviceResolver } from './modules/device/device.resolver.js';
 import { FamilyResolver } from './modules/family/family.resolver.js';
 import { MembershipResolver } from './modules/family/membership.resolver.js';
+import { MessageResolver } from './modules/message/message.resolver.js';
 import { RegionResolver } from './modules/region/region.resolver.js';
 import { ServerInfoResolver } from './modules/server/server-info.resolver.js';
 import { SettingsResolver } from './modules/settings/settings.resolver.js';
@@ -24,6 +25,7 @@ export const resolvers = [
   DeviceResolver,
   SettingsResolver,
   RegionResolver,
+  MessageResolver,
 ] as const;
 
 /** Builds the executable schema; `pubSub` is the instance's event bus. */

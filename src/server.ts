@@ -29,6 +29,7 @@ import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs
 import { AccountService } from './modules/account/account.service.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { FamilyService } from './modules/family/family.service.js';
+import { MessageService } from './modules/message/message.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
 import { EventBus } from './realtime/events.js';
 import { createAppPubSub } from './realtime/pubsub.js';
@@ -122,6 +123,7 @@ export async function createServer(
       family: new FamilyService({ rateLimiter }),
       device: new DeviceService(),
       settings: new SettingsService(),
+      message: new MessageService(),
     },
     startedAt: Date.now(),
   };
