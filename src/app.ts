@@ -4,6 +4,7 @@ import type { Mailer } from './mail/mailer.js';
 import type { AccountService } from './modules/account/account.service.js';
 import type { DeviceService } from './modules/device/device.service.js';
 import type { FamilyService } from './modules/family/family.service.js';
+import type { MessageService } from './modules/message/message.service.js';
 import type { NotificationService } from './modules/notification/notification.service.js';
 import type { ReportService } from './modules/report/report.service.js';
 import type { SettingsService } from './modules/settings/settings.service.js';
@@ -21,6 +22,7 @@ export interface Services {
   settings: SettingsService;
   report: ReportService;
   notification: NotificationService;
+  message: MessageService;
 }
 
 /**

@@ -9,6 +9,7 @@ import { UserResolver } from './modules/account/user.resolver.js';
 import { DeviceResolver } from './modules/device/device.resolver.js';
 import { FamilyResolver } from './modules/family/family.resolver.js';
 import { MembershipResolver } from './modules/family/membership.resolver.js';
+import { MessageResolver } from './modules/message/message.resolver.js';
 import {
   FamilyNotificationResolver,
   NotificationResolver,
@@ -38,6 +39,7 @@ export const resolvers = [
   FamilyStatusResolver,
   NotificationResolver,
   FamilyNotificationResolver,
+  MessageResolver,
 ] as const;
 
 /** Builds the executable schema; `pubSub` is the instance's event bus. */

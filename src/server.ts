@@ -29,6 +29,7 @@ import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs
 import { AccountService } from './modules/account/account.service.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { FamilyService } from './modules/family/family.service.js';
+import { MessageService } from './modules/message/message.service.js';
 import {
   checkInactivity,
   INACTIVITY_CHECK_INTERVAL_MS,
@@ -132,6 +133,7 @@ export async function createServer(
       settings: new SettingsService(),
       report: new ReportService(),
       notification: new NotificationService(),
+      message: new MessageService(),
     },
     startedAt: Date.now(),
   };

@@ -4,6 +4,7 @@ import { FamilyBackground } from '../modules/family/family-background.entity.js'
 import { FamilyInvite } from '../modules/family/family-invite.entity.js';
 import { Family } from '../modules/family/family.entity.js';
 import { Membership } from '../modules/family/membership.entity.js';
+import { Message } from '../modules/message/message.entity.js';
 import { Notification, NotificationRead } from '../modules/notification/notification.entity.js';
 import { Region } from '../modules/region/region.entity.js';
 import {
@@ -39,4 +40,5 @@ export const entities: Function[] = [
   MentalReport,
   Notification,
   NotificationRead,
+  Message,
 ];
