@@ -5,6 +5,7 @@ import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import { Loaders } from './database/loaders.js';
 import type { EntityManager } from './database/orm.js';
 import type { Logger } from './observability/logger.js';
+import type { LiveConnection } from './realtime/live.js';
 
 /**
  * What an operation may do to the HTTP exchange that carries it (absent over WebSocket).
@@ -36,6 +37,8 @@ export interface Context {
   ip: string;
   userAgent: string | undefined;
   http: HttpExchange | undefined;
+  /** The WebSocket this operation runs on (absent over HTTP). */
+  live: LiveConnection | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -56,6 +59,7 @@ export function createContext(
     ip?: string | undefined;
     userAgent?: string | undefined;
     http?: HttpExchange;
+    live?: LiveConnection;
   },
 ): Context {
   const em = options.em ?? app.orm.em.fork();
@@ -70,6 +74,7 @@ export function createContext(
     ip: options.ip ?? 'unknown',
     userAgent: options.userAgent,
     http: options.http,
+    live: options.live,
   };
   context.access = new Access({ em, viewer: context.viewer });
   return context as Context;

@@ -9,6 +9,7 @@ import { UserResolver } from './modules/account/user.resolver.js';
 import { DeviceResolver } from './modules/device/device.resolver.js';
 import { FamilyResolver } from './modules/family/family.resolver.js';
 import { MembershipResolver } from './modules/family/membership.resolver.js';
+import { LiveResolver } from './modules/live/live.resolver.js';
 import { MessageResolver } from './modules/message/message.resolver.js';
 import {
   FamilyNotificationResolver,
@@ -40,6 +41,7 @@ export const resolvers = [
   NotificationResolver,
   FamilyNotificationResolver,
   MessageResolver,
+  LiveResolver,
 ] as const;
 
 /** Builds the executable schema; `pubSub` is the instance's event bus. */

@@ -21,7 +21,10 @@ describe.runIf(redisUrl)('pub/sub through Redis (multi-node)', () => {
   it('delivers an event published on one instance to a subscriber on another', async () => {
     const admin = await createUser(a, { role: UserRole.ADMIN });
     const message = `across-nodes-${Date.now()}`;
-    const events = b.ws().iterate({ query: 'subscription { ping { message } }' });
+    const watcher = await createUser(b);
+    const events = b
+      .ws({ authorization: watcher.headers.authorization })
+      .iterate({ query: 'subscription { ping { message } }' });
     const next = (async () => {
       for (;;) {
         const result = await events.next();

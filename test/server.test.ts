@@ -25,7 +25,7 @@ describe('serverInfo', () => {
 
 describe('ping over graphql-ws', () => {
   it('delivers a ping sent over HTTP to a live WebSocket subscriber', async () => {
-    const client = t.ws();
+    const client = t.ws({ authorization: admin.headers.authorization });
     const events = client.iterate({ query: 'subscription { ping { message at } }' });
     const first = events.next();
     await t.waitForSubscriptions(1);
@@ -39,8 +39,12 @@ describe('ping over graphql-ws', () => {
   });
 
   it('delivers one event to every subscriber, in the order sent', async () => {
-    const a = t.ws().iterate({ query: 'subscription { ping { message } }' });
-    const b = t.ws().iterate({ query: 'subscription { ping { message } }' });
+    const a = t
+      .ws({ authorization: admin.headers.authorization })
+      .iterate({ query: 'subscription { ping { message } }' });
+    const b = t
+      .ws({ authorization: admin.headers.authorization })
+      .iterate({ query: 'subscription { ping { message } }' });
     const [a1, b1] = [a.next(), b.next()];
     await t.waitForSubscriptions(2);
     await t.request(SendPingDocument, { message: 'one' }, admin.headers);
@@ -70,7 +74,9 @@ describe('ping over graphql-ws', () => {
 
   it('uses the typed Ping document over the socket too', async () => {
     const { print } = await import('graphql');
-    const events = t.ws().iterate({ query: print(PingDocument) });
+    const events = t
+      .ws({ authorization: admin.headers.authorization })
+      .iterate({ query: print(PingDocument) });
     const next = events.next();
     await t.waitForSubscriptions(1);
     await t.request(SendPingDocument, { message: 'typed' }, admin.headers);

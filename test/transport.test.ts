@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerVersionDocument } from './__generated__/graphql.js';
+import { createUser } from './factories/users.js';
 import { sourceOf, startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
+let auth: { authorization: string };
 beforeAll(async () => {
   t = await startTestServer({ CORS_ORIGINS: 'https://dashboard.example' });
+  auth = (await createUser(t)).headers;
 });
 afterAll(async () => {
   await t?.close();
@@ -46,7 +49,7 @@ describe('health, readiness and metrics', () => {
   it('counts operations by name and open WebSocket connections in /metrics', async () => {
     await t.request(ServerVersionDocument);
     await t.request(ServerVersionDocument);
-    const client = t.ws();
+    const client = t.ws(auth);
     const events = client.iterate({ query: 'subscription { ping { message } }' });
     const pending = events.next();
     await t.waitForSubscriptions(1);
@@ -134,7 +137,7 @@ describe('errors and limits (SPEC §3, §7)', () => {
   });
 
   it('answers a syntax error over the WebSocket with GRAPHQL_VALIDATION_FAILED', async () => {
-    const events = t.ws().iterate({ query: 'subscription { ping { ' });
+    const events = t.ws(auth).iterate({ query: 'subscription { ping { ' });
     await expect(events.next()).rejects.toSatisfy(
       (errors: unknown) =>
         Array.isArray(errors) &&
@@ -144,7 +147,7 @@ describe('errors and limits (SPEC §3, §7)', () => {
   });
 
   it('answers a wrongly typed variable over the WebSocket with BAD_USER_INPUT', async () => {
-    const events = t.ws().iterate({
+    const events = t.ws(auth).iterate({
       query: 'query($c: String!) { subRegions(masterRegionCode: $c) { code } }',
       variables: { c: 5 },
     });
@@ -157,7 +160,7 @@ describe('errors and limits (SPEC §3, §7)', () => {
   });
 
   it('applies the same limits to operations over the WebSocket', async () => {
-    const events = t.ws().iterate({ query: nested(13) });
+    const events = t.ws(auth).iterate({ query: nested(13) });
     await expect(events.next()).rejects.toSatisfy(
       (errors: unknown) =>
         Array.isArray(errors) &&
@@ -223,7 +226,10 @@ describe('introspection switched off in production', () => {
       });
       const json = (await response.json()) as { errors?: { extensions: { code: string } }[] };
       expect(json.errors?.[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-      const events = prod.ws().iterate({ query: '{ __schema { queryType { name } } }' });
+      const prodUser = await createUser(prod);
+      const events = prod
+        .ws(prodUser.headers)
+        .iterate({ query: '{ __schema { queryType { name } } }' });
       await expect(events.next()).rejects.toSatisfy(
         (errors: unknown) =>
           Array.isArray(errors) &&

@@ -36,6 +36,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly liveEvents = new Counter({
+    name: 'graphql_live_events_delivered_total',
+    help: 'Events delivered to subscribers, by subscription.',
+    labelNames: ['subscription'] as const,
+    registers: [this.registry],
+  });
+
+  readonly liveLatency = new Histogram({
+    name: 'graphql_live_delivery_seconds',
+    help: 'Time from an event being raised to its hand-over to the subscriber socket.',
+    labelNames: ['subscription'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics: boolean }) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }

@@ -25,6 +25,9 @@ import {
 import { ErrorCode } from '../graphql/errors.js';
 import { PARSE_OPTIONS } from '../graphql/limits.js';
 import { enforceMutationRateLimit } from '../security/mutation-rate-limit.js';
+import { type Credential, credentialFrom, viewerFor } from '../auth/credentials.js';
+import { LiveCloseCode, MAX_SOCKET_BUFFER_BYTES, MAX_SUBSCRIPTIONS_PER_SOCKET } from './live.js';
+import type WebSocket from 'ws';
 
 export { CloseCode };
 
@@ -91,10 +94,67 @@ export function attachWsServer(options: {
       return formatError(error.toJSON(), error, { exposeInternals });
     });
 
+  /** Per socket: the credential it authenticated with, and its running operations. */
+  const connections = new WeakMap<WebSocket, { credential: Credential; operations: number }>();
+  const closeSocket = (socket: WebSocket, code: number, reason: string) => {
+    if (socket.readyState === socket.OPEN) socket.close(code, reason);
+  };
+
   const disposable = useServer(
     {
       schema,
+      onConnect: async (ctx) => {
+        const { socket, request } = ctx.extra;
+        const param = ctx.connectionParams?.['authorization'];
+        const fromParams = typeof param === 'string' && param !== '';
+        // a browser sends the cookie with any page's upgrade request: only trust it from our origins
+        const origin = request.headers.origin;
+        const cookieAllowed = origin === undefined || app.config.corsOrigins.includes(origin);
+        const credential = credentialFrom(
+          fromParams ? param : undefined,
+          cookieAllowed ? request.headers.cookie : undefined,
+        );
+        const viewer = await viewerFor(app.orm.em.fork(), credential);
+        if (viewer.kind === 'anonymous') {
+          closeSocket(socket, LiveCloseCode.Unauthorized, 'Unauthorized');
+          return false;
+        }
+        connections.set(socket, { credential, operations: 0 });
+        return true;
+      },
       onSubscribe: async (ctx, id, payload) => {
+        const { socket } = ctx.extra;
+        const connection = connections.get(socket);
+        if (connection === undefined)
+          return [
+            new GraphQLError('Not authenticated.', {
+              extensions: { code: ErrorCode.Unauthenticated },
+            }),
+          ];
+        if (connection.operations >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          return [
+            new GraphQLError(
+              `At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} operations may run on one socket.`,
+              {
+                extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 },
+              },
+            ),
+          ];
+        }
+        const revalidate = async () => {
+          const current = await viewerFor(app.orm.em.fork(), connection.credential);
+          if (current.kind !== 'anonymous') return current;
+          closeSocket(socket, LiveCloseCode.Forbidden, 'Forbidden');
+          return null;
+        };
+        // each operation re-checks the credential (and, for a session, counts as activity)
+        const viewer = await revalidate();
+        if (viewer === null)
+          return [
+            new GraphQLError('Your session has ended.', {
+              extensions: { code: ErrorCode.Unauthenticated },
+            }),
+          ];
         let document;
         try {
           document = parse(payload.query, PARSE_OPTIONS);
@@ -108,6 +168,8 @@ export function attachWsServer(options: {
         const contextValue = createContext(app, {
           requestId,
           transport: 'ws',
+          viewer,
+          live: { socket, credential: connection.credential, revalidate },
           ip: ctx.extra.request.socket.remoteAddress,
           userAgent: ctx.extra.request.headers['user-agent'],
         });
@@ -149,13 +211,22 @@ export function attachWsServer(options: {
         );
         return args;
       },
-      onOperation: () => {
+      onOperation: (ctx) => {
+        const connection = connections.get(ctx.extra.socket);
+        if (connection !== undefined) connection.operations += 1;
         app.metrics.wsSubscriptions.inc();
       },
-      onComplete: () => {
+      onComplete: (ctx) => {
+        const connection = connections.get(ctx.extra.socket);
+        if (connection !== undefined) connection.operations -= 1;
         app.metrics.wsSubscriptions.dec();
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onNext: (ctx, _id, _payload, _args, result) => {
+        // a client that stops reading must not make us buffer without limit
+        if (ctx.extra.socket.bufferedAmount > MAX_SOCKET_BUFFER_BYTES) {
+          closeSocket(ctx.extra.socket, LiveCloseCode.SlowConsumer, 'Too slow');
+          return;
+        }
         if (result.errors === undefined || result.errors.length === 0) return;
         return { ...result, errors: format(result.errors) };
       },

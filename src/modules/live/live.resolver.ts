@@ -1,0 +1,322 @@
+import { Repeater } from '@graphql-yoga/subscription';
+import { Arg, Ctx, Field, ID, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { Access, FAMILY_POLICY, requireDevice } from '../../auth/access.js';
+import type { Viewer } from '../../auth/viewer.js';
+import type { Context } from '../../context.js';
+import { Loaders } from '../../database/loaders.js';
+import {
+  BadUserInputError,
+  ResyncRequiredError,
+  UnauthenticatedError,
+} from '../../graphql/errors.js';
+import { parseId } from '../../graphql/ids.js';
+import type { MessageEvent, NotificationEvent } from '../../realtime/pubsub.js';
+import { Topic } from '../../realtime/pubsub.js';
+import { Message } from '../message/message.entity.js';
+import { Notification } from '../notification/notification.entity.js';
+import { GRADE_RANK, NotificationGrade, gradesFrom } from '../notification/notification.enums.js';
+import { toNotificationEvent } from '../notification/notification.service.js';
+import { CarebotSettings } from '../settings/settings.entity.js';
+
+/** Most missed notifications replayed on resume; more than that and the client must resync. */
+const REPLAY_MAX = 1000;
+
+@ObjectType({ description: "The viewer's unread counts." })
+export class UnreadCounts {
+  @Field(() => Int, { description: 'Unread received messages.' })
+  messages!: number;
+
+  @Field(() => Int, { description: "Unread notifications across the viewer's families." })
+  notifications!: number;
+}
+
+function live(ctx: Context) {
+  if (ctx.live === undefined)
+    throw new BadUserInputError({}, 'Subscriptions run over the WebSocket endpoint only.');
+  return ctx.live;
+}
+
+/** Gives an event its own EntityManager, loaders and access answers: nothing is cached across events. */
+function refresh(ctx: Context, viewer: Viewer): void {
+  const em = ctx.app.orm.em.fork();
+  Object.assign(ctx, { em, viewer, loaders: new Loaders(em), access: new Access({ em, viewer }) });
+}
+
+/** The user whose mailbox the viewer reads (a device reads its family's main user's). */
+async function mailboxUser(ctx: Context, viewer: Viewer): Promise<number> {
+  if (viewer.kind === 'user') return viewer.userId;
+  if (viewer.kind === 'device') {
+    const family = await ctx.loaders.family.load(viewer.familyId);
+    if (family !== null) return family.mainUser.id;
+  }
+  throw new UnauthenticatedError();
+}
+
+/** Families whose notifications the viewer may see (VIEW), or NOT_FOUND / FORBIDDEN for `familyId`. */
+async function notificationFamilies(
+  ctx: Context,
+  familyId: string | null | undefined,
+): Promise<number[]> {
+  if (familyId != null) {
+    const id = parseId(familyId, 'Family');
+    await ctx.access.requireFamily(id, 'VIEW');
+    return [id];
+  }
+  const standings = await ctx.access.standings();
+  return [...standings]
+    .filter(([, standing]) => FAMILY_POLICY.VIEW.includes(standing))
+    .map(([id]) => id);
+}
+
+/**
+ * Live events, each one re-authorised just before delivery: a revoked credential closes the
+ * socket (4403), a lost membership ends the subscription, and the rest go out in order.
+ */
+function authorisedStream<T>(
+  ctx: Context,
+  name: string,
+  sources: AsyncIterable<T>[],
+  authorise: (viewer: Viewer, event: T) => Promise<boolean>,
+  options: {
+    replay?: () => Promise<T[]>;
+    idOf?: (event: T) => number;
+    after?: number;
+    raisedAt?: (event: T) => number;
+    /** Events the subscriber did not ask for (e.g. below its minGrade): skipped, not an end. */
+    wanted?: (event: T) => boolean;
+  } = {},
+): AsyncIterable<T> {
+  const connection = live(ctx);
+  const { metrics } = ctx.app;
+  return new Repeater<T>(async (push, stop) => {
+    const merged = Repeater.merge(sources)[Symbol.asyncIterator]();
+    let lastId = options.after ?? 0;
+    let replaying = options.replay !== undefined;
+    const buffered: T[] = [];
+    let ended = false;
+    const deliver = async (event: T): Promise<void> => {
+      if (ended) return;
+      const id = options.idOf?.(event);
+      // the replay and the live stream overlap at the switch-over: every id goes out once
+      if (id !== undefined && id <= lastId) return;
+      if (options.wanted !== undefined && !options.wanted(event)) return;
+      const viewer = await connection.revalidate();
+      if (viewer === null || !(await authorise(viewer, event))) {
+        ended = true;
+        stop();
+        return;
+      }
+      if (id !== undefined) lastId = id;
+      const raisedAt = options.raisedAt?.(event);
+      if (raisedAt !== undefined)
+        metrics.liveLatency.observe({ subscription: name }, (Date.now() - raisedAt) / 1000);
+      metrics.liveEvents.inc({ subscription: name });
+      await push(event);
+    };
+    // start listening before reading what was missed, so nothing falls between the two
+    const pump = (async () => {
+      for (;;) {
+        const result = await merged.next();
+        if (result.done === true || ended) return;
+        const event = result.value as T;
+        if (replaying) buffered.push(event);
+        else await deliver(event);
+      }
+    })();
+    if (options.replay !== undefined) {
+      for (const event of await options.replay()) await deliver(event);
+      while (buffered.length > 0) await deliver(buffered.shift()!);
+      replaying = false;
+    }
+    await stop;
+    ended = true;
+    await merged.return?.();
+    await pump.catch(() => undefined);
+  });
+}
+
+@Resolver()
+export class LiveResolver {
+  @Subscription(() => Notification, {
+    description:
+      "New notifications of the viewer's families (or one family), at or above `minGrade`. With `after` (the last id seen) the missed ones come first, in order, then live ones, each once.",
+    subscribe: async ({ args: rawArgs, context }) => {
+      const ctx = context as Context;
+      const args = rawArgs as {
+        familyId?: string | null;
+        minGrade?: NotificationGrade | null;
+        after?: string | null;
+      };
+      live(ctx);
+      const familyIds = await notificationFamilies(ctx, args.familyId);
+      const minGrade = args.minGrade ?? NotificationGrade.NONE;
+      const after = args.after == null ? undefined : parseId(args.after, 'Notification');
+      let replay: (() => Promise<NotificationEvent[]>) | undefined;
+      if (after !== undefined) {
+        const em = ctx.app.orm.em.fork();
+        if ((await em.count(Notification, { id: after })) === 0) {
+          const oldest = await em.findOne(
+            Notification,
+            { id: { $gt: 0 } },
+            { orderBy: { id: 'asc' }, fields: ['id'] },
+          );
+          if (oldest !== null && oldest.id > after) {
+            throw new ResyncRequiredError(
+              'Notifications after that id were purged: reload the list, then subscribe again.',
+            );
+          }
+        }
+        replay = async () => {
+          const missed = await em.find(
+            Notification,
+            {
+              family: { $in: familyIds },
+              id: { $gt: after },
+              grade: { $in: gradesFrom(minGrade) },
+            },
+            { orderBy: { id: 'asc' }, limit: REPLAY_MAX + 1 },
+          );
+          if (missed.length > REPLAY_MAX) {
+            throw new ResyncRequiredError(
+              `More than ${REPLAY_MAX} notifications were missed: reload the list, then subscribe again.`,
+            );
+          }
+          return missed.map(toNotificationEvent);
+        };
+      }
+      const sources = familyIds.map(
+        (id) =>
+          ctx.app.pubSub.subscribe(Topic.NotificationAdded, id) as AsyncIterable<NotificationEvent>,
+      );
+      return authorisedStream(
+        ctx,
+        'notificationAdded',
+        sources,
+        async (viewer, event) => {
+          const standing = await new Access({ em: ctx.app.orm.em.fork(), viewer }).standingIn(
+            event.familyId,
+          );
+          return standing !== undefined && FAMILY_POLICY.VIEW.includes(standing);
+        },
+        {
+          ...(replay === undefined ? {} : { replay }),
+          ...(after === undefined ? {} : { after }),
+          idOf: (event) => event.id,
+          wanted: (event) => GRADE_RANK[event.grade as NotificationGrade] >= GRADE_RANK[minGrade],
+          raisedAt: (event) => Date.parse(event.createdAt),
+        },
+      );
+    },
+  })
+  notificationAdded(
+    @Root() event: NotificationEvent,
+    @Ctx() ctx: Context,
+    @Arg('familyId', () => ID, {
+      nullable: true,
+      description: "Only this family (default: all of the viewer's families).",
+    })
+    _familyId?: string,
+    @Arg('minGrade', () => NotificationGrade, {
+      nullable: true,
+      description: 'Only this grade and above.',
+    })
+    minGrade?: NotificationGrade,
+    @Arg('after', () => ID, {
+      nullable: true,
+      description: 'The last notification id the client saw: replay what came after it first.',
+    })
+    _after?: string,
+  ): Notification {
+    refresh(ctx, ctx.viewer);
+    void minGrade;
+    return {
+      id: event.id,
+      family: { id: event.familyId },
+      grade: event.grade,
+      kind: event.kind,
+      message: event.message,
+      imageId: event.imageId,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+      createdAt: new Date(event.createdAt),
+    } as unknown as Notification;
+  }
+
+  @Subscription(() => Message, {
+    description:
+      "Messages sent to the viewer (a device: to its family's main user), as they arrive.",
+    subscribe: async ({ context }) => {
+      const ctx = context as Context;
+      live(ctx);
+      const userId = await mailboxUser(ctx, ctx.viewer);
+      return authorisedStream(
+        ctx,
+        'messageReceived',
+        [ctx.app.pubSub.subscribe(Topic.MessageReceived, userId) as AsyncIterable<MessageEvent>],
+        async () => true,
+        { raisedAt: (event) => Date.parse(event.createdAt) },
+      );
+    },
+  })
+  async messageReceived(@Root() event: MessageEvent, @Ctx() ctx: Context): Promise<Message> {
+    refresh(ctx, ctx.viewer);
+    return ctx.em.findOneOrFail(Message, { id: event.id });
+  }
+
+  @Subscription(() => UnreadCounts, {
+    description:
+      "The viewer's unread message and notification counts: now, then after every change.",
+    subscribe: async ({ context }) => {
+      const ctx = context as Context;
+      live(ctx);
+      const userId = await mailboxUser(ctx, ctx.viewer);
+      const familyIds = ctx.viewer.kind === 'user' ? await notificationFamilies(ctx, null) : [];
+      const initial = new Repeater<unknown>(async (push, stop) => {
+        await push({ initial: true });
+        stop();
+      });
+      const sources: AsyncIterable<unknown>[] = [
+        initial,
+        ctx.app.pubSub.subscribe(Topic.UnreadCountsChanged, userId) as AsyncIterable<unknown>,
+        ctx.app.pubSub.subscribe(Topic.MessageReceived, userId) as AsyncIterable<unknown>,
+        ...familyIds.map(
+          (id) => ctx.app.pubSub.subscribe(Topic.NotificationAdded, id) as AsyncIterable<unknown>,
+        ),
+      ];
+      return authorisedStream(ctx, 'unreadCountsChanged', sources, async () => true);
+    },
+  })
+  async unreadCountsChanged(@Root() _event: unknown, @Ctx() ctx: Context): Promise<UnreadCounts> {
+    refresh(ctx, ctx.viewer);
+    const [messages, notifications] = await Promise.all([
+      ctx.app.services.message.unreadCount(ctx),
+      ctx.app.services.notification.unreadCount(ctx),
+    ]);
+    return { messages, notifications };
+  }
+
+  @Subscription(() => CarebotSettings, {
+    description: "For a Carebot device: its family's settings, whenever they change.",
+    subscribe: async ({ context }) => {
+      const ctx = context as Context;
+      live(ctx);
+      const device = requireDevice(ctx.viewer);
+      return authorisedStream(
+        ctx,
+        'settingsChanged',
+        [
+          ctx.app.pubSub.subscribe(
+            Topic.SettingsChanged,
+            device.familyId,
+          ) as AsyncIterable<unknown>,
+        ],
+        async (viewer) => viewer.kind === 'device' && viewer.familyId === device.familyId,
+      );
+    },
+  })
+  async settingsChanged(@Root() _event: unknown, @Ctx() ctx: Context): Promise<CarebotSettings> {
+    refresh(ctx, ctx.viewer);
+    const device = requireDevice(ctx.viewer);
+    return ctx.em.findOneOrFail(CarebotSettings, { family: device.familyId });
+  }
+}
