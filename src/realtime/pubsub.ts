@@ -1,5 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
 
 /**
@@ -80,7 +81,14 @@ export interface PubSubHandle {
 /** In-process pub/sub by default; Redis-backed when `redisUrl` is set (multi-node). */
 export function createAppPubSub(redisUrl: string | undefined): PubSubHandle {
   if (redisUrl === undefined) {
-    return { pubSub: createPubSub<TopicPayloads>(), kind: 'memory', close: async () => {} };
+    // thousands of sockets may listen to one family's topic: that is the design, not a leak
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return {
+      pubSub: createPubSub<TopicPayloads>({ eventTarget: eventTarget as never }),
+      kind: 'memory',
+      close: async () => {},
+    };
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false });

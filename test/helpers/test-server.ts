@@ -72,13 +72,23 @@ async function freshMariaDb(baseUrl: string): Promise<{ url: string; drop(): Pro
 
 /**
  * Starts the real server on a random port against a fresh database: a temporary SQLite file, or
- * a new MariaDB database when `TEST_DATABASE_URL=mariadb://…` is set.
+ * a new MariaDB database when `TEST_DATABASE_URL=mariadb://…` is set (or another test server's
+ * database, to play a second node).
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { shareDatabaseWith?: TestServer } = {},
+): Promise<TestServer> {
   const testDbUrl = process.env['TEST_DATABASE_URL'];
   let cleanup: () => Promise<void>;
   let databaseEnv: Record<string, string>;
-  if (testDbUrl !== undefined && testDbUrl !== '') {
+  const shared = options.shareDatabaseWith?.config.database;
+  if (shared !== undefined) {
+    // a second API node on the first one's database (it owns and drops the database)
+    databaseEnv =
+      shared.driver === 'sqlite' ? { SQLITE_PATH: shared.path } : { DATABASE_URL: shared.url };
+    cleanup = async () => undefined;
+  } else if (testDbUrl !== undefined && testDbUrl !== '') {
     const db = await freshMariaDb(testDbUrl);
     databaseEnv = { DATABASE_URL: db.url, MIGRATE_ON_START: 'true' };
     cleanup = () => db.drop();
