@@ -41,7 +41,7 @@ import { ReportService } from './modules/report/report.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
 import { EventBus } from './realtime/events.js';
 import { createAppPubSub } from './realtime/pubsub.js';
-import { RateLimiter } from './security/rate-limit.js';
+import { type RateLimit, type RateLimitName, RateLimiter } from './security/rate-limit.js';
 import { mutationRateLimitPlugin } from './security/rate-limit-plugin.js';
 import { attachWsServer } from './realtime/ws-server.js';
 import { createSchema } from './schema.js';
@@ -95,7 +95,12 @@ const bodyErrors: ErrorRequestHandler = (
  */
 export async function createServer(
   config: Config,
-  options: { logger?: Logger; onQuery?: (sql: string) => void } = {},
+  options: {
+    logger?: Logger;
+    onQuery?: (sql: string) => void;
+    /** Replaces SPEC §7 budgets by name; for benchmarks only (`bench:ingest` raises `mutation`). */
+    rateLimits?: Partial<Record<RateLimitName, RateLimit>>;
+  } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
   const orm = await createOrm({
@@ -115,7 +120,7 @@ export async function createServer(
     config.redisUrl === undefined
       ? undefined
       : new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
-  const rateLimiter = new RateLimiter({ redis });
+  const rateLimiter = new RateLimiter({ redis, limits: options.rateLimits });
   const mailer = createMailer(config, logger);
   const app: App = {
     config,

@@ -85,7 +85,7 @@ export function createAppPubSub(redisUrl: string | undefined): PubSubHandle {
     const eventTarget = new EventTarget();
     setMaxListeners(0, eventTarget);
     return {
-      pubSub: createPubSub<TopicPayloads>({ eventTarget: eventTarget as never }),
+      pubSub: createPubSub<TopicPayloads>({ eventTarget }),
       kind: 'memory',
       close: async () => {},
     };

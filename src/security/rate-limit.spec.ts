@@ -112,6 +112,14 @@ describe('RateLimiter in memory', () => {
       expect(await spend(rl, 'logIn', LOGIN_KEY, 5)).toBeUndefined();
     });
   });
+
+  it('uses an overridden budget for that name only (benchmarks raise `mutation`)', async () => {
+    const rl = new RateLimiter({ limits: { mutation: { points: 1000, durationSeconds: 60 } } });
+    expect(await spend(rl, 'mutation', 'device:1', 1000)).toBeUndefined();
+    expect(await spend(rl, 'mutation', 'device:1', 1)).toBeInstanceOf(RateLimitedError);
+    expect(await spend(rl, 'logIn', LOGIN_KEY, 5)).toBeUndefined();
+    expect(await spend(rl, 'logIn', LOGIN_KEY, 1)).toBeInstanceOf(RateLimitedError);
+  });
 });
 
 describe('RateLimiter over a failing store', () => {

@@ -38,6 +38,11 @@ export interface RateLimiterOptions {
   redis?: Redis | undefined;
   /** Namespace of the counters (Redis keys are `<keyPrefix>:<name>:<key>`); default `carebot:rl`. */
   keyPrefix?: string;
+  /**
+   * Budgets that replace those of {@link RATE_LIMITS}, by name. Only benchmarks set this (never
+   * the environment): `bench:ingest` raises `mutation` to measure storage, not the limiter.
+   */
+  limits?: Partial<Record<RateLimitName, RateLimit>> | undefined;
 }
 
 const DEFAULT_KEY_PREFIX = 'carebot:rl';
@@ -54,7 +59,7 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions = {}) {
     const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const build = (name: RateLimitName): RateLimiterAbstract => {
-      const { points, durationSeconds } = RATE_LIMITS[name];
+      const { points, durationSeconds } = options.limits?.[name] ?? RATE_LIMITS[name];
       const common = { keyPrefix: `${prefix}:${name}`, points, duration: durationSeconds };
       if (options.redis === undefined) return new RateLimiterMemory(common);
       return new RateLimiterRedis({
