@@ -20,7 +20,8 @@ import { createServer } from '../src/server.js';
 /**
  * Fan-out of one family's alerts: SOCKETS graphql-ws clients subscribed to `notificationAdded`,
  * EVENTS notifications raised one after another by the family's device; prints the delay from
- * the mutation's start to each socket's receipt (p50/p99) and events delivered per second.
+ * the mutation's start to each socket's receipt (p50/p99) and events delivered per second. Each
+ * socket belongs to its own caregiver, so every delivery is authorised for a different viewer.
  * Loopback only, bounded by count and a timeout. Embedded SQLite unless DATABASE_URL is set.
  */
 const SOCKETS = Number(process.env['BENCH_SOCKETS'] ?? 2000);
@@ -54,24 +55,28 @@ try {
     name: 'Main',
     role: UserRole.MAIN,
   });
-  const caregiver = em.create(User, {
-    email: `fanout-care-${Date.now()}@bench.local`,
-    passwordHash: 'x',
-    name: 'Care',
-    role: UserRole.MEMBER,
-  });
   const family = em.create(Family, { familyName: 'Fan-out', mainUser: main });
   em.create(CarebotSettings, { family });
-  em.create(Membership, {
-    family,
-    user: caregiver,
-    relation: 'care worker',
-    role: FamilyRole.CAREGIVER,
-    status: MembershipStatus.ACTIVE,
-  });
   const deviceToken = newToken();
   em.create(Device, { family, name: 'bench', tokenHash: hashToken(deviceToken) });
-  const { token } = openSession(em, caregiver, { remember: true });
+  // one caregiver (user, membership, session) per socket: every delivery is authorised for its own viewer
+  const tokens: string[] = [];
+  for (let i = 0; i < SOCKETS; i += 1) {
+    const caregiver = em.create(User, {
+      email: `fanout-care-${i}-${Date.now()}@bench.local`,
+      passwordHash: 'x',
+      name: `Care ${i}`,
+      role: UserRole.MEMBER,
+    });
+    em.create(Membership, {
+      family,
+      user: caregiver,
+      relation: 'care worker',
+      role: FamilyRole.CAREGIVER,
+      status: MembershipStatus.ACTIVE,
+    });
+    tokens.push(openSession(em, caregiver, { remember: true }).token);
+  }
   await em.flush();
 
   const sentAt = new Map<string, number>();
@@ -84,7 +89,7 @@ try {
       url: server.wsUrl,
       webSocketImpl: WebSocket,
       retryAttempts: 0,
-      connectionParams: { authorization: `Bearer ${token}` },
+      connectionParams: { authorization: `Bearer ${tokens[i]!}` },
     });
     clients.push(client);
     client.subscribe<{ notificationAdded: { message: string } }>(

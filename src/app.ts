@@ -11,6 +11,7 @@ import type { SettingsService } from './modules/settings/settings.service.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { EventBus } from './realtime/events.js';
+import type { LiveAuthorizer } from './realtime/live-auth.js';
 import type { AppPubSub } from './realtime/pubsub.js';
 import type { RateLimiter } from './security/rate-limit.js';
 
@@ -35,6 +36,8 @@ export interface App {
   pubSub: AppPubSub;
   /** Announce changes here (after commit); subscriptions deliver them. */
   events: EventBus;
+  /** Batched re-authorisation of live deliveries. */
+  liveAuthorizer: LiveAuthorizer;
   logger: Logger;
   metrics: Metrics;
   rateLimiter: RateLimiter;

@@ -40,6 +40,7 @@ import { NotificationService } from './modules/notification/notification.service
 import { ReportService } from './modules/report/report.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
 import { EventBus } from './realtime/events.js';
+import { LiveAuthorizer } from './realtime/live-auth.js';
 import { createAppPubSub } from './realtime/pubsub.js';
 import { type RateLimit, type RateLimitName, RateLimiter } from './security/rate-limit.js';
 import { mutationRateLimitPlugin } from './security/rate-limit-plugin.js';
@@ -127,6 +128,7 @@ export async function createServer(
     orm,
     pubSub: pubSubHandle.pubSub,
     events: new EventBus(pubSubHandle.pubSub),
+    liveAuthorizer: new LiveAuthorizer(orm),
     logger,
     metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
     rateLimiter,

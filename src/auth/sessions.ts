@@ -58,39 +58,60 @@ export function openSession(
 }
 
 /**
- * The signed-in user behind a session token, or `null` when the token is unknown, expired or
- * its user is suspended. Refreshes the sliding expiry, writing at most once a minute.
+ * The signed-in users behind session tokens (one answer per token, in order): `null` for a token
+ * that is unknown, expired or whose user is suspended. Refreshes the sliding expiry, writing at
+ * most once a minute per session. One query however many tokens: live delivery checks every
+ * subscriber of an event at once.
  */
+export async function authenticateSessions(
+  em: EntityManager,
+  tokens: readonly string[],
+  now = new Date(),
+): Promise<(UserViewer | null)[]> {
+  const hashes = tokens.map((token) => (looksLikeToken(token) ? hashToken(token) : null));
+  const wanted = [...new Set(hashes.filter((hash): hash is string => hash !== null))];
+  if (wanted.length === 0) return tokens.map(() => null);
+  const sessions = await em.find(Session, { tokenHash: { $in: wanted } }, { populate: ['user'] });
+  const byHash = new Map(sessions.map((session) => [session.tokenHash, session]));
+  const touch: number[] = [];
+  const viewers = new Map<string, UserViewer | null>();
+  for (const [hash, session] of byHash) {
+    const user = session.user.getEntity();
+    if (
+      sessionExpiresAt(session) <= now ||
+      (user.suspendedUntil !== null && user.suspendedUntil > now)
+    ) {
+      viewers.set(hash, null);
+      continue;
+    }
+    if (now.getTime() - session.lastSeenAt.getTime() >= SESSION_POLICY.touchEveryMs) {
+      touch.push(session.id);
+      session.lastSeenAt = now;
+    }
+    viewers.set(hash, {
+      kind: 'user',
+      userId: user.id,
+      role: user.role,
+      session: {
+        id: session.id,
+        remember: session.remember,
+        createdAt: session.createdAt,
+        expiresAt: sessionExpiresAt(session),
+      },
+    });
+  }
+  if (touch.length > 0) await em.nativeUpdate(Session, { id: { $in: touch } }, { lastSeenAt: now });
+  return hashes.map((hash) => (hash === null ? null : (viewers.get(hash) ?? null)));
+}
+
+/** The signed-in user behind one session token (see {@link authenticateSessions}). */
 export async function authenticateSession(
   em: EntityManager,
   token: string,
   now = new Date(),
 ): Promise<UserViewer | null> {
-  if (!looksLikeToken(token)) return null;
-  const session = await em.findOne(
-    Session,
-    { tokenHash: hashToken(token) },
-    { populate: ['user'] },
-  );
-  if (session === null) return null;
-  const user = session.user.getEntity();
-  if (sessionExpiresAt(session) <= now) return null;
-  if (user.suspendedUntil !== null && user.suspendedUntil > now) return null;
-  if (now.getTime() - session.lastSeenAt.getTime() >= SESSION_POLICY.touchEveryMs) {
-    await em.nativeUpdate(Session, { id: session.id }, { lastSeenAt: now });
-    session.lastSeenAt = now;
-  }
-  return {
-    kind: 'user',
-    userId: user.id,
-    role: user.role,
-    session: {
-      id: session.id,
-      remember: session.remember,
-      createdAt: session.createdAt,
-      expiresAt: sessionExpiresAt(session),
-    },
-  };
+  const [viewer] = await authenticateSessions(em, [token], now);
+  return viewer ?? null;
 }
 
 /** Deletes sessions past their idle or absolute limit; returns how many. */

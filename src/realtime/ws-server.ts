@@ -142,8 +142,8 @@ export function attachWsServer(options: {
           ];
         }
         const revalidate = async () => {
-          const current = await viewerFor(app.orm.em.fork(), connection.credential);
-          if (current.kind !== 'anonymous') return current;
+          const current = await app.liveAuthorizer.viewer(connection.credential);
+          if (current !== null) return current;
           closeSocket(socket, LiveCloseCode.Forbidden, 'Forbidden');
           return null;
         };

@@ -193,9 +193,7 @@ export class LiveResolver {
         'notificationAdded',
         sources,
         async (viewer, event) => {
-          const standing = await new Access({ em: ctx.app.orm.em.fork(), viewer }).standingIn(
-            event.familyId,
-          );
+          const standing = await ctx.app.liveAuthorizer.standing(viewer, event.familyId);
           return standing !== undefined && FAMILY_POLICY.VIEW.includes(standing);
         },
         {
