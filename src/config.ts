@@ -42,6 +42,12 @@ const envSchema = z.object({
     .optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   COOKIE_SECURE: booleanFromEnv.optional(),
+  WS_REAUTH_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(30 * 60_000)
+    .default(5 * 60_000),
   NOTIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SMTP_URL: z
     .string()
@@ -76,6 +82,11 @@ export interface Config {
   trustProxy: false | number | string[];
   redisUrl: string | undefined;
   shutdownTimeoutMs: number;
+  /**
+   * How often an open WebSocket re-checks its credential (keeping its session alive, closing it
+   * when revoked); below the 30-minute idle expiry.
+   */
+  wsReauthIntervalMs: number;
   /** Notifications older than this many days are purged (SPEC §5). */
   notificationRetentionDays: number;
   /** Mark the session cookie Secure even when the request did not arrive over HTTPS. */
@@ -149,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
     notificationRetentionDays: e.NOTIFICATION_RETENTION_DAYS,
+    wsReauthIntervalMs: e.WS_REAUTH_INTERVAL_MS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     // links are built as `${publicWebUrl}/path`; a trailing slash would double it

@@ -188,6 +188,33 @@ describe('notificationAdded', () => {
     await expect(sub.first).rejects.toMatchObject({ code: 4403 });
   });
 
+  it("keeps a quiet socket's session alive, and closes it soon after the session is revoked", async () => {
+    const quick = await startTestServer({ WS_REAUTH_INTERVAL_MS: '100' });
+    try {
+      const f = await createFamily(quick);
+      const em = quick.server.app.orm.em.fork();
+      await em.nativeUpdate(
+        Session,
+        { user: f.main.user.id },
+        { lastSeenAt: new Date(Date.now() - 20 * 60_000) },
+      );
+      const events = quick
+        .ws({ authorization: f.main.headers.authorization })
+        .iterate({ query: 'subscription { notificationAdded { id } }' });
+      const next = events.next();
+      await quick.waitForSubscriptions(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const touched = await quick.server.app.orm.em
+        .fork()
+        .findOneOrFail(Session, { user: f.main.user.id });
+      expect(touched.lastSeenAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+      await quick.server.app.orm.em.fork().nativeDelete(Session, { user: f.main.user.id });
+      await expect(next).rejects.toMatchObject({ code: 4403 });
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('replays what a reconnecting client missed, in order, then goes live without gap or duplicate', async () => {
     const f = await createFamily(t);
     const first = await live$(f.main.headers, NOTIFICATIONS);

@@ -120,6 +120,20 @@ export function attachWsServer(options: {
           return false;
         }
         connections.set(socket, { credential, operations: 0 });
+        // an open socket counts as activity (the session's idle expiry slides), and a credential
+        // revoked while no event flows still closes the socket within one interval
+        const heartbeat = setInterval(() => {
+          app.liveAuthorizer
+            .viewer(credential)
+            .then((current) => {
+              if (current === null) closeSocket(socket, LiveCloseCode.Forbidden, 'Forbidden');
+            })
+            .catch((error: unknown) =>
+              app.logger.warn({ err: error }, 'socket re-authentication failed'),
+            );
+        }, app.config.wsReauthIntervalMs);
+        heartbeat.unref();
+        socket.once('close', () => clearInterval(heartbeat));
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
