@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { File, FileStatus } from '../src/modules/file/file.entity.js';
 import { purgeOrphanFiles } from '../src/modules/file/file.jobs.js';
+import { Activity } from '../src/modules/report/report.entities.js';
 import {
   AddFamilyBackgroundFileDocument,
   CompleteUploadDocument,
@@ -15,6 +16,7 @@ import {
   FileDocument,
   RaiseNotificationWithImageDocument,
   ReportActivityWithImageDocument,
+  ReportBatchDocument,
 } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
@@ -289,6 +291,24 @@ describe.each(drivers)('files on $name', (driver) => {
       code: 'BAD_USER_INPUT',
       fields: { 'input.imageId': expect.any(String) as string },
     });
+    const batch = await t.requestErrors(
+      ReportBatchDocument,
+      {
+        input: {
+          activities: [
+            { action: 'WALKING', measuredAt: new Date().toISOString() },
+            { action: 'SITTING', imageId: fileId, measuredAt: new Date().toISOString() },
+          ],
+        },
+      },
+      f.device.headers,
+    );
+    expect(batch[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { 'input.activities.1.imageId': expect.any(String) as string },
+    });
+    // all or nothing: the valid reading of the refused batch was not stored either
+    expect(await em().count(Activity, { family: f.family.id })).toBe(0);
   });
 
   it('strips EXIF metadata from JPEG uploads', async () => {
