@@ -4,6 +4,7 @@ import type { Mailer } from './mail/mailer.js';
 import type { AccountService } from './modules/account/account.service.js';
 import type { DeviceService } from './modules/device/device.service.js';
 import type { FamilyService } from './modules/family/family.service.js';
+import type { FileService } from './modules/file/file.service.js';
 import type { MessageService } from './modules/message/message.service.js';
 import type { NotificationService } from './modules/notification/notification.service.js';
 import type { ReportService } from './modules/report/report.service.js';
@@ -24,6 +25,7 @@ export interface Services {
   report: ReportService;
   notification: NotificationService;
   message: MessageService;
+  file: FileService;
 }
 
 /**

@@ -41,8 +41,22 @@ describe('loadConfig', () => {
         NODE_ENV: 'production',
         INTROSPECTION: 'false',
         CORS_ORIGINS: 'https://a.example',
+        FILE_URL_SECRET: 'x'.repeat(32),
       }).introspection,
     ).toBe(false);
+  });
+
+  it('refuses the development file URL secret in production, and S3 without a bucket', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/FILE_URL_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', FILE_URL_SECRET: 'short' })).toThrow(
+      /FILE_URL_SECRET/,
+    );
+    expect(() => loadConfig({ FILE_STORAGE: 's3' })).toThrow(/S3_BUCKET/);
+    expect(loadConfig({ FILE_STORAGE: 's3', S3_BUCKET: 'b' }).fileStorage).toMatchObject({
+      driver: 's3',
+      bucket: 'b',
+      region: 'us-east-1',
+    });
   });
 
   it('refuses a wildcard CORS origin in production', () => {

@@ -60,7 +60,37 @@ const envSchema = z.object({
   PUBLIC_WEB_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default('http://localhost:3000'),
+  FILE_STORAGE: z.enum(['local', 's3']).default('local'),
+  FILES_DIR: z.string().min(1).default('./data/files'),
+  FILE_URL_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  PUBLIC_API_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  S3_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanFromEnv.default(false),
 });
+
+/** The development-only secret for signed file URLs; refused in production. */
+export const DEV_FILE_URL_SECRET = 'dev-only-file-url-secret-do-not-use-in-production';
+
+/** Where uploaded files are kept. */
+export type FileStorageConfig =
+  | { driver: 'local'; dir: string }
+  | {
+      driver: 's3';
+      endpoint: string | undefined;
+      bucket: string;
+      region: string;
+      accessKeyId: string | undefined;
+      secretAccessKey: string | undefined;
+      forcePathStyle: boolean;
+    };
 
 /** The validated, typed configuration of one server process. */
 export interface Config {
@@ -97,6 +127,15 @@ export interface Config {
   mailFrom: string;
   /** The dashboard's base URL, without a trailing slash, for links in e-mails. */
   publicWebUrl: string;
+  /** Local disk (served by the API at signed `/files/:key` URLs) or an S3-compatible bucket. */
+  fileStorage: FileStorageConfig;
+  /** HMAC key of the API's own signed file URLs (local storage). */
+  fileUrlSecret: string;
+  /**
+   * The API's public base URL (no trailing slash) for signed file URLs; unset: derived from the
+   * listening address.
+   */
+  publicApiUrl: string | undefined;
 }
 
 /** Thrown when the environment does not describe a valid configuration; names every bad variable. */
@@ -108,6 +147,24 @@ function parseDatabase(url: string | undefined, sqlitePath: string): DatabaseCon
   if (url === undefined || url === '') return { driver: 'sqlite', path: sqlitePath };
   if (url.startsWith('sqlite:')) return { driver: 'sqlite', path: url.slice('sqlite:'.length) };
   return { driver: 'mariadb', url: url.replace(/^mysql:/, 'mariadb:') };
+}
+
+function parseFileStorage(e: z.infer<typeof envSchema>): FileStorageConfig {
+  if (e.FILE_STORAGE === 'local') return { driver: 'local', dir: e.FILES_DIR };
+  if (e.S3_BUCKET === undefined) {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  S3_BUCKET: required when FILE_STORAGE=s3',
+    );
+  }
+  return {
+    driver: 's3',
+    endpoint: e.S3_ENDPOINT,
+    bucket: e.S3_BUCKET,
+    region: e.S3_REGION,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+  };
 }
 
 function parseTrustProxy(value: string): Config['trustProxy'] {
@@ -142,6 +199,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration in the environment:\n  DB_DEBUG: must be false in production (SQL logs carry personal data)',
     );
   }
+  const fileStorage = parseFileStorage(e);
+  if (
+    e.NODE_ENV === 'production' &&
+    (e.FILE_URL_SECRET ?? DEV_FILE_URL_SECRET) === DEV_FILE_URL_SECRET
+  ) {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  FILE_URL_SECRET: must be set to a random secret in production',
+    );
+  }
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -165,5 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     // links are built as `${publicWebUrl}/path`; a trailing slash would double it
     publicWebUrl: e.PUBLIC_WEB_URL.replace(/\/+$/, ''),
+    fileStorage,
+    fileUrlSecret: e.FILE_URL_SECRET ?? DEV_FILE_URL_SECRET,
+    publicApiUrl: e.PUBLIC_API_URL?.replace(/\/+$/, ''),
   };
 }

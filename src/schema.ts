@@ -8,6 +8,13 @@ import { AccountResolver } from './modules/account/account.resolver.js';
 import { UserResolver } from './modules/account/user.resolver.js';
 import { DeviceResolver } from './modules/device/device.resolver.js';
 import { FamilyResolver } from './modules/family/family.resolver.js';
+import {
+  ActivityFileResolver,
+  FamilyBackgroundFileResolver,
+  FileResolver,
+  MessageFileResolver,
+  NotificationFileResolver,
+} from './modules/file/file.resolver.js';
 import { MembershipResolver } from './modules/family/membership.resolver.js';
 import { LiveResolver } from './modules/live/live.resolver.js';
 import { MessageResolver } from './modules/message/message.resolver.js';
@@ -42,6 +49,11 @@ export const resolvers = [
   FamilyNotificationResolver,
   MessageResolver,
   LiveResolver,
+  FileResolver,
+  ActivityFileResolver,
+  NotificationFileResolver,
+  MessageFileResolver,
+  FamilyBackgroundFileResolver,
 ] as const;
 
 /** Builds the executable schema; `pubSub` is the instance's event bus. */

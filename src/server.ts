@@ -29,6 +29,15 @@ import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs
 import { AccountService } from './modules/account/account.service.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { FamilyService } from './modules/family/family.service.js';
+import { ORPHAN_PURGE_INTERVAL_MS, purgeOrphanFiles } from './modules/file/file.jobs.js';
+import { FileService } from './modules/file/file.service.js';
+import {
+  BodyTooLargeError,
+  createFileStorage,
+  LocalFileStorage,
+  STORAGE_KEY,
+  type SignedQuery,
+} from './modules/file/file.storage.js';
 import { MessageService } from './modules/message/message.service.js';
 import {
   checkInactivity,
@@ -90,6 +99,91 @@ const bodyErrors: ErrorRequestHandler = (
   }
 };
 
+/** Reads the signed query of a `/files/:key` request (first value of each parameter). */
+function signedQuery(query: Record<string, unknown>): Partial<SignedQuery> {
+  const pick = (name: string) => {
+    const value = query[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return { exp: pick('exp'), sig: pick('sig'), ct: pick('ct'), len: pick('len') };
+}
+
+/**
+ * The local storage driver's signed URLs: `PUT /files/:key` stores exactly the signed length of
+ * the signed content type, `GET /files/:key` serves it. Both refuse a bad or expired signature
+ * with 403, without saying whether the object exists.
+ */
+function serveLocalFiles(
+  expressApp: express.Express,
+  storage: LocalFileStorage,
+  config: Config,
+): void {
+  const refuse = (res: express.Response, status: number, message: string) => {
+    res.status(status).type('text/plain').send(message);
+  };
+  const filesCors = cors({ origin: config.corsOrigins, maxAge: 600 });
+  expressApp.options('/files/:key', filesCors);
+  expressApp.put('/files/:key', filesCors, async (req, res) => {
+    const { key } = req.params;
+    const query = signedQuery(req.query);
+    if (
+      !STORAGE_KEY.test(key) ||
+      !key.endsWith('.upload') ||
+      query.len === undefined ||
+      !storage.signer.verify('PUT', key, query)
+    ) {
+      refuse(res, 403, 'The upload URL is invalid or has expired.');
+      return;
+    }
+    if (req.headers['content-type'] !== query.ct) {
+      refuse(res, 400, `The content-type must be ${query.ct}.`);
+      return;
+    }
+    const declared = Number(query.len);
+    const length = req.headers['content-length'];
+    if (length !== undefined && Number(length) !== declared) {
+      refuse(res, 413, `The body must be exactly ${declared} bytes.`);
+      return;
+    }
+    try {
+      await storage.receive(key, req, declared);
+      res.status(200).end();
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        refuse(res, 413, `The body must be exactly ${declared} bytes.`);
+        return;
+      }
+      throw error;
+    }
+  });
+  expressApp.get('/files/:key', filesCors, async (req, res) => {
+    const { key } = req.params;
+    const query = signedQuery(req.query);
+    if (
+      !STORAGE_KEY.test(key) ||
+      key.endsWith('.upload') ||
+      !storage.signer.verify('GET', key, query)
+    ) {
+      refuse(res, 403, 'The download URL is invalid or has expired.');
+      return;
+    }
+    const bytes = await storage.read(key);
+    if (bytes === null) {
+      refuse(res, 404, 'Not found.');
+      return;
+    }
+    res
+      .status(200)
+      .set({
+        'content-type': query.ct ?? 'application/octet-stream',
+        'cache-control': 'private, max-age=300',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; sandbox",
+      })
+      .send(bytes);
+  });
+}
+
 /**
  * Starts one API instance: Apollo over HTTP and graphql-ws on the same port, over MikroORM.
  * The only module that knows the HTTP framework. Tests start it on port 0.
@@ -123,6 +217,8 @@ export async function createServer(
       : new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   const rateLimiter = new RateLimiter({ redis, limits: options.rateLimits });
   const mailer = createMailer(config, logger);
+  const fileStorage = createFileStorage(config.fileStorage, config.fileUrlSecret);
+  const files = new FileService({ storage: fileStorage, logger });
   const app: App = {
     config,
     orm,
@@ -141,6 +237,7 @@ export async function createServer(
       report: new ReportService(),
       notification: new NotificationService(),
       message: new MessageService(),
+      file: files,
     },
     startedAt: Date.now(),
   };
@@ -153,6 +250,9 @@ export async function createServer(
   });
   scheduler.every('purge-notifications', RETENTION_PURGE_INTERVAL_MS, async () => {
     await purgeOldNotifications(orm, config.notificationRetentionDays, logger);
+  });
+  scheduler.every('purge-orphan-files', ORPHAN_PURGE_INTERVAL_MS, async () => {
+    await purgeOrphanFiles(orm, files, logger);
   });
   const schema = await createSchema(app.pubSub);
   const limits = queryLimits();
@@ -203,6 +303,7 @@ export async function createServer(
   expressApp.get('/metrics', async (_req, res) => {
     res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
   });
+  if (fileStorage instanceof LocalFileStorage) serveLocalFiles(expressApp, fileStorage, config);
   expressApp.use(
     '/graphql',
     cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
@@ -249,6 +350,8 @@ export async function createServer(
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  if (fileStorage instanceof LocalFileStorage)
+    fileStorage.baseUrl = config.publicApiUrl ?? `http://${host}:${port}`;
 
   let closing: Promise<void> | undefined;
   return {

@@ -35,6 +35,7 @@ import {
   UpdateMembershipDocument,
   UpdateSettingsDocument,
 } from './__generated__/graphql.js';
+import { createReadyFile } from './factories/files.js';
 import { createFamily, sessionFor, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
@@ -430,10 +431,10 @@ describe('the family policy, role by role', () => {
     {
       name: 'addFamilyBackground',
       expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
-      run: (f, h) =>
+      run: async (f, h) =>
         t.request(
           AddFamilyBackgroundDocument,
-          { familyId: String(f.family.id), fileId: 'file_1' },
+          { familyId: String(f.family.id), fileId: (await createReadyFile(t, f.family.id)).id },
           h,
         ),
     },
@@ -580,7 +581,7 @@ describe('memberships', () => {
     const other = await createFamily(t);
     const { addFamilyBackground: bg } = await t.request(
       AddFamilyBackgroundDocument,
-      { familyId: String(f.family.id), fileId: 'photo-1' },
+      { familyId: String(f.family.id), fileId: (await createReadyFile(t, f.family.id)).id },
       f.main.headers,
     );
     expect(
@@ -614,7 +615,7 @@ describe('deleteFamily', () => {
     );
     await t.request(
       AddFamilyBackgroundDocument,
-      { familyId: String(f.family.id), fileId: 'bg' },
+      { familyId: String(f.family.id), fileId: (await createReadyFile(t, f.family.id)).id },
       f.main.headers,
     );
     const wrong = await t.requestErrors(

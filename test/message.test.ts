@@ -19,6 +19,8 @@ import {
   SendMessageDocument,
   UnreadMessageCountDocument,
 } from './__generated__/graphql.js';
+import { FilePurpose } from '../src/modules/file/file.entity.js';
+import { createReadyFile } from './factories/files.js';
 import { createFamily } from './factories/families.js';
 import { createMessage, createMessages } from './factories/messages.js';
 import { createUser } from './factories/users.js';
@@ -102,9 +104,10 @@ describe('sendMessage', () => {
     });
     expect(Date.parse(toCaregiver.createdAt)).toBeGreaterThan(Date.now() - 60_000);
 
-    const back = await send(c1.headers, f.main.user.id, '네, 어머니', 'photo_01-a');
+    const photo = await createReadyFile(t, f.family.id, FilePurpose.MESSAGE_IMAGE);
+    const back = await send(c1.headers, f.main.user.id, '네, 어머니', photo.id);
     expect(back.sendMessage).toMatchObject({
-      image: 'photo_01-a',
+      image: photo.id,
       from: { id: id(c1.user) },
       to: { id: id(f.main.user) },
     });
@@ -246,14 +249,15 @@ describe('sendMessage', () => {
     const counts = listen<UnreadCountsEvent>('UNREAD_COUNTS_CHANGED', caregiver.user.id);
     const senderCounts = listen<UnreadCountsEvent>('UNREAD_COUNTS_CHANGED', f.main.user.id);
     try {
-      const { sendMessage } = await send(f.main.headers, caregiver.user.id, 'live', 'img1');
+      const image = await createReadyFile(t, f.family.id, FilePurpose.MESSAGE_IMAGE);
+      const { sendMessage } = await send(f.main.headers, caregiver.user.id, 'live', image.id);
       await vi.waitFor(() => expect(messages.received).toHaveLength(1));
       expect(messages.received[0]).toEqual({
         id: Number(sendMessage.id),
         fromUserId: f.main.user.id,
         toUserId: caregiver.user.id,
         content: 'live',
-        imageId: 'img1',
+        imageId: image.id,
         createdAt: sendMessage.createdAt,
       });
       // the payload crosses process boundaries with Redis: plain JSON only

@@ -217,6 +217,7 @@ describe('introspection switched off in production', () => {
       NODE_ENV: 'production',
       INTROSPECTION: 'false',
       CORS_ORIGINS: 'https://a.example',
+      FILE_URL_SECRET: 'a-test-secret-of-at-least-32-characters',
     });
     try {
       const response = await fetch(prod.url, {

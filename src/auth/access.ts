@@ -100,7 +100,7 @@ export class Access {
     familyId: number,
     action: FamilyAction,
     what = 'Family',
-    id: number = familyId,
+    id: number | string = familyId,
   ): Promise<FamilyStanding> {
     if (this.source.viewer.kind === 'anonymous') throw new UnauthenticatedError();
     const standing = await this.standingIn(familyId);

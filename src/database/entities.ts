@@ -3,6 +3,7 @@ import { Device } from '../modules/device/device.entity.js';
 import { FamilyBackground } from '../modules/family/family-background.entity.js';
 import { FamilyInvite } from '../modules/family/family-invite.entity.js';
 import { Family } from '../modules/family/family.entity.js';
+import { File } from '../modules/file/file.entity.js';
 import { Membership } from '../modules/family/membership.entity.js';
 import { Message } from '../modules/message/message.entity.js';
 import { Notification, NotificationRead } from '../modules/notification/notification.entity.js';
@@ -41,4 +42,5 @@ export const entities: Function[] = [
   Notification,
   NotificationRead,
   Message,
+  File,
 ];

@@ -4,6 +4,7 @@ import { User } from '../modules/account/user.entity.js';
 import { Device } from '../modules/device/device.entity.js';
 import { FamilyBackground } from '../modules/family/family-background.entity.js';
 import { Family } from '../modules/family/family.entity.js';
+import { File } from '../modules/file/file.entity.js';
 import { Membership } from '../modules/family/membership.entity.js';
 import { NotificationRead } from '../modules/notification/notification.entity.js';
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
@@ -39,6 +40,16 @@ export class Loaders {
       this.cache.set(name, loader);
     }
     return loader;
+  }
+
+  private fileLoader: DataLoader<string, File | null> | undefined;
+
+  /** Files by their (string) id. */
+  get file(): DataLoader<string, File | null> {
+    this.fileLoader ??= new DataLoader<string, File | null>(async (ids) =>
+      byKey(ids, await this.em.find(File, { id: { $in: [...ids] } }), (f) => f.id),
+    );
+    return this.fileLoader;
   }
 
   get user(): DataLoader<number, User | null> {

@@ -12,6 +12,8 @@ import {
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { User } from '../account/user.entity.js';
 import { CarebotSettings } from '../settings/settings.entity.js';
+import { File, FilePurpose } from '../file/file.entity.js';
+import { keysOf } from '../file/file.service.js';
 import { FamilyBackground } from './family-background.entity.js';
 import { FamilyInvite } from './family-invite.entity.js';
 import { Family } from './family.entity.js';
@@ -116,7 +118,14 @@ export class FamilyService {
       throw BadUserInputError.field('confirmFamilyName', 'does not match the family name');
     }
     await requireRecentAuthentication(ctx.em, viewer, currentPassword);
+    // the file rows cascade with the family; their stored objects are removed right after
+    const files = await ctx.em.find(
+      File,
+      { family: familyId },
+      { fields: ['id', 'storageKey', 'thumbnailKey'] },
+    );
     await ctx.em.remove(family).flush();
+    await ctx.app.services.file.removeObjects(files.flatMap(keysOf));
     return true;
   }
 
@@ -315,6 +324,12 @@ export class FamilyService {
 
   /** Caller checked MANAGE. */
   async addBackground(ctx: Context, familyId: number, fileId: string): Promise<FamilyBackground> {
+    await ctx.app.services.file.reference(ctx.em, {
+      fileId,
+      familyId,
+      purpose: FilePurpose.FAMILY_BACKGROUND,
+      field: 'fileId',
+    });
     const background = ctx.em.create(FamilyBackground, {
       family: ctx.em.getReference(Family, familyId),
       fileId,

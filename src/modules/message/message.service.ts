@@ -6,6 +6,7 @@ import { parseId } from '../../graphql/ids.js';
 import { User } from '../account/user.entity.js';
 import { Device } from '../device/device.entity.js';
 import { Family } from '../family/family.entity.js';
+import { FilePurpose } from '../file/file.entity.js';
 import { Membership, MembershipStatus } from '../family/membership.entity.js';
 import { Message } from './message.entity.js';
 import type { MessagesArgs, SendMessageInput } from './message.inputs.js';
@@ -70,6 +71,15 @@ export class MessageService {
     const familyId = await this.sharedFamily(ctx, toUserId);
     if (familyId === undefined) throw new NotFoundError('User', toUserId);
     const message = await ctx.em.transactional(async (em) => {
+      if (input.imageId !== undefined && input.imageId !== null) {
+        // the picture must belong to the family the message is filed under
+        await ctx.app.services.file.reference(em, {
+          fileId: input.imageId,
+          familyId,
+          purpose: FilePurpose.MESSAGE_IMAGE,
+          field: 'input.imageId',
+        });
+      }
       const created = em.create(Message, {
         family: em.getReference(Family, familyId),
         fromUser: em.getReference(User, mailbox.userId),

@@ -4,6 +4,7 @@ import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
 import type { NotificationEvent } from '../../realtime/pubsub.js';
 import { User } from '../account/user.entity.js';
 import { Family } from '../family/family.entity.js';
+import { FilePurpose } from '../file/file.entity.js';
 import { Notification, NotificationRead } from './notification.entity.js';
 import type { RaiseNotificationInput } from './notification.inputs.js';
 
@@ -27,6 +28,15 @@ export class NotificationService {
   /** A device raises a notification for its family (e.g. the elder pressed the help button). */
   async raise(ctx: Context, input: RaiseNotificationInput): Promise<Notification> {
     const device = requireDevice(ctx.viewer);
+    if (input.imageId !== undefined && input.imageId !== null) {
+      // the file's referencedAt is written by the same flush as the notification
+      await ctx.app.services.file.reference(ctx.em, {
+        fileId: input.imageId,
+        familyId: device.familyId,
+        purpose: FilePurpose.NOTIFICATION_IMAGE,
+        field: 'input.imageId',
+      });
+    }
     const notification = ctx.em.create(Notification, {
       family: ctx.em.getReference(Family, device.familyId),
       grade: input.grade,

@@ -4,6 +4,7 @@ import type { Context } from '../../context.js';
 import type { EntityManager } from '../../database/orm.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { Family } from '../family/family.entity.js';
+import { FilePurpose } from '../file/file.entity.js';
 import { Notification } from '../notification/notification.entity.js';
 import { toNotificationEvent } from '../notification/notification.service.js';
 import { CarebotSettings } from '../settings/settings.entity.js';
@@ -222,6 +223,7 @@ export class ReportService {
     try {
       const stored = await ctx.em.transactional(async (em) => {
         const thresholds = await this.thresholds(em, device.familyId);
+        await this.referenceImage(ctx, em, device.familyId, row, 'input.imageId');
         const record = em.create(spec.entity, {
           ...row,
           family: em.getReference(Family, device.familyId),
@@ -240,6 +242,24 @@ export class ReportService {
       }
       throw error;
     }
+  }
+
+  /** An activity's snapshot must be a verified ACTIVITY_IMAGE of the family; marks it used. */
+  private async referenceImage(
+    ctx: Context,
+    em: EntityManager,
+    familyId: number,
+    row: Row,
+    field: string,
+  ): Promise<void> {
+    const fileId = row['imageId'];
+    if (typeof fileId !== 'string') return;
+    await ctx.app.services.file.reference(em, {
+      fileId,
+      familyId,
+      purpose: FilePurpose.ACTIVITY_IMAGE,
+      field,
+    });
   }
 
   private announce(ctx: Context, notifications: Notification[]): void {
@@ -327,6 +347,15 @@ export class ReportService {
     const stored = await ctx.em.transactional(async (em) => {
       const thresholds = await this.thresholds(em, device.familyId);
       const family = em.getReference(Family, device.familyId);
+      for (const [index, activity] of (input.activities ?? []).entries()) {
+        await this.referenceImage(
+          ctx,
+          em,
+          device.familyId,
+          { imageId: activity.imageId ?? null, reportId: null },
+          `input.activities.${index}.imageId`,
+        );
+      }
       let count = 0;
       for (const { spec, rows } of toStore) {
         for (const row of rows) {

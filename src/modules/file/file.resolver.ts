@@ -1,0 +1,132 @@
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import type { Context } from '../../context.js';
+import { FamilyBackground } from '../family/family-background.entity.js';
+import { Message } from '../message/message.entity.js';
+import { Notification } from '../notification/notification.entity.js';
+import { Activity } from '../report/report.entities.js';
+import { File } from './file.entity.js';
+import { CreateUploadInput } from './file.inputs.js';
+import { FILE_ID } from './file.storage.js';
+
+@ObjectType({ description: 'One HTTP header the upload request must carry.' })
+export class UploadHeader {
+  @Field({ description: 'Header name, e.g. content-type.' })
+  name!: string;
+
+  @Field({ description: 'Header value.' })
+  value!: string;
+}
+
+@ObjectType({
+  description:
+    'Where to upload the bytes of a new file: PUT them to `uploadUrl` with `headers`, then call `completeUpload`.',
+})
+export class UploadTicket {
+  @Field(() => ID, { description: 'The new file (PENDING until completeUpload verifies it).' })
+  fileId!: string;
+
+  @Field({ description: 'A signed URL to PUT exactly the declared bytes to, before `expiresAt`.' })
+  uploadUrl!: string;
+
+  @Field(() => [UploadHeader], { description: 'Headers the PUT must carry.' })
+  headers!: UploadHeader[];
+
+  @Field(() => Date, { description: 'When `uploadUrl` stops working.' })
+  expiresAt!: Date;
+}
+
+@Resolver(() => File)
+export class FileResolver {
+  @Mutation(() => UploadTicket, {
+    description:
+      'Starts an upload for a family you belong to (a member or its device). Unverified files cannot be referenced; unreferenced ones are deleted after 24 hours.',
+  })
+  createUpload(
+    @Arg('input', () => CreateUploadInput, { description: 'What will be uploaded.' })
+    input: CreateUploadInput,
+    @Ctx() ctx: Context,
+  ): Promise<UploadTicket> {
+    return ctx.app.services.file.createUpload(ctx, input);
+  }
+
+  @Mutation(() => File, {
+    description:
+      'Verifies an upload you made (size, type by magic bytes; images re-encoded, at most 2048 px, metadata stripped): READY or REJECTED.',
+  })
+  completeUpload(
+    @Arg('fileId', () => ID, { description: 'The file from createUpload.' }) fileId: string,
+    @Ctx() ctx: Context,
+  ): Promise<File> {
+    return ctx.app.services.file.completeUpload(ctx, FILE_ID.test(fileId) ? fileId : '-');
+  }
+
+  @Query(() => File, { description: 'A file of one of your families (NOT_FOUND otherwise).' })
+  file(
+    @Arg('id', () => ID, { description: 'The file.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<File> {
+    return ctx.app.services.file.get(ctx, FILE_ID.test(id) ? id : '-');
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'A signed download URL, valid for 10 minutes (READY files only).',
+  })
+  url(@Root() file: File, @Ctx() ctx: Context): Promise<string | null> {
+    return ctx.app.services.file.url(file);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'A signed URL of a thumbnail of at most 256 px, valid for 10 minutes (images).',
+  })
+  thumbnailUrl(@Root() file: File, @Ctx() ctx: Context): Promise<string | null> {
+    return ctx.app.services.file.url(file, true);
+  }
+}
+
+const loadFile = (ctx: Context, id: string | null) =>
+  id === null ? Promise.resolve(null) : ctx.loaders.file.load(id);
+
+@Resolver(() => Activity)
+export class ActivityFileResolver {
+  @FieldResolver(() => File, { nullable: true, description: 'The snapshot, if one was taken.' })
+  image(@Root() activity: Activity, @Ctx() ctx: Context): Promise<File | null> {
+    return loadFile(ctx, activity.imageId);
+  }
+}
+
+@Resolver(() => Notification)
+export class NotificationFileResolver {
+  @FieldResolver(() => File, { nullable: true, description: 'The snapshot, if any.' })
+  imageFile(@Root() notification: Notification, @Ctx() ctx: Context): Promise<File | null> {
+    return loadFile(ctx, notification.imageId);
+  }
+}
+
+@Resolver(() => Message)
+export class MessageFileResolver {
+  @FieldResolver(() => File, { nullable: true, description: 'The attached picture, if any.' })
+  imageFile(@Root() message: Message, @Ctx() ctx: Context): Promise<File | null> {
+    return loadFile(ctx, message.imageId);
+  }
+}
+
+@Resolver(() => FamilyBackground)
+export class FamilyBackgroundFileResolver {
+  @FieldResolver(() => File, { nullable: true, description: 'The picture.' })
+  file(@Root() background: FamilyBackground, @Ctx() ctx: Context): Promise<File | null> {
+    return loadFile(ctx, background.fileId);
+  }
+}
