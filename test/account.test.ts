@@ -650,12 +650,17 @@ describe('abuse limits and hash upgrades', () => {
     for (let i = 0; i < 300; i += 1) {
       await t.server.app.rateLimiter.consume('mutation', `user:${pat.user.id}`);
     }
-    const errors = await t.requestErrors(
-      UpdateMeDocument,
+    const { response, json } = await post(
+      sourceOf(UpdateMeDocument),
       { input: { name: 'Too Busy' } },
       pat.headers,
     );
-    expect(errors[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(json.errors?.[0]?.extensions).toEqual({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: expect.any(Number) as number,
+    });
     expect((await t.request(MeDocument, {}, pat.headers)).me?.name).not.toBe('Too Busy');
     // another account is unaffected
     const quinn = await createUser(t);
