@@ -12,6 +12,7 @@ import {
   CompleteUploadDocument,
   CreateUploadDocument,
   DeleteFamilyDocument,
+  DeleteMeDocument,
   type FilePurpose,
   FileDocument,
   RaiseNotificationWithImageDocument,
@@ -425,6 +426,14 @@ describe.each(drivers)('files on $name', (driver) => {
       { id: String(f.family.id), confirmFamilyName: f.family.familyName },
       f.main.headers,
     );
+    expect(await em().count(File, { family: f.family.id })).toBe(0);
+    expect(await storage().read(file.id)).toBeNull();
+  });
+
+  it("removes a main user's family files, rows and stored objects, when the account is deleted", async () => {
+    const f = await createFamily(t);
+    const file = await readyImage(f);
+    await t.request(DeleteMeDocument, { password: f.main.password }, f.main.headers);
     expect(await em().count(File, { family: f.family.id })).toBe(0);
     expect(await storage().read(file.id)).toBeNull();
   });

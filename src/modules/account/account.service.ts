@@ -22,6 +22,8 @@ import { regionProblems } from '../region/regions.js';
 import type { AddressInput, LogInArgs, SignUpInput, UpdateMeInput } from './account.inputs.js';
 import { userRoleOf } from './account.inputs.js';
 import type { AuthPayload, SessionInfo } from './account.types.js';
+import { File } from '../file/file.entity.js';
+import { keysOf } from '../file/file.service.js';
 import { PasswordReset } from './password-reset.entity.js';
 import { Session } from './session.entity.js';
 import { User } from './user.entity.js';
@@ -213,7 +215,14 @@ export class AccountService {
 
   async deleteMe(ctx: Context, password: string): Promise<boolean> {
     const user = await this.confirmPassword(ctx, password, 'password');
+    // a main user's family (and its file rows) cascade with the account; stored objects follow
+    const files = await ctx.em.find(
+      File,
+      { family: { mainUser: user.id } },
+      { fields: ['id', 'storageKey', 'thumbnailKey'] },
+    );
     await ctx.em.remove(user).flush();
+    await ctx.app.services.file.removeObjects(files.flatMap(keysOf));
     ctx.http?.clearSessionCookie();
     return true;
   }
