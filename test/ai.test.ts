@@ -17,7 +17,7 @@ import {
   ConversationsDocument,
   SendChatMessageDocument,
 } from './__generated__/graphql.js';
-import { createFamily, type TestFamily } from './factories/families.js';
+import { createFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -185,7 +185,6 @@ describe('chat with the AI companion', () => {
   }
 
   async function send(
-    f: TestFamily,
     headers: { authorization: string },
     content: string,
     conversationId?: string,
@@ -195,13 +194,12 @@ describe('chat with the AI companion', () => {
       { input: { content, ...(conversationId === undefined ? {} : { conversationId }) } },
       headers,
     );
-    void f;
     return sendChatMessage;
   }
 
   it('stores the message at once, replies on chatReply and records the mood', async () => {
     const f = await createFamily(t);
-    const first = await send(f, f.device.headers, '오늘 손녀가 와서 정말 행복했어요');
+    const first = await send(f.device.headers, '오늘 손녀가 와서 정말 행복했어요');
     expect(first).toMatchObject({ role: 'USER', provider: null });
     // a reply that may already be stored is replayed with `after`, then live ones follow
     const sub = await subscribe(f.main.headers, {
@@ -213,7 +211,7 @@ describe('chat with the AI companion', () => {
     expect(reply!.content).toMatch(/기뻐요/);
     expect(Number(reply!.id)).toBeGreaterThan(Number(first.id));
 
-    const second = await send(f, f.main.headers, 'I feel so lonely', first.conversationId);
+    const second = await send(f.main.headers, 'I feel so lonely', first.conversationId);
     expect(second.conversationId).toBe(first.conversationId);
     const live = ((await sub.iterator.next()).value as Reply).data?.chatReply;
     expect(live).toMatchObject({ role: 'ASSISTANT', provider: 'local' });
@@ -261,7 +259,7 @@ describe('chat with the AI companion', () => {
   it("keeps the elder's conversations private: caregivers, managers and strangers cannot read them", async () => {
     const f = await createFamily(t, { managers: 1, caregivers: 1 });
     const stranger = await createUser(t);
-    const message = await send(f, f.main.headers, 'hello');
+    const message = await send(f.main.headers, 'hello');
     for (const member of [f.caregivers[0]!, f.managers[0]!]) {
       const errors = await t.requestErrors(
         ConversationDocument,
@@ -338,40 +336,37 @@ describe('chat with the AI companion', () => {
 
   it('retries a failing job with backoff and marks it FAILED with the reason', async () => {
     const f = await createFamily(t);
+    // the last test of this block: this server's own worker stays stopped from here on
     await t.server.app.aiWorker.stop();
-    try {
-      const message = await send(f, f.main.headers, 'hello');
-      const failing = new LocalAiProvider();
-      failing.chatReply = async () => {
-        throw new AiProviderError('The AI provider answered HTTP 503.', true);
-      };
-      const worker = new AiWorker({
-        orm: t.server.app.orm,
-        events: t.server.app.events,
-        provider: failing,
-        logger: t.server.app.logger,
-        pollIntervalMs: 10,
-        retryDelayMs: 10,
+    const message = await send(f.main.headers, 'hello');
+    const failing = new LocalAiProvider();
+    failing.chatReply = async () => {
+      throw new AiProviderError('The AI provider answered HTTP 503.', true);
+    };
+    const worker = new AiWorker({
+      orm: t.server.app.orm,
+      events: t.server.app.events,
+      provider: failing,
+      logger: t.server.app.logger,
+      pollIntervalMs: 10,
+      retryDelayMs: 10,
+    });
+    await worker.start();
+    const job = await eventually(async () => {
+      const row = await em().findOne(AiJob, {
+        family: f.family.id,
+        status: AiJobStatus.FAILED,
       });
-      await worker.start();
-      const job = await eventually(async () => {
-        const row = await em().findOne(AiJob, {
-          family: f.family.id,
-          status: AiJobStatus.FAILED,
-        });
-        return row ?? undefined;
-      });
-      await worker.stop();
-      expect(job).toMatchObject({ attempts: 3, error: 'The AI provider answered HTTP 503.' });
-      expect(
-        await em().count(ChatMessage, {
-          conversation: Number(message.conversationId),
-          role: ChatRole.ASSISTANT,
-        }),
-      ).toBe(0);
-    } finally {
-      // later tests in this file are not affected: this server's worker stays stopped
-    }
+      return row ?? undefined;
+    });
+    await worker.stop();
+    expect(job).toMatchObject({ attempts: 3, error: 'The AI provider answered HTTP 503.' });
+    expect(
+      await em().count(ChatMessage, {
+        conversation: Number(message.conversationId),
+        role: ChatRole.ASSISTANT,
+      }),
+    ).toBe(0);
   });
 });
 
@@ -439,6 +434,43 @@ describe('durable jobs across a restart', () => {
       }
     } finally {
       await first.close();
+    }
+  });
+
+  it('runs each job once when two API processes share the database', async () => {
+    const a = await startTestServer();
+    try {
+      const b = await startTestServer({}, { shareDatabaseWith: a });
+      try {
+        const f = await createFamily(a);
+        const sent = [];
+        for (let i = 0; i < 8; i++) {
+          const via = i % 2 === 0 ? a : b;
+          const { sendChatMessage } = await via.request(
+            SendChatMessageDocument,
+            { input: { content: `message ${i}: 오늘 기분이 좋아요` } },
+            f.main.headers,
+          );
+          sent.push(sendChatMessage);
+        }
+        await eventually(async () => {
+          const jobs = await a.server.app.orm.em.fork().find(AiJob, { family: f.family.id });
+          return jobs.length === 16 && jobs.every((j) => j.status === AiJobStatus.DONE)
+            ? jobs
+            : undefined;
+        });
+        const check = a.server.app.orm.em.fork();
+        const replies = await check.find(ChatMessage, {
+          conversation: { $in: sent.map((m) => Number(m.conversationId)) },
+          role: ChatRole.ASSISTANT,
+        });
+        expect(replies).toHaveLength(8);
+        expect(await check.count(MentalStatus, { family: f.family.id })).toBe(8);
+      } finally {
+        await b.close();
+      }
+    } finally {
+      await a.close();
     }
   });
 });
