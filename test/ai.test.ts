@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Session } from '../src/modules/account/session.entity.js';
 import { AiJob, ChatMessage, Conversation } from '../src/modules/ai/ai.entities.js';
 import { AiJobKind, AiJobStatus, ChatRole } from '../src/modules/ai/ai.enums.js';
 import {
@@ -321,6 +322,23 @@ describe('chat with the AI companion', () => {
       .ws({ authorization: stranger.headers.authorization })
       .iterate({ query: CHAT_REPLY, variables: { conversationId: message.conversationId } });
     expect(codeOf(((await strangerSub.next()).value as Reply).errors ?? [])).toBe('NOT_FOUND');
+  });
+
+  it('re-authorises every reply: a revoked session gets no reply and its socket closes (4403)', async () => {
+    const f = await createFamily(t);
+    const first = await send(f.device.headers, 'hello');
+    // the first reply is out of the way before subscribing: the next event is the second reply
+    await eventually(async () => {
+      const replies = await em().count(ChatMessage, {
+        conversation: Number(first.conversationId),
+        role: ChatRole.ASSISTANT,
+      });
+      return replies === 1 ? replies : undefined;
+    });
+    const sub = await subscribe(f.main.headers, { conversationId: first.conversationId });
+    await em().nativeDelete(Session, { user: f.main.user.id });
+    await send(f.device.headers, 'are you there?', first.conversationId);
+    await expect(sub.first).rejects.toMatchObject({ code: 4403 });
   });
 
   it('validates the content', async () => {
