@@ -352,9 +352,43 @@ describe('chat with the AI companion', () => {
     expect(await em().count(Conversation, { family: f.family.id })).toBe(0);
   });
 
+  it("keeps a slow job's updatedAt fresh while it runs (a heartbeat), so it never looks abandoned", async () => {
+    const f = await createFamily(t);
+    // from here on this server's own worker stays stopped: the tests below run their own
+    await t.server.app.aiWorker.stop();
+    await send(f.main.headers, 'hello');
+    const slow = new LocalAiProvider();
+    const local = new LocalAiProvider();
+    slow.chatReply = async (history) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return local.chatReply(history);
+    };
+    const worker = new AiWorker({
+      orm: t.server.app.orm,
+      events: t.server.app.events,
+      provider: slow,
+      logger: t.server.app.logger,
+      pollIntervalMs: 10,
+      heartbeatMs: 50,
+    });
+    await worker.start();
+    const running = await eventually(async () => {
+      const row = await em().findOne(AiJob, { family: f.family.id, status: AiJobStatus.RUNNING });
+      return row ?? undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const later = await em().findOneOrFail(AiJob, { id: running.id });
+    expect(later.status).toBe(AiJobStatus.RUNNING);
+    expect(later.updatedAt.getTime()).toBeGreaterThan(running.updatedAt.getTime());
+    await eventually(async () => {
+      const row = await em().findOneOrFail(AiJob, { id: running.id });
+      return row.status === AiJobStatus.DONE ? row : undefined;
+    });
+    await worker.stop();
+  });
+
   it('retries a failing job with backoff and marks it FAILED with the reason', async () => {
     const f = await createFamily(t);
-    // the last test of this block: this server's own worker stays stopped from here on
     await t.server.app.aiWorker.stop();
     const message = await send(f.main.headers, 'hello');
     const failing = new LocalAiProvider();

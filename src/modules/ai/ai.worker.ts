@@ -12,6 +12,8 @@ import type { AiProvider, ChatTurn } from './ai.provider.js';
 export const AI_JOB_MAX_ATTEMPTS = 3;
 /** A RUNNING job untouched this long when a worker starts was abandoned by a stopped process. */
 export const AI_JOB_STALE_MS = 60_000;
+/** A running job's `updatedAt` is refreshed this often, so only abandoned jobs ever look stale. */
+const HEARTBEAT_MS = 15_000;
 /** How many earlier turns a reply sees. */
 const HISTORY_TURNS = 20;
 
@@ -27,6 +29,8 @@ export interface AiWorkerOptions {
   pollIntervalMs?: number;
   /** Backoff before the second attempt; doubles after each failure. */
   retryDelayMs?: number;
+  /** How often a running job's `updatedAt` is refreshed. */
+  heartbeatMs?: number;
 }
 
 /**
@@ -38,6 +42,7 @@ export interface AiWorkerOptions {
 export class AiWorker {
   private readonly pollIntervalMs: number;
   private readonly retryDelayMs: number;
+  private readonly heartbeatMs: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private started = false;
@@ -47,6 +52,7 @@ export class AiWorker {
   constructor(private readonly options: AiWorkerOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.retryDelayMs = options.retryDelayMs ?? 2000;
+    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   }
 
   /** Puts abandoned RUNNING jobs back to PENDING, then starts polling. */
@@ -123,11 +129,24 @@ export class AiWorker {
       { status: AiJobStatus.RUNNING, attempts, updatedAt: now },
     );
     if (claimed === 0) return true; // another worker took it
+    const heartbeat = setInterval(() => {
+      void this.options.orm.em
+        .fork()
+        .nativeUpdate(
+          AiJob,
+          { id: job.id, status: AiJobStatus.RUNNING, attempts },
+          { updatedAt: new Date() },
+        )
+        .catch(() => undefined);
+    }, this.heartbeatMs);
+    heartbeat.unref();
     try {
       await this.run(job, attempts);
     } catch (error) {
       if (error instanceof ClaimLostError) return true;
       await this.fail(job, attempts, error);
+    } finally {
+      clearInterval(heartbeat);
     }
     return true;
   }
