@@ -1,6 +1,9 @@
 import type { Config } from './config.js';
 import type { Orm } from './database/orm.js';
 import type { Mailer } from './mail/mailer.js';
+import type { AiProvider } from './modules/ai/ai.provider.js';
+import type { AiService } from './modules/ai/ai.service.js';
+import type { AiWorker } from './modules/ai/ai.worker.js';
 import type { AccountService } from './modules/account/account.service.js';
 import type { DeviceService } from './modules/device/device.service.js';
 import type { FamilyService } from './modules/family/family.service.js';
@@ -26,6 +29,7 @@ export interface Services {
   notification: NotificationService;
   message: MessageService;
   file: FileService;
+  ai: AiService;
 }
 
 /**
@@ -45,6 +49,10 @@ export interface App {
   rateLimiter: RateLimiter;
   mailer: Mailer;
   services: Services;
+  /** The configured AI provider (local unless `AI_BASE_URL` is set). */
+  aiProvider: AiProvider;
+  /** Runs this instance's share of the durable AI jobs. */
+  aiWorker: AiWorker;
   /** `Date.now()` when the instance started. */
   startedAt: number;
 }

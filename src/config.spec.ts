@@ -62,4 +62,18 @@ describe('loadConfig', () => {
   it('refuses a wildcard CORS origin in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
   });
+
+  it('uses the local AI provider by default and validates the AI variables', () => {
+    expect(loadConfig({})).toMatchObject({
+      aiBaseUrl: undefined,
+      aiModel: 'gpt-4o-mini',
+      aiApiKey: undefined,
+      aiTimeoutMs: 20_000,
+    });
+    expect(
+      loadConfig({ AI_BASE_URL: 'http://llm:8000/v1/', AI_MODEL: 'qwen', AI_TIMEOUT_MS: '5000' }),
+    ).toMatchObject({ aiBaseUrl: 'http://llm:8000/v1', aiModel: 'qwen', aiTimeoutMs: 5000 });
+    expect(() => loadConfig({ AI_BASE_URL: 'llm:8000' })).toThrow(/AI_BASE_URL/);
+    expect(() => loadConfig({ AI_TIMEOUT_MS: '10' })).toThrow(/AI_TIMEOUT_MS/);
+  });
 });

@@ -74,6 +74,12 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: booleanFromEnv.default(false),
+  AI_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  AI_API_KEY: z.string().min(1).optional(),
+  AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),
 });
 
 /** The development-only secret for signed file URLs; refused in production. */
@@ -136,6 +142,14 @@ export interface Config {
    * listening address.
    */
   publicApiUrl: string | undefined;
+  /** An OpenAI-compatible API base URL (e.g. `https://api.openai.com/v1`); unset: the local provider. */
+  aiBaseUrl: string | undefined;
+  /** The model asked for at `aiBaseUrl`. */
+  aiModel: string;
+  /** Bearer key for `aiBaseUrl`, if it needs one. */
+  aiApiKey: string | undefined;
+  /** How long one AI provider request may take. */
+  aiTimeoutMs: number;
 }
 
 /** Thrown when the environment does not describe a valid configuration; names every bad variable. */
@@ -234,5 +248,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fileStorage,
     fileUrlSecret: e.FILE_URL_SECRET ?? DEV_FILE_URL_SECRET,
     publicApiUrl: e.PUBLIC_API_URL?.replace(/\/+$/, ''),
+    aiBaseUrl: e.AI_BASE_URL?.replace(/\/+$/, ''),
+    aiModel: e.AI_MODEL,
+    aiApiKey: e.AI_API_KEY,
+    aiTimeoutMs: e.AI_TIMEOUT_MS,
   };
 }

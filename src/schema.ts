@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { scalarsMap } from './graphql/scalars.js';
 import { validateArgument } from './graphql/validate.js';
 import { authChecker } from './auth/auth-checker.js';
+import { ChatMessageResolver, ConversationResolver } from './modules/ai/ai.resolver.js';
 import { AccountResolver } from './modules/account/account.resolver.js';
 import { UserResolver } from './modules/account/user.resolver.js';
 import { DeviceResolver } from './modules/device/device.resolver.js';
@@ -54,6 +55,8 @@ export const resolvers = [
   NotificationFileResolver,
   MessageFileResolver,
   FamilyBackgroundFileResolver,
+  ConversationResolver,
+  ChatMessageResolver,
 ] as const;
 
 /** Builds the executable schema; `pubSub` is the instance's event bus. */

@@ -27,6 +27,9 @@ import { Scheduler } from './jobs/scheduler.js';
 import { createMailer } from './mail/mailer.js';
 import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs.js';
 import { AccountService } from './modules/account/account.service.js';
+import { createAiProvider } from './modules/ai/ai.provider.js';
+import { AiService } from './modules/ai/ai.service.js';
+import { AiWorker } from './modules/ai/ai.worker.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { FamilyService } from './modules/family/family.service.js';
 import { ORPHAN_PURGE_INTERVAL_MS, purgeOrphanFiles } from './modules/file/file.jobs.js';
@@ -219,11 +222,14 @@ export async function createServer(
   const mailer = createMailer(config, logger);
   const fileStorage = createFileStorage(config.fileStorage, config.fileUrlSecret);
   const files = new FileService({ storage: fileStorage, logger });
+  const events = new EventBus(pubSubHandle.pubSub);
+  const aiProvider = createAiProvider(config);
+  const aiWorker = new AiWorker({ orm, events, provider: aiProvider, logger });
   const app: App = {
     config,
     orm,
     pubSub: pubSubHandle.pubSub,
-    events: new EventBus(pubSubHandle.pubSub),
+    events,
     liveAuthorizer: new LiveAuthorizer(orm),
     logger,
     metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
@@ -238,7 +244,10 @@ export async function createServer(
       notification: new NotificationService(),
       message: new MessageService(),
       file: files,
+      ai: new AiService(),
     },
+    aiProvider,
+    aiWorker,
     startedAt: Date.now(),
   };
   const scheduler = new Scheduler(logger);
@@ -254,6 +263,7 @@ export async function createServer(
   scheduler.every('purge-orphan-files', ORPHAN_PURGE_INTERVAL_MS, async () => {
     await purgeOrphanFiles(orm, files, logger);
   });
+  await aiWorker.start();
   const schema = await createSchema(app.pubSub);
   const limits = queryLimits();
 
@@ -363,6 +373,7 @@ export async function createServer(
       closing ??= (async () => {
         await scheduler.stop();
         await apollo.stop();
+        await aiWorker.stop();
         await pubSubHandle.close();
         await redis?.quit();
         await orm.close();

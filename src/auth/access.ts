@@ -9,7 +9,7 @@ import type { DeviceViewer, UserViewer, Viewer } from './viewer.js';
 export type FamilyStanding = 'MAIN' | 'MANAGER' | 'CAREGIVER' | 'DEVICE';
 
 /** What a viewer wants to do with a family. */
-export type FamilyAction = 'VIEW' | 'MANAGE' | 'OWN' | 'REPORT';
+export type FamilyAction = 'VIEW' | 'MANAGE' | 'OWN' | 'REPORT' | 'CHAT';
 
 /** The family policy, as data: which standings may do what (SPEC §1). */
 export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyStanding[]>> = {
@@ -21,6 +21,8 @@ export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyStandin
   OWN: ['MAIN'],
   /** device report operations */
   REPORT: ['DEVICE'],
+  /** the elder's conversations with the AI companion: private to the main user and the Carebot */
+  CHAT: ['MAIN', 'DEVICE'],
 };
 
 /** The signed-in user, or UNAUTHENTICATED (FORBIDDEN for a device). */

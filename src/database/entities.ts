@@ -1,3 +1,4 @@
+import { AiJob, ChatMessage, Conversation } from '../modules/ai/ai.entities.js';
 import { PasswordReset } from '../modules/account/password-reset.entity.js';
 import { Device } from '../modules/device/device.entity.js';
 import { FamilyBackground } from '../modules/family/family-background.entity.js';
@@ -43,4 +44,7 @@ export const entities: Function[] = [
   NotificationRead,
   Message,
   File,
+  Conversation,
+  ChatMessage,
+  AiJob,
 ];

@@ -1,4 +1,10 @@
-import { type AppPubSub, type MessageEvent, type NotificationEvent, Topic } from './pubsub.js';
+import {
+  type AppPubSub,
+  type ChatReplyEvent,
+  type MessageEvent,
+  type NotificationEvent,
+  Topic,
+} from './pubsub.js';
 
 /**
  * The one way domain code announces a change. Call it after the transaction that made the
@@ -24,5 +30,10 @@ export class EventBus {
 
   settingsChanged(familyId: number): void {
     this.pubSub.publish(Topic.SettingsChanged, familyId, { familyId });
+  }
+
+  /** The AI companion replied in a conversation. */
+  chatReply(event: ChatReplyEvent): void {
+    this.pubSub.publish(Topic.ChatReply, event.conversationId, event);
   }
 }

@@ -17,6 +17,8 @@ export const Topic = {
   UnreadCountsChanged: 'UNREAD_COUNTS_CHANGED',
   /** keyed by family id */
   SettingsChanged: 'SETTINGS_CHANGED',
+  /** keyed by conversation id */
+  ChatReply: 'CHAT_REPLY',
 } as const;
 
 /** A diagnostic event published by the `ping` mutation. */
@@ -59,6 +61,15 @@ export interface SettingsEvent {
   familyId: number;
 }
 
+/** The AI companion's reply in a conversation, stored. */
+export interface ChatReplyEvent {
+  id: number;
+  conversationId: number;
+  familyId: number;
+  /** ISO-8601 */
+  createdAt: string;
+}
+
 /** Topic → publish arguments (`[payload]`, or `[routingId, payload]` for keyed topics). */
 export interface TopicPayloads {
   [Topic.Ping]: [PingEvent];
@@ -66,6 +77,7 @@ export interface TopicPayloads {
   [Topic.MessageReceived]: [number, MessageEvent];
   [Topic.UnreadCountsChanged]: [number, UnreadCountsEvent];
   [Topic.SettingsChanged]: [number, SettingsEvent];
+  [Topic.ChatReply]: [number, ChatReplyEvent];
   [key: string]: [] | [unknown] | [string | number, unknown];
 }
 

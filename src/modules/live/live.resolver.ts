@@ -30,14 +30,14 @@ export class UnreadCounts {
   notifications!: number;
 }
 
-function live(ctx: Context) {
+export function live(ctx: Context) {
   if (ctx.live === undefined)
     throw new BadUserInputError({}, 'Subscriptions run over the WebSocket endpoint only.');
   return ctx.live;
 }
 
 /** Gives an event its own EntityManager, loaders and access answers: nothing is cached across events. */
-function refresh(ctx: Context, viewer: Viewer): void {
+export function refresh(ctx: Context, viewer: Viewer): void {
   const em = ctx.app.orm.em.fork();
   Object.assign(ctx, { em, viewer, loaders: new Loaders(em), access: new Access({ em, viewer }) });
 }
@@ -72,7 +72,7 @@ async function notificationFamilies(
  * Live events, each one re-authorised just before delivery: a revoked credential closes the
  * socket (4403), a lost membership ends the subscription, and the rest go out in order.
  */
-function authorisedStream<T>(
+export function authorisedStream<T>(
   ctx: Context,
   name: string,
   sources: AsyncIterable<T>[],

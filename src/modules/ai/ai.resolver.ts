@@ -1,0 +1,163 @@
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { FAMILY_POLICY } from '../../auth/access.js';
+import type { Context } from '../../context.js';
+import { type Connection, TimeRangeArgs } from '../../graphql/connection.js';
+import { parseId } from '../../graphql/ids.js';
+import type { ChatReplyEvent } from '../../realtime/pubsub.js';
+import { Topic } from '../../realtime/pubsub.js';
+import { authorisedStream, live, refresh } from '../live/live.resolver.js';
+import { AiJob, ChatMessage, Conversation } from './ai.entities.js';
+import { ChatRole } from './ai.enums.js';
+import { SendChatMessageInput } from './ai.inputs.js';
+import { ChatMessageConnection, ConversationConnection } from './ai.types.js';
+
+/** Most replies replayed to a `chatReply` subscriber that passes `after`. */
+const REPLAY_MAX = 100;
+
+// No @Authorized(): the Carebot device chats too (as its main user); the service decides.
+@Resolver(() => Conversation)
+export class ConversationResolver {
+  @Mutation(() => ChatMessage, {
+    description:
+      "Sends a message to the AI companion (the main user or the family's Carebot) and returns it at once; the reply arrives on `chatReply` and is stored.",
+  })
+  sendChatMessage(
+    @Arg('input', () => SendChatMessageInput, { description: 'The message.' })
+    input: SendChatMessageInput,
+    @Ctx() ctx: Context,
+  ): Promise<ChatMessage> {
+    return ctx.app.services.ai.send(ctx, input);
+  }
+
+  @Query(() => ConversationConnection, {
+    description:
+      "The elder's conversations with the AI companion, for the main user or the family's Carebot (private: other members get FORBIDDEN).",
+  })
+  conversations(
+    @Args() args: TimeRangeArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Connection<Conversation>> {
+    return ctx.app.services.ai.conversations(ctx, args);
+  }
+
+  @Query(() => Conversation, {
+    nullable: true,
+    description:
+      'A conversation of your family with the AI companion (main user or Carebot only); else NOT_FOUND or FORBIDDEN.',
+  })
+  conversation(
+    @Arg('id', () => ID, { description: 'The conversation.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Conversation> {
+    return ctx.app.services.ai.conversation(ctx, parseId(id, 'Conversation'));
+  }
+
+  @Query(() => AiJob, {
+    nullable: true,
+    description: 'A background AI job of your family (main user or Carebot); else NOT_FOUND.',
+  })
+  aiJob(
+    @Arg('id', () => ID, { description: 'The job.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<AiJob> {
+    return ctx.app.services.ai.job(ctx, parseId(id, 'AiJob'));
+  }
+
+  @FieldResolver(() => ChatMessageConnection, {
+    description: 'Its messages, both sides (default newest first).',
+  })
+  messages(
+    @Root() conversation: Conversation,
+    @Args() args: TimeRangeArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Connection<ChatMessage>> {
+    return ctx.app.services.ai.messages(ctx, conversation.id, args);
+  }
+
+  @Subscription(() => ChatMessage, {
+    description:
+      "The AI companion's replies in a conversation (main user or Carebot of the family). With `after` (a message id), replies stored after it are sent first, each once.",
+    subscribe: async ({ args: rawArgs, context }) => {
+      const ctx = context as Context;
+      const args = rawArgs as { conversationId: string; after?: string | null };
+      live(ctx);
+      const conversationId = parseId(args.conversationId, 'Conversation');
+      const conversation = await ctx.app.services.ai.conversation(ctx, conversationId);
+      const familyId = conversation.family.id;
+      const after = args.after == null ? undefined : parseId(args.after, 'ChatMessage');
+      const toEvent = (message: ChatMessage): ChatReplyEvent => ({
+        id: message.id,
+        conversationId,
+        familyId,
+        createdAt: message.createdAt.toISOString(),
+      });
+      return authorisedStream(
+        ctx,
+        'chatReply',
+        [
+          ctx.app.pubSub.subscribe(
+            Topic.ChatReply,
+            conversationId,
+          ) as AsyncIterable<ChatReplyEvent>,
+        ],
+        async (viewer, event) => {
+          const standing = await ctx.app.liveAuthorizer.standing(viewer, event.familyId);
+          return standing !== undefined && FAMILY_POLICY.CHAT.includes(standing);
+        },
+        {
+          idOf: (event) => event.id,
+          raisedAt: (event) => Date.parse(event.createdAt),
+          ...(after === undefined
+            ? {}
+            : {
+                after,
+                replay: async () => {
+                  const missed = await ctx.app.orm.em.fork().find(
+                    ChatMessage,
+                    {
+                      conversation: conversationId,
+                      role: ChatRole.ASSISTANT,
+                      id: { $gt: after },
+                    },
+                    { orderBy: { id: 'asc' }, limit: REPLAY_MAX },
+                  );
+                  return missed.map(toEvent);
+                },
+              }),
+        },
+      );
+    },
+  })
+  async chatReply(
+    @Root() event: ChatReplyEvent,
+    @Ctx() ctx: Context,
+    @Arg('conversationId', () => ID, { description: 'The conversation.' }) _conversationId: string,
+    @Arg('after', () => ID, {
+      nullable: true,
+      description: 'A message id of the conversation: first send the replies stored after it.',
+    })
+    _after?: string,
+  ): Promise<ChatMessage> {
+    refresh(ctx, ctx.viewer);
+    return ctx.em.findOneOrFail(ChatMessage, { id: event.id });
+  }
+}
+
+@Resolver(() => ChatMessage)
+export class ChatMessageResolver {
+  @FieldResolver(() => ID, { description: 'The conversation it belongs to.' })
+  conversationId(@Root() message: ChatMessage): string {
+    return String(message.conversation.id);
+  }
+}

@@ -1,0 +1,528 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Session } from '../src/modules/account/session.entity.js';
+import { AiJob, ChatMessage, Conversation } from '../src/modules/ai/ai.entities.js';
+import { AiJobKind, AiJobStatus, ChatRole } from '../src/modules/ai/ai.enums.js';
+import {
+  AiProviderError,
+  LocalAiProvider,
+  OpenAiCompatibleProvider,
+} from '../src/modules/ai/ai.provider.js';
+import { AiWorker } from '../src/modules/ai/ai.worker.js';
+import { Family } from '../src/modules/family/family.entity.js';
+import { MentalStatus } from '../src/modules/report/report.entities.js';
+import {
+  AiJobDocument,
+  ConversationDocument,
+  ConversationsDocument,
+  SendChatMessageDocument,
+} from './__generated__/graphql.js';
+import { createFamily } from './factories/families.js';
+import { createUser } from './factories/users.js';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
+
+const codeOf = (errors: { extensions?: Record<string, unknown> }[]) =>
+  errors[0]?.extensions?.['code'];
+
+/** Polls `check` until it returns something other than undefined (at most 10 s). */
+async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('OpenAiCompatibleProvider against a fake OpenAI-compatible server', () => {
+  let server: Server;
+  let baseUrl: string;
+  /** What the next requests answer, in order; the last one repeats. */
+  let script: ((
+    req: IncomingMessage,
+    body: unknown,
+  ) => { status: number; body: string } | 'hang')[];
+  interface CompletionRequest {
+    model: string;
+    messages: { role: string; content: string }[];
+    response_format?: unknown;
+  }
+  let requests: { path: string; authorization: string | undefined; body: CompletionRequest }[];
+
+  const completion = (content: string) =>
+    JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content } }] });
+
+  beforeAll(async () => {
+    server = createHttpServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+      req.on('end', () => {
+        const body = JSON.parse(raw) as CompletionRequest;
+        requests.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
+        const step = (script.length > 1 ? script.shift()! : script[0]!)(req, body);
+        if (step === 'hang') return; // never answers: the client's timeout fires
+        res.writeHead(step.status, { 'content-type': 'application/json' }).end(step.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const client = (timeoutMs = 2000) =>
+    new OpenAiCompatibleProvider({
+      baseUrl,
+      model: 'test-model',
+      apiKey: 'sk-test',
+      timeoutMs,
+      retryDelayMs: 5,
+    });
+
+  it('posts the conversation to /chat/completions and returns the reply', async () => {
+    requests = [];
+    script = [() => ({ status: 200, body: completion(' 안녕하세요! ') })];
+    const reply = await client().chatReply([{ role: 'user', content: '안녕' }]);
+    expect(reply).toEqual({ content: '안녕하세요!', provider: 'test-model' });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.path).toBe('/v1/chat/completions');
+    expect(requests[0]!.authorization).toBe('Bearer sk-test');
+    expect(requests[0]!.body.model).toBe('test-model');
+    expect(requests[0]!.body.messages.at(-1)).toEqual({ role: 'user', content: '안녕' });
+    expect(requests[0]!.body.messages[0]!.role).toBe('system');
+  });
+
+  it('retries a 500 and then succeeds', async () => {
+    requests = [];
+    script = [
+      () => ({ status: 500, body: '{"error":"boom"}' }),
+      () => ({ status: 200, body: completion('ok') }),
+    ];
+    expect((await client().chatReply([{ role: 'user', content: 'hi' }])).content).toBe('ok');
+    expect(requests).toHaveLength(2);
+  });
+
+  it('gives up after two retries when every attempt times out', async () => {
+    requests = [];
+    script = [() => 'hang'];
+    const error = await client(150)
+      .chatReply([{ role: 'user', content: 'hi' }])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AiProviderError);
+    expect((error as Error).message).toMatch(/within 150 ms/);
+    expect(requests).toHaveLength(3);
+  });
+
+  it('does not retry a 400', async () => {
+    requests = [];
+    script = [() => ({ status: 400, body: '{}' })];
+    await expect(client().chatReply([{ role: 'user', content: 'hi' }])).rejects.toThrow(/HTTP 400/);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('asks for JSON mood, parses it defensively and normalises the scores', async () => {
+    requests = [];
+    script = [
+      () => ({
+        status: 200,
+        body: completion(
+          'Here you go:\n```json\n{"emotion":"sadness","scores":{"joy":0.1,"sadness":1.0,"anger":0,"anxiety":0.3,"neutral":0.6}}\n```',
+        ),
+      }),
+    ];
+    const mood = await client().analyseMood('외로워요');
+    expect(requests[0]!.body.response_format).toEqual({ type: 'json_object' });
+    expect(mood.emotion).toBe('SADNESS');
+    expect(mood.provider).toBe('test-model');
+    expect(mood.scores.sadness).toBeCloseTo(0.5);
+    const { joy, sadness, anger, anxiety, neutral } = mood.scores;
+    expect(joy + sadness + anger + anxiety + neutral).toBeCloseTo(1, 3);
+  });
+
+  it('fails on malformed mood JSON and on a malformed response body', async () => {
+    script = [() => ({ status: 200, body: completion('{"emotion": "joy", "scores": {') })];
+    await expect(client().analyseMood('hi')).rejects.toThrow(/malformed JSON|no JSON/);
+    script = [() => ({ status: 200, body: completion('{"emotion":"joy","scores":{"joy":"x"}}') })];
+    await expect(client().analyseMood('hi')).rejects.toThrow(/wrong shape/);
+    requests = [];
+    script = [() => ({ status: 200, body: 'not json at all' })];
+    await expect(client().chatReply([{ role: 'user', content: 'hi' }])).rejects.toThrow(
+      /malformed JSON/,
+    );
+    expect(requests).toHaveLength(1);
+  });
+});
+
+describe('chat with the AI companion', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const em = () => t.server.app.orm.em.fork();
+
+  const CHAT_REPLY =
+    'subscription($conversationId: ID!, $after: ID) { chatReply(conversationId: $conversationId, after: $after) { id conversationId role content provider } }';
+  type Reply = {
+    data?: { chatReply?: { id: string; role: string; content: string; provider: string } };
+    errors?: { extensions?: Record<string, unknown> }[];
+  };
+
+  async function subscribe(headers: { authorization: string }, variables: Record<string, unknown>) {
+    const before = (await t.server.app.metrics.wsSubscriptions.get()).values[0]?.value ?? 0;
+    const events = t
+      .ws({ authorization: headers.authorization })
+      .iterate({ query: CHAT_REPLY, variables });
+    const iterator = events[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await t.waitForSubscriptions(before + 1);
+    return { iterator, first };
+  }
+
+  async function send(
+    headers: { authorization: string },
+    content: string,
+    conversationId?: string,
+  ) {
+    const { sendChatMessage } = await t.request(
+      SendChatMessageDocument,
+      { input: { content, ...(conversationId === undefined ? {} : { conversationId }) } },
+      headers,
+    );
+    return sendChatMessage;
+  }
+
+  it('stores the message at once, replies on chatReply and records the mood', async () => {
+    const f = await createFamily(t);
+    const first = await send(f.device.headers, '오늘 손녀가 와서 정말 행복했어요');
+    expect(first).toMatchObject({ role: 'USER', provider: null });
+    // a reply that may already be stored is replayed with `after`, then live ones follow
+    const sub = await subscribe(f.main.headers, {
+      conversationId: first.conversationId,
+      after: first.id,
+    });
+    const reply = ((await sub.first).value as Reply).data?.chatReply;
+    expect(reply).toMatchObject({ role: 'ASSISTANT', provider: 'local' });
+    expect(reply!.content).toMatch(/기뻐요/);
+    expect(Number(reply!.id)).toBeGreaterThan(Number(first.id));
+
+    const second = await send(f.main.headers, 'I feel so lonely', first.conversationId);
+    expect(second.conversationId).toBe(first.conversationId);
+    const live = ((await sub.iterator.next()).value as Reply).data?.chatReply;
+    expect(live).toMatchObject({ role: 'ASSISTANT', provider: 'local' });
+    expect(live!.content).toMatch(/here with you/);
+    await sub.iterator.return?.();
+
+    const statuses = await eventually(async () => {
+      const rows = await em().find(
+        MentalStatus,
+        { family: f.family.id },
+        { orderBy: { id: 'asc' } },
+      );
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(statuses.map((s) => [s.source, s.emotion])).toEqual([
+      ['CONVERSATION', 'JOY'],
+      ['CONVERSATION', 'SADNESS'],
+    ]);
+
+    const { conversation } = await t.request(
+      ConversationDocument,
+      { id: first.conversationId, order: 'ASC' },
+      f.main.headers,
+    );
+    expect(conversation?.messages.edges.map((e) => e.node.role)).toEqual([
+      'USER',
+      'ASSISTANT',
+      'USER',
+      'ASSISTANT',
+    ]);
+    const { conversations } = await t.request(ConversationsDocument, {}, f.device.headers);
+    expect(conversations.edges.map((e) => e.node.id)).toEqual([first.conversationId]);
+
+    const jobs = await em().find(AiJob, { family: f.family.id }, { orderBy: { id: 'asc' } });
+    expect(jobs.map((j) => [j.kind, j.status])).toEqual([
+      [AiJobKind.CHAT_REPLY, AiJobStatus.DONE],
+      [AiJobKind.MOOD, AiJobStatus.DONE],
+      [AiJobKind.CHAT_REPLY, AiJobStatus.DONE],
+      [AiJobKind.MOOD, AiJobStatus.DONE],
+    ]);
+    const { aiJob } = await t.request(AiJobDocument, { id: String(jobs[0]!.id) }, f.main.headers);
+    expect(aiJob).toMatchObject({ kind: 'CHAT_REPLY', status: 'DONE', attempts: 1, error: null });
+  });
+
+  it("keeps the elder's conversations private: caregivers, managers and strangers cannot read them", async () => {
+    const f = await createFamily(t, { managers: 1, caregivers: 1 });
+    const stranger = await createUser(t);
+    const message = await send(f.main.headers, 'hello');
+    for (const member of [f.caregivers[0]!, f.managers[0]!]) {
+      const errors = await t.requestErrors(
+        ConversationDocument,
+        { id: message.conversationId },
+        member.headers,
+      );
+      expect(codeOf(errors)).toBe('FORBIDDEN');
+      expect(codeOf(await t.requestErrors(ConversationsDocument, {}, member.headers))).toBe(
+        'FORBIDDEN',
+      );
+      expect(
+        codeOf(
+          await t.requestErrors(
+            SendChatMessageDocument,
+            { input: { conversationId: message.conversationId, content: 'peek' } },
+            member.headers,
+          ),
+        ),
+      ).toBe('FORBIDDEN');
+    }
+    expect(
+      codeOf(
+        await t.requestErrors(
+          ConversationDocument,
+          { id: message.conversationId },
+          stranger.headers,
+        ),
+      ),
+    ).toBe('NOT_FOUND');
+    const other = await createFamily(t);
+    expect(
+      codeOf(
+        await t.requestErrors(
+          ConversationDocument,
+          { id: message.conversationId },
+          other.device.headers,
+        ),
+      ),
+    ).toBe('NOT_FOUND');
+    const job = await em().findOneOrFail(
+      AiJob,
+      { family: f.family.id },
+      { orderBy: { id: 'asc' } },
+    );
+    expect(
+      codeOf(await t.requestErrors(AiJobDocument, { id: String(job.id) }, other.main.headers)),
+    ).toBe('NOT_FOUND');
+    expect(
+      codeOf(
+        await t.requestErrors(AiJobDocument, { id: String(job.id) }, f.caregivers[0]!.headers),
+      ),
+    ).toBe('FORBIDDEN');
+    // the subscription refuses them the same way
+    const sub = t
+      .ws({ authorization: f.caregivers[0]!.headers.authorization })
+      .iterate({ query: CHAT_REPLY, variables: { conversationId: message.conversationId } });
+    expect(codeOf(((await sub.next()).value as Reply).errors ?? [])).toBe('FORBIDDEN');
+    const strangerSub = t
+      .ws({ authorization: stranger.headers.authorization })
+      .iterate({ query: CHAT_REPLY, variables: { conversationId: message.conversationId } });
+    expect(codeOf(((await strangerSub.next()).value as Reply).errors ?? [])).toBe('NOT_FOUND');
+  });
+
+  it('re-authorises every reply: a revoked session gets no reply and its socket closes (4403)', async () => {
+    const f = await createFamily(t);
+    const first = await send(f.device.headers, 'hello');
+    // the first reply is out of the way before subscribing: the next event is the second reply
+    await eventually(async () => {
+      const replies = await em().count(ChatMessage, {
+        conversation: Number(first.conversationId),
+        role: ChatRole.ASSISTANT,
+      });
+      return replies === 1 ? replies : undefined;
+    });
+    const sub = await subscribe(f.main.headers, { conversationId: first.conversationId });
+    await em().nativeDelete(Session, { user: f.main.user.id });
+    await send(f.device.headers, 'are you there?', first.conversationId);
+    await expect(sub.first).rejects.toMatchObject({ code: 4403 });
+  });
+
+  it('validates the content', async () => {
+    const f = await createFamily(t);
+    const errors = await t.requestErrors(
+      SendChatMessageDocument,
+      { input: { content: 'x'.repeat(2001) } },
+      f.main.headers,
+    );
+    expect(codeOf(errors)).toBe('BAD_USER_INPUT');
+    expect(await em().count(Conversation, { family: f.family.id })).toBe(0);
+  });
+
+  it("keeps a slow job's updatedAt fresh while it runs (a heartbeat), so it never looks abandoned", async () => {
+    const f = await createFamily(t);
+    // from here on this server's own worker stays stopped: the tests below run their own
+    await t.server.app.aiWorker.stop();
+    await send(f.main.headers, 'hello');
+    const slow = new LocalAiProvider();
+    const local = new LocalAiProvider();
+    slow.chatReply = async (history) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return local.chatReply(history);
+    };
+    const worker = new AiWorker({
+      orm: t.server.app.orm,
+      events: t.server.app.events,
+      provider: slow,
+      logger: t.server.app.logger,
+      pollIntervalMs: 10,
+      heartbeatMs: 50,
+    });
+    await worker.start();
+    const running = await eventually(async () => {
+      const row = await em().findOne(AiJob, { family: f.family.id, status: AiJobStatus.RUNNING });
+      return row ?? undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const later = await em().findOneOrFail(AiJob, { id: running.id });
+    expect(later.status).toBe(AiJobStatus.RUNNING);
+    expect(later.updatedAt.getTime()).toBeGreaterThan(running.updatedAt.getTime());
+    await eventually(async () => {
+      const row = await em().findOneOrFail(AiJob, { id: running.id });
+      return row.status === AiJobStatus.DONE ? row : undefined;
+    });
+    await worker.stop();
+  });
+
+  it('retries a failing job with backoff and marks it FAILED with the reason', async () => {
+    const f = await createFamily(t);
+    await t.server.app.aiWorker.stop();
+    const message = await send(f.main.headers, 'hello');
+    const failing = new LocalAiProvider();
+    failing.chatReply = async () => {
+      throw new AiProviderError('The AI provider answered HTTP 503.', true);
+    };
+    const worker = new AiWorker({
+      orm: t.server.app.orm,
+      events: t.server.app.events,
+      provider: failing,
+      logger: t.server.app.logger,
+      pollIntervalMs: 10,
+      retryDelayMs: 10,
+    });
+    await worker.start();
+    const job = await eventually(async () => {
+      const row = await em().findOne(AiJob, {
+        family: f.family.id,
+        status: AiJobStatus.FAILED,
+      });
+      return row ?? undefined;
+    });
+    await worker.stop();
+    expect(job).toMatchObject({ attempts: 3, error: 'The AI provider answered HTTP 503.' });
+    expect(
+      await em().count(ChatMessage, {
+        conversation: Number(message.conversationId),
+        role: ChatRole.ASSISTANT,
+      }),
+    ).toBe(0);
+  });
+});
+
+describe('durable jobs across a restart', () => {
+  it('resumes PENDING jobs and abandoned RUNNING ones when a worker starts', async () => {
+    const first = await startTestServer();
+    try {
+      const f = await createFamily(first);
+      await first.server.app.aiWorker.stop();
+      const em = first.server.app.orm.em.fork();
+      const conversation = em.create(Conversation, {
+        family: em.getReference(Family, f.family.id),
+      });
+      const pendingMessage = em.create(ChatMessage, {
+        conversation,
+        role: ChatRole.USER,
+        content: '요즘 외로워요',
+      });
+      const runningMessage = em.create(ChatMessage, {
+        conversation,
+        role: ChatRole.USER,
+        content: 'I am worried',
+      });
+      await em.flush();
+      const stale = new Date(Date.now() - 5 * 60_000);
+      const pending = em.create(AiJob, {
+        family: em.getReference(Family, f.family.id),
+        kind: AiJobKind.CHAT_REPLY,
+        payload: { conversationId: conversation.id, messageId: pendingMessage.id },
+      });
+      const running = em.create(AiJob, {
+        family: em.getReference(Family, f.family.id),
+        kind: AiJobKind.MOOD,
+        status: AiJobStatus.RUNNING,
+        attempts: 1,
+        payload: { messageId: runningMessage.id },
+        updatedAt: stale,
+      });
+      await em.flush();
+
+      // a new process on the same database picks both up
+      const second = await startTestServer({}, { shareDatabaseWith: first });
+      try {
+        const jobs = await eventually(async () => {
+          const rows = await second.server.app.orm.em
+            .fork()
+            .find(AiJob, { id: { $in: [pending.id, running.id] } }, { orderBy: { id: 'asc' } });
+          return rows.every((row) => row.status === AiJobStatus.DONE) ? rows : undefined;
+        });
+        expect(jobs.map((j) => j.attempts)).toEqual([1, 2]);
+        const check = second.server.app.orm.em.fork();
+        const replies = await check.find(ChatMessage, {
+          conversation: conversation.id,
+          role: ChatRole.ASSISTANT,
+        });
+        expect(replies).toHaveLength(1);
+        const statuses = await eventually(async () => {
+          const rows = await check.find(MentalStatus, { family: f.family.id });
+          // the RUNNING mood job, and the mood job the resumed reply queued
+          return rows.length === 2 ? rows : undefined;
+        });
+        expect(statuses.map((s) => s.emotion).sort()).toEqual(['ANXIETY', 'SADNESS']);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await first.close();
+    }
+  });
+
+  it('runs each job once when two API processes share the database', async () => {
+    const a = await startTestServer();
+    try {
+      const b = await startTestServer({}, { shareDatabaseWith: a });
+      try {
+        const f = await createFamily(a);
+        const sent = [];
+        for (let i = 0; i < 8; i++) {
+          const via = i % 2 === 0 ? a : b;
+          const { sendChatMessage } = await via.request(
+            SendChatMessageDocument,
+            { input: { content: `message ${i}: 오늘 기분이 좋아요` } },
+            f.main.headers,
+          );
+          sent.push(sendChatMessage);
+        }
+        await eventually(async () => {
+          const jobs = await a.server.app.orm.em.fork().find(AiJob, { family: f.family.id });
+          return jobs.length === 16 && jobs.every((j) => j.status === AiJobStatus.DONE)
+            ? jobs
+            : undefined;
+        });
+        const check = a.server.app.orm.em.fork();
+        const replies = await check.find(ChatMessage, {
+          conversation: { $in: sent.map((m) => Number(m.conversationId)) },
+          role: ChatRole.ASSISTANT,
+        });
+        expect(replies).toHaveLength(8);
+        expect(await check.count(MentalStatus, { family: f.family.id })).toBe(8);
+      } finally {
+        await b.close();
+      }
+    } finally {
+      await a.close();
+    }
+  });
+});
