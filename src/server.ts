@@ -29,7 +29,8 @@ import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs
 import { AccountService } from './modules/account/account.service.js';
 import { createAiProvider } from './modules/ai/ai.provider.js';
 import { AiService } from './modules/ai/ai.service.js';
-import { AiWorker } from './modules/ai/ai.worker.js';
+import { AI_JOB_STALE_MS, AiWorker } from './modules/ai/ai.worker.js';
+import { File, FileStatus } from './modules/file/file.entity.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { FamilyService } from './modules/family/family.service.js';
 import { ORPHAN_PURGE_INTERVAL_MS, purgeOrphanFiles } from './modules/file/file.jobs.js';
@@ -120,6 +121,8 @@ function serveLocalFiles(
   expressApp: express.Express,
   storage: LocalFileStorage,
   config: Config,
+  /** Whether a file still waits for its bytes: a used upload URL must not write again. */
+  awaitingUpload: (fileId: string) => Promise<boolean>,
 ): void {
   const refuse = (res: express.Response, status: number, message: string) => {
     res.status(status).type('text/plain').send(message);
@@ -133,7 +136,8 @@ function serveLocalFiles(
       !STORAGE_KEY.test(key) ||
       !key.endsWith('.upload') ||
       query.len === undefined ||
-      !storage.signer.verify('PUT', key, query)
+      !storage.signer.verify('PUT', key, query) ||
+      !(await awaitingUpload(key.slice(0, -'.upload'.length)))
     ) {
       refuse(res, 403, 'The upload URL is invalid or has expired.');
       return;
@@ -260,6 +264,9 @@ export async function createServer(
   scheduler.every('purge-notifications', RETENTION_PURGE_INTERVAL_MS, async () => {
     await purgeOldNotifications(orm, config.notificationRetentionDays, logger);
   });
+  scheduler.every('recover-ai-jobs', AI_JOB_STALE_MS, async () => {
+    await aiWorker.recoverAbandoned();
+  });
   scheduler.every('purge-orphan-files', ORPHAN_PURGE_INTERVAL_MS, async () => {
     await purgeOrphanFiles(orm, files, logger);
   });
@@ -313,7 +320,15 @@ export async function createServer(
   expressApp.get('/metrics', async (_req, res) => {
     res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
   });
-  if (fileStorage instanceof LocalFileStorage) serveLocalFiles(expressApp, fileStorage, config);
+  if (fileStorage instanceof LocalFileStorage) {
+    serveLocalFiles(
+      expressApp,
+      fileStorage,
+      config,
+      async (fileId) =>
+        (await orm.em.fork().count(File, { id: fileId, status: FileStatus.PENDING })) > 0,
+    );
+  }
   expressApp.use(
     '/graphql',
     cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),

@@ -489,6 +489,40 @@ describe('durable jobs across a restart', () => {
     }
   });
 
+  it('takes over a RUNNING job whose worker stopped heart-beating, while the server keeps running', async () => {
+    const t = await startTestServer();
+    try {
+      const em = () => t.server.app.orm.em.fork();
+      const f = await createFamily(t);
+      const e = em();
+      const conversation = e.create(Conversation, { family: e.getReference(Family, f.family.id) });
+      const message = e.create(ChatMessage, {
+        conversation,
+        role: ChatRole.USER,
+        content: 'I feel so happy today',
+      });
+      await e.flush();
+      const orphan = e.create(AiJob, {
+        family: e.getReference(Family, f.family.id),
+        kind: AiJobKind.MOOD,
+        status: AiJobStatus.RUNNING,
+        attempts: 1,
+        payload: { messageId: message.id },
+        updatedAt: new Date(Date.now() - 5 * 60_000),
+      });
+      await e.flush();
+      expect(await t.server.app.aiWorker.recoverAbandoned()).toBe(1);
+      const done = await eventually(async () => {
+        const row = await em().findOneOrFail(AiJob, { id: orphan.id });
+        return row.status === AiJobStatus.DONE ? row : undefined;
+      });
+      expect(done.attempts).toBe(2);
+      expect(await t.server.app.aiWorker.recoverAbandoned()).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('runs each job once when two API processes share the database', async () => {
     const a = await startTestServer();
     try {

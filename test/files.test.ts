@@ -452,3 +452,50 @@ describe.each(drivers)('files on $name', (driver) => {
     return complete(f.main.headers, fileId);
   }
 });
+
+// the local driver's PUT route is ours to guard; S3 presigned URLs are S3's
+describe("the local driver's upload route", () => {
+  let t: TestServer;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    const started = await drivers[0]!.start();
+    stop = () => started.stop();
+    t = await startTestServer(started.env);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await stop?.();
+  });
+
+  it('refuses a used upload URL once the file is verified', async () => {
+    const f = await createFamily(t);
+    const bytes = await png(20, 20);
+    const { createUpload: ticket } = await t.request(
+      CreateUploadDocument,
+      {
+        input: {
+          purpose: 'ACTIVITY_IMAGE',
+          contentType: 'image/png',
+          byteSize: bytes.length,
+          familyId: String(f.family.id),
+        },
+      },
+      f.device.headers,
+    );
+    const put = () =>
+      fetch(ticket.uploadUrl, {
+        method: 'PUT',
+        headers: Object.fromEntries(ticket.headers.map((h) => [h.name, h.value])),
+        body: new Uint8Array(bytes),
+      });
+    expect((await put()).status).toBe(200);
+    const { completeUpload } = await t.request(
+      CompleteUploadDocument,
+      { fileId: ticket.fileId },
+      f.device.headers,
+    );
+    expect(completeUpload.status).toBe('READY');
+    expect((await put()).status).toBe(403);
+    expect(await t.server.app.services.file.storage.read(`${ticket.fileId}.upload`)).toBeNull();
+  });
+});

@@ -59,15 +59,30 @@ export class AiWorker {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    await this.recoverAbandoned();
+    this.schedule(0);
+  }
+
+  /**
+   * Puts RUNNING jobs whose heartbeat stopped (their process died) back to PENDING; returns how
+   * many. Runs at start and periodically, so a surviving node takes over a dead node's jobs.
+   */
+  async recoverAbandoned(now = new Date()): Promise<number> {
     const recovered = await this.options.orm.em
       .fork()
       .nativeUpdate(
         AiJob,
-        { status: AiJobStatus.RUNNING, updatedAt: { $lt: new Date(Date.now() - AI_JOB_STALE_MS) } },
-        { status: AiJobStatus.PENDING, runAfter: new Date(), updatedAt: new Date() },
+        {
+          status: AiJobStatus.RUNNING,
+          updatedAt: { $lt: new Date(now.getTime() - AI_JOB_STALE_MS) },
+        },
+        { status: AiJobStatus.PENDING, runAfter: now, updatedAt: now },
       );
-    if (recovered > 0) this.options.logger.info({ recovered }, 'abandoned AI jobs resumed');
-    this.schedule(0);
+    if (recovered > 0) {
+      this.options.logger.info({ recovered }, 'abandoned AI jobs resumed');
+      this.wake();
+    }
+    return recovered;
   }
 
   /** A job was just stored: look now rather than at the next poll. */
