@@ -68,16 +68,14 @@ export class AiWorker {
    * many. Runs at start and periodically, so a surviving node takes over a dead node's jobs.
    */
   async recoverAbandoned(now = new Date()): Promise<number> {
-    const recovered = await this.options.orm.em
-      .fork()
-      .nativeUpdate(
-        AiJob,
-        {
-          status: AiJobStatus.RUNNING,
-          updatedAt: { $lt: new Date(now.getTime() - AI_JOB_STALE_MS) },
-        },
-        { status: AiJobStatus.PENDING, runAfter: now, updatedAt: now },
-      );
+    const recovered = await this.options.orm.em.fork().nativeUpdate(
+      AiJob,
+      {
+        status: AiJobStatus.RUNNING,
+        updatedAt: { $lt: new Date(now.getTime() - AI_JOB_STALE_MS) },
+      },
+      { status: AiJobStatus.PENDING, runAfter: now, updatedAt: now },
+    );
     if (recovered > 0) {
       this.options.logger.info({ recovered }, 'abandoned AI jobs resumed');
       this.wake();
