@@ -4,11 +4,7 @@ import { Access, FAMILY_POLICY, requireDevice } from '../../auth/access.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Context } from '../../context.js';
 import { Loaders } from '../../database/loaders.js';
-import {
-  BadUserInputError,
-  ResyncRequiredError,
-  UnauthenticatedError,
-} from '../../graphql/errors.js';
+import { BadUserInputError, ResyncRequiredError } from '../../graphql/errors.js';
 import { parseId } from '../../graphql/ids.js';
 import type { MessageEvent, NotificationEvent } from '../../realtime/pubsub.js';
 import { Topic } from '../../realtime/pubsub.js';
@@ -40,16 +36,6 @@ export function live(ctx: Context) {
 export function refresh(ctx: Context, viewer: Viewer): void {
   const em = ctx.app.orm.em.fork();
   Object.assign(ctx, { em, viewer, loaders: new Loaders(em), access: new Access({ em, viewer }) });
-}
-
-/** The user whose mailbox the viewer reads (a device reads its family's main user's). */
-async function mailboxUser(ctx: Context, viewer: Viewer): Promise<number> {
-  if (viewer.kind === 'user') return viewer.userId;
-  if (viewer.kind === 'device') {
-    const family = await ctx.loaders.family.load(viewer.familyId);
-    if (family !== null) return family.mainUser.id;
-  }
-  throw new UnauthenticatedError();
 }
 
 /** Families whose notifications the viewer may see (VIEW), or NOT_FOUND / FORBIDDEN for `familyId`. */
@@ -246,7 +232,7 @@ export class LiveResolver {
     subscribe: async ({ context }) => {
       const ctx = context as Context;
       live(ctx);
-      const userId = await mailboxUser(ctx, ctx.viewer);
+      const { userId } = await ctx.app.services.message.mailbox(ctx);
       return authorisedStream(
         ctx,
         'messageReceived',
@@ -267,7 +253,7 @@ export class LiveResolver {
     subscribe: async ({ context }) => {
       const ctx = context as Context;
       live(ctx);
-      const userId = await mailboxUser(ctx, ctx.viewer);
+      const { userId } = await ctx.app.services.message.mailbox(ctx);
       const familyIds = ctx.viewer.kind === 'user' ? await notificationFamilies(ctx, null) : [];
       const initial = new Repeater<unknown>(async (push, stop) => {
         await push({ initial: true });

@@ -2,7 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { Context } from '../../context.js';
 import { type Connection, paginate } from '../../graphql/connection.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../../graphql/errors.js';
-import { parseId } from '../../graphql/ids.js';
+import { bulkKeys, parseId } from '../../graphql/ids.js';
 import { User } from '../account/user.entity.js';
 import { Device } from '../device/device.entity.js';
 import { Family } from '../family/family.entity.js';
@@ -16,7 +16,7 @@ import { MessageBox } from './message.types.js';
 export const MARK_READ_MAX_IDS = 100;
 
 /** Whose messages the viewer reads and sends: a device acts for its family's main user. */
-interface Mailbox {
+export interface Mailbox {
   userId: number;
   /** The device acting for `userId`, if the viewer is one. */
   deviceId: number | null;
@@ -24,7 +24,8 @@ interface Mailbox {
 
 /** Direct messages between users who share an ACTIVE family (SPEC §5 "Messages"). */
 export class MessageService {
-  private async mailbox(ctx: Context): Promise<Mailbox> {
+  /** Whose mailbox the viewer uses: their own, or for a device its family's main user's. */
+  async mailbox(ctx: Context): Promise<Mailbox> {
     const { viewer } = ctx;
     switch (viewer.kind) {
       case 'user':
@@ -146,13 +147,7 @@ export class MessageService {
       throw BadUserInputError.field('ids', `must hold at most ${MARK_READ_MAX_IDS} ids`);
     }
     const { userId } = await this.mailbox(ctx);
-    const keys = [...new Set(ids)].flatMap((id) => {
-      try {
-        return [parseId(id, 'Message')];
-      } catch {
-        return [];
-      }
-    });
+    const keys = bulkKeys(ids);
     if (keys.length === 0) return 0;
     const changed = await ctx.em.transactional((em) =>
       // one conditional UPDATE: a concurrent mark of the same message counts once

@@ -14,7 +14,7 @@ import {
 import { FamilyAccess } from '../../auth/family-access.js';
 import type { Context } from '../../context.js';
 import { connectionTypes, type Connection, paginate } from '../../graphql/connection.js';
-import { parseId } from '../../graphql/ids.js';
+import { bulkKeys, parseId } from '../../graphql/ids.js';
 import { User } from '../account/user.entity.js';
 import { Family } from '../family/family.entity.js';
 import { Notification } from './notification.entity.js';
@@ -51,10 +51,7 @@ export class NotificationResolver {
     @Args() { ids }: NotificationIdsArgs,
     @Ctx() ctx: Context,
   ): Promise<number> {
-    return ctx.app.services.notification.markRead(
-      ctx,
-      ids.flatMap((id) => (/^[1-9]\d{0,15}$/.test(id) ? [Number(id)] : [])),
-    );
+    return ctx.app.services.notification.markRead(ctx, bulkKeys(ids));
   }
 
   @Authorized()
