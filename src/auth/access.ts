@@ -90,6 +90,13 @@ export class Access {
     return map;
   }
 
+  /** Ids of the families where the viewer may do `action`. */
+  async familiesAllowed(action: FamilyAction): Promise<number[]> {
+    return [...(await this.standings())]
+      .filter(([, standing]) => FAMILY_POLICY[action].includes(standing))
+      .map(([familyId]) => familyId);
+  }
+
   async standingIn(familyId: number): Promise<FamilyStanding | undefined> {
     return (await this.standings()).get(familyId);
   }

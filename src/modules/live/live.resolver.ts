@@ -48,10 +48,7 @@ async function notificationFamilies(
     await ctx.access.requireFamily(id, 'VIEW');
     return [id];
   }
-  const standings = await ctx.access.standings();
-  return [...standings]
-    .filter(([, standing]) => FAMILY_POLICY.VIEW.includes(standing))
-    .map(([id]) => id);
+  return ctx.access.familiesAllowed('VIEW');
 }
 
 /**

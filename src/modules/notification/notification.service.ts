@@ -49,20 +49,12 @@ export class NotificationService {
     return notification;
   }
 
-  /** Ids of the families whose notifications the viewer may see. */
-  private async visibleFamilies(ctx: Context): Promise<number[]> {
-    const standings = await ctx.access.standings();
-    return [...standings]
-      .filter(([, standing]) => standing !== 'DEVICE')
-      .map(([familyId]) => familyId);
-  }
-
   /** Marks notifications read for the viewer; only unread ones of the viewer's families count. */
   async markRead(ctx: Context, ids: number[]): Promise<number> {
     const viewer = requireUser(ctx.viewer);
     if (ids.length > BULK_MAX)
       throw BadUserInputError.field('ids', `must hold at most ${BULK_MAX} ids`);
-    const families = await this.visibleFamilies(ctx);
+    const families = await ctx.access.familiesAllowed('VIEW');
     if (ids.length === 0 || families.length === 0) return 0;
     const unread = await ctx.em.find(
       Notification,
@@ -140,7 +132,7 @@ export class NotificationService {
   /** Unread notifications of the viewer across their families (or one family). */
   async unreadCount(ctx: Context, familyId?: number): Promise<number> {
     if (ctx.viewer.kind !== 'user') return 0;
-    const families = familyId === undefined ? await this.visibleFamilies(ctx) : [familyId];
+    const families = familyId === undefined ? await ctx.access.familiesAllowed('VIEW') : [familyId];
     if (families.length === 0) return 0;
     return ctx.em.count(Notification, {
       family: { $in: families },
