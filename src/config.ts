@@ -80,6 +80,15 @@ const envSchema = z.object({
   AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   AI_API_KEY: z.string().min(1).optional(),
   AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),
+  LOW_MOOD_WINDOW_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
+  LOW_MOOD_MIN_ANALYSES: z.coerce.number().int().min(1).max(1000).default(3),
+  LOW_MOOD_SHARE: z.coerce.number().min(0).max(0.99).default(0.5),
+  WEEKLY_MENTAL_REPORTS: booleanFromEnv.default(true),
 });
 
 /** The development-only secret for signed file URLs; refused in production. */
@@ -150,6 +159,14 @@ export interface Config {
   aiApiKey: string | undefined;
   /** How long one AI provider request may take. */
   aiTimeoutMs: number;
+  /**
+   * Sustained low mood: a WARN is raised once per episode when, over the last `windowHours`, at
+   * least `minAnalyses` conversation analyses exist and more than `share` of them were dominated
+   * by sadness or anxiety.
+   */
+  lowMood: { windowHours: number; minAnalyses: number; share: number };
+  /** Whether every family gets a mental report of the previous week (Monday to Monday, KST). */
+  weeklyMentalReports: boolean;
 }
 
 /** Thrown when the environment does not describe a valid configuration; names every bad variable. */
@@ -252,5 +269,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aiModel: e.AI_MODEL,
     aiApiKey: e.AI_API_KEY,
     aiTimeoutMs: e.AI_TIMEOUT_MS,
+    lowMood: {
+      windowHours: e.LOW_MOOD_WINDOW_HOURS,
+      minAnalyses: e.LOW_MOOD_MIN_ANALYSES,
+      share: e.LOW_MOOD_SHARE,
+    },
+    weeklyMentalReports: e.WEEKLY_MENTAL_REPORTS,
   };
 }

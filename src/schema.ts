@@ -4,7 +4,11 @@ import { buildSchema } from 'type-graphql';
 import { scalarsMap } from './graphql/scalars.js';
 import { validateArgument } from './graphql/validate.js';
 import { authChecker } from './auth/auth-checker.js';
-import { ChatMessageResolver, ConversationResolver } from './modules/ai/ai.resolver.js';
+import {
+  AiJobResolver,
+  ChatMessageResolver,
+  ConversationResolver,
+} from './modules/ai/ai.resolver.js';
 import { AccountResolver } from './modules/account/account.resolver.js';
 import { UserResolver } from './modules/account/user.resolver.js';
 import { DeviceResolver } from './modules/device/device.resolver.js';
@@ -57,6 +61,7 @@ export const resolvers = [
   FamilyBackgroundFileResolver,
   ConversationResolver,
   ChatMessageResolver,
+  AiJobResolver,
 ] as const;
 
 /** Builds the executable schema; `pubSub` is the instance's event bus. */

@@ -29,6 +29,7 @@ import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs
 import { AccountService } from './modules/account/account.service.js';
 import { createAiProvider } from './modules/ai/ai.provider.js';
 import { AiService } from './modules/ai/ai.service.js';
+import { WEEKLY_REPORT_CHECK_INTERVAL_MS, queueWeeklyMentalReports } from './modules/ai/ai.jobs.js';
 import { AI_JOB_STALE_MS, AiWorker } from './modules/ai/ai.worker.js';
 import { File, FileStatus } from './modules/file/file.entity.js';
 import { DeviceService } from './modules/device/device.service.js';
@@ -228,7 +229,13 @@ export async function createServer(
   const files = new FileService({ storage: fileStorage, logger });
   const events = new EventBus(pubSubHandle.pubSub);
   const aiProvider = createAiProvider(config);
-  const aiWorker = new AiWorker({ orm, events, provider: aiProvider, logger });
+  const aiWorker = new AiWorker({
+    orm,
+    events,
+    provider: aiProvider,
+    logger,
+    lowMood: config.lowMood,
+  });
   const app: App = {
     config,
     orm,
@@ -270,6 +277,11 @@ export async function createServer(
   scheduler.every('purge-orphan-files', ORPHAN_PURGE_INTERVAL_MS, async () => {
     await purgeOrphanFiles(orm, files, logger);
   });
+  if (config.weeklyMentalReports) {
+    scheduler.every('weekly-mental-reports', WEEKLY_REPORT_CHECK_INTERVAL_MS, async () => {
+      if ((await queueWeeklyMentalReports(orm, logger)) > 0) aiWorker.wake();
+    });
+  }
   await aiWorker.start();
   const schema = await createSchema(app.pubSub);
   const limits = queryLimits();

@@ -10,6 +10,7 @@ import {
   OpenAiCompatibleProvider,
 } from '../src/modules/ai/ai.provider.js';
 import { AiWorker } from '../src/modules/ai/ai.worker.js';
+import type { PeriodStats } from '../src/modules/ai/mental-report.js';
 import { Family } from '../src/modules/family/family.entity.js';
 import { MentalStatus } from '../src/modules/report/report.entities.js';
 import {
@@ -155,7 +156,66 @@ describe('OpenAiCompatibleProvider against a fake OpenAI-compatible server', () 
     );
     expect(requests).toHaveLength(1);
   });
+
+  it('writes a mental report from the period statistics as validated JSON', async () => {
+    const stats = writeableStats();
+    requests = [];
+    script = [
+      () => ({
+        status: 200,
+        body: completion(
+          '{"summary":"한 주 동안 대체로 평온하셨습니다.","riskLevel":"MEDIUM","recommendations":["자주 전화해 주세요."]}',
+        ),
+      }),
+    ];
+    const draft = await client().writeMentalReport(stats);
+    expect(draft).toEqual({
+      summary: '한 주 동안 대체로 평온하셨습니다.',
+      riskLevel: 'MEDIUM',
+      recommendations: ['자주 전화해 주세요.'],
+      provider: 'test-model',
+    });
+    expect(requests[0]!.body.response_format).toEqual({ type: 'json_object' });
+    expect(JSON.parse(requests[0]!.body.messages.at(-1)!.content)).toMatchObject({
+      mood: { analyses: 4 },
+      activity: { falls: 1 },
+    });
+    script = [() => ({ status: 200, body: completion('{"summary":"x","riskLevel":"SEVERE"}') })];
+    await expect(client().writeMentalReport(stats)).rejects.toThrow(/wrong shape/);
+  });
 });
+
+/** A small period's statistics as `gatherPeriodStats` returns them. */
+function writeableStats(): PeriodStats {
+  return {
+    from: new Date('2026-11-15T15:00:00Z'),
+    to: new Date('2026-11-22T15:00:00Z'),
+    mood: {
+      analyses: 4,
+      dominant: {
+        JOY: 1,
+        SADNESS: 2,
+        ANGER: 0,
+        ANXIETY: 0,
+        NEUTRAL: 1,
+      },
+      average: { joy: 0.2, sadness: 0.5, anger: 0, anxiety: 0.1, neutral: 0.2 },
+    },
+    activity: {
+      total: 10,
+      falls: 1,
+      byAction: { WALKING: 9, FALL: 1 },
+    },
+    health: {
+      readings: 3,
+      heartRate: { average: 72, min: 60, max: 88 },
+      bloodOxygenMin: 95,
+      bodyTemperatureMax: 36.8,
+    },
+    alerts: { warn: 0, crit: 1 },
+    chatMessages: 4,
+  };
+}
 
 describe('chat with the AI companion', () => {
   let t: TestServer;

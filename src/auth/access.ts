@@ -3,13 +3,14 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../graphql/
 import { UserRole } from '../modules/account/user.entity.js';
 import { Family } from '../modules/family/family.entity.js';
 import { Membership, MembershipStatus } from '../modules/family/membership.entity.js';
+import { CarebotSettings } from '../modules/settings/settings.entity.js';
 import type { DeviceViewer, UserViewer, Viewer } from './viewer.js';
 
 /** Where a viewer stands in a family. Pending members, admins and strangers stand nowhere. */
 export type FamilyStanding = 'MAIN' | 'MANAGER' | 'CAREGIVER' | 'DEVICE';
 
 /** What a viewer wants to do with a family. */
-export type FamilyAction = 'VIEW' | 'MANAGE' | 'OWN' | 'REPORT' | 'CHAT';
+export type FamilyAction = 'VIEW' | 'MANAGE' | 'OWN' | 'REPORT' | 'CHAT' | 'READ_SHARED_CHAT';
 
 /** The family policy, as data: which standings may do what (SPEC §1). */
 export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyStanding[]>> = {
@@ -23,7 +24,33 @@ export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyStandin
   REPORT: ['DEVICE'],
   /** the elder's conversations with the AI companion: private to the main user and the Carebot */
   CHAT: ['MAIN', 'DEVICE'],
+  /** read (never write) those conversations, only while the family's settings share them */
+  READ_SHARED_CHAT: ['MANAGER', 'CAREGIVER'],
 };
+
+/**
+ * Whether a standing may read the family's conversations with the AI companion: always for the
+ * main user and the Carebot, for the other members only while `shares()` (the family's
+ * `shareConversations` setting) says so — asked only when it matters.
+ */
+export async function mayReadConversations(
+  standing: FamilyStanding | undefined,
+  shares: () => Promise<boolean>,
+): Promise<boolean> {
+  if (standing === undefined) return false;
+  if (FAMILY_POLICY.CHAT.includes(standing)) return true;
+  return FAMILY_POLICY.READ_SHARED_CHAT.includes(standing) && (await shares());
+}
+
+/** The family's `shareConversations` setting. */
+export async function sharesConversations(em: EntityManager, familyId: number): Promise<boolean> {
+  const settings = await em.findOne(
+    CarebotSettings,
+    { family: familyId },
+    { fields: ['shareConversations'] },
+  );
+  return settings?.shareConversations === true;
+}
 
 /** The signed-in user, or UNAUTHENTICATED (FORBIDDEN for a device). */
 export function requireUser(viewer: Viewer): UserViewer {
@@ -119,6 +146,27 @@ export class Access {
         `Your role in this family does not allow this (${action.toLowerCase()}).`,
       );
     }
+    return standing;
+  }
+
+  /**
+   * Requires the viewer to be allowed to read the family's conversations with the AI companion
+   * (see {@link mayReadConversations}): NOT_FOUND outside the family, FORBIDDEN inside otherwise.
+   */
+  async requireConversationReader(
+    familyId: number,
+    what: string,
+    id: number | string,
+  ): Promise<FamilyStanding> {
+    if (this.source.viewer.kind === 'anonymous') throw new UnauthenticatedError();
+    const standing = await this.standingIn(familyId);
+    if (standing === undefined) throw new NotFoundError(what, id);
+    if (
+      !(await mayReadConversations(standing, () => sharesConversations(this.source.em, familyId)))
+    )
+      throw new ForbiddenError(
+        "The elder's conversations are private unless the main user shares them (settings.shareConversations).",
+      );
     return standing;
   }
 

@@ -1,4 +1,4 @@
-import { AiJob, ChatMessage, Conversation } from '../modules/ai/ai.entities.js';
+import { AiJob, ChatMessage, Conversation, MoodWatch } from '../modules/ai/ai.entities.js';
 import { PasswordReset } from '../modules/account/password-reset.entity.js';
 import { Device } from '../modules/device/device.entity.js';
 import { FamilyBackground } from '../modules/family/family-background.entity.js';
@@ -47,4 +47,5 @@ export const entities: Function[] = [
   Conversation,
   ChatMessage,
   AiJob,
+  MoodWatch,
 ];

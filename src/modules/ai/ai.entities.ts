@@ -1,5 +1,14 @@
 import { type Opt, OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import {
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  OneToOne,
+  PrimaryKey,
+  Property,
+  Unique,
+} from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Family } from '../family/family.entity.js';
 import { AiJobKind, AiJobStatus, ChatRole } from './ai.enums.js';
@@ -67,9 +76,19 @@ export class ChatMessage {
  */
 @Entity({ tableName: 'ai_job' })
 @Index({ properties: ['status', 'runAfter'] })
+@Unique({ properties: ['family', 'dedupeKey'] })
 @ObjectType({ description: 'A background AI job (e.g. the reply to a chat message).' })
 export class AiJob {
-  [OptionalProps]?: 'status' | 'attempts' | 'error' | 'runAfter' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'status'
+    | 'attempts'
+    | 'progress'
+    | 'error'
+    | 'resultId'
+    | 'dedupeKey'
+    | 'runAfter'
+    | 'createdAt'
+    | 'updatedAt';
 
   @PrimaryKey({ autoincrement: true })
   @Field(() => ID, { description: 'Stable identifier.' })
@@ -94,6 +113,18 @@ export class AiJob {
   @Property({ type: 'json' })
   payload!: Record<string, unknown>;
 
+  @Property()
+  @Field(() => Int, { description: 'How far the current attempt got, 0–100 (100 when DONE).' })
+  progress: number = 0;
+
+  /** The id of what the job produced (a ChatMessage, MentalStatus or MentalReport, per kind). */
+  @Property({ type: 'integer', nullable: true })
+  resultId: number | null = null;
+
+  /** Unique per family when set: a scheduled job (e.g. `weekly:2026-11-16`) is stored once. */
+  @Property({ length: 100, nullable: true })
+  dedupeKey: string | null = null;
+
   @Property({ length: 500, nullable: true })
   @Field(() => String, { nullable: true, description: 'Why the last attempt failed, if it did.' })
   error: string | null = null;
@@ -108,4 +139,23 @@ export class AiJob {
 
   @Property({ type: 'datetime', length: 3 })
   updatedAt: Date = new Date();
+}
+
+/**
+ * Per-family state of the sustained-low-mood watch: `lowSince` is set when an episode starts
+ * (and its one warning is raised) and cleared when the mood recovers, so the conditional update
+ * that sets it raises each episode's warning exactly once, whichever worker analyses the mood.
+ */
+@Entity({ tableName: 'mood_watch' })
+export class MoodWatch {
+  [OptionalProps]?: 'lowSince';
+
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  @OneToOne(() => Family, { ref: true, owner: true, deleteRule: 'cascade', unique: true })
+  family!: Ref<Family>;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  lowSince: Date | null = null;
 }

@@ -16,6 +16,7 @@ registerEnumType(ChatRole, {
 export enum AiJobKind {
   CHAT_REPLY = 'CHAT_REPLY',
   MOOD = 'MOOD',
+  MENTAL_REPORT = 'MENTAL_REPORT',
 }
 registerEnumType(AiJobKind, {
   name: 'AiJobKind',
@@ -23,6 +24,9 @@ registerEnumType(AiJobKind, {
   valuesConfig: {
     CHAT_REPLY: { description: 'Replies to a chat message.' },
     MOOD: { description: 'Analyses a chat message into a mental status (source CONVERSATION).' },
+    MENTAL_REPORT: {
+      description: 'Writes a mental report of a period (requested, or the weekly one).',
+    },
   },
 });
 

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { Emotion } from '../report/report.enums.js';
+import { Emotion, RiskLevel } from '../report/report.enums.js';
+import {
+  type MentalReportDraft,
+  type PeriodStats,
+  writeLocalMentalReport,
+} from './mental-report.js';
 
 /** One turn of a conversation as a provider sees it. */
 export interface ChatTurn {
@@ -34,6 +39,8 @@ export interface AiProvider {
   chatReply(history: readonly ChatTurn[]): Promise<ChatReplyResult>;
   /** The emotional state a text expresses. */
   analyseMood(text: string): Promise<MoodResult>;
+  /** A mental report (summary, risk, recommendations) of a period's statistics. */
+  writeMentalReport(stats: PeriodStats): Promise<MentalReportDraft>;
 }
 
 /** A provider call failed; `retryable` when trying again later may succeed. */
@@ -186,6 +193,10 @@ export class LocalAiProvider implements AiProvider {
   async analyseMood(text: string): Promise<MoodResult> {
     return { ...scoreText(text), provider: 'local' };
   }
+
+  async writeMentalReport(stats: PeriodStats): Promise<MentalReportDraft> {
+    return writeLocalMentalReport(stats);
+  }
 }
 
 export interface OpenAiCompatibleOptions {
@@ -208,6 +219,18 @@ const MOOD_PROMPT =
   'Classify the emotional state of the user text. Answer with JSON only, exactly: ' +
   '{"emotion":"joy|sadness|anger|anxiety|neutral","scores":{"joy":0,"sadness":0,"anger":0,"anxiety":0,"neutral":0}} ' +
   'where scores are numbers between 0 and 1 that sum to 1.';
+
+const REPORT_PROMPT =
+  'You write a weekly wellbeing report for the family and care workers of an elderly person who ' +
+  'lives alone, in Korean, from the statistics the user sends (JSON). Be factual and kind; never ' +
+  'diagnose. Answer with JSON only, exactly: {"summary":"…","riskLevel":"LOW|MEDIUM|HIGH|CRITICAL",' +
+  '"recommendations":["…"]} with a summary under 1,500 characters and at most 5 recommendations.';
+
+const reportSchema = z.object({
+  summary: z.string().trim().min(1),
+  riskLevel: z.enum(RiskLevel),
+  recommendations: z.array(z.string().trim().min(1)).max(20),
+});
 
 const completionSchema = z.object({
   choices: z
@@ -272,6 +295,25 @@ export class OpenAiCompatibleProvider implements AiProvider {
     if (!parsed.success)
       throw new AiProviderError('The model answered JSON of the wrong shape.', false);
     return { ...normaliseScores(parsed.data.scores), provider: this.options.model };
+  }
+
+  async writeMentalReport(stats: PeriodStats): Promise<MentalReportDraft> {
+    const content = await this.complete(
+      [
+        { role: 'system', content: REPORT_PROMPT },
+        { role: 'user', content: JSON.stringify(stats) },
+      ],
+      true,
+    );
+    const parsed = reportSchema.safeParse(extractJson(content));
+    if (!parsed.success)
+      throw new AiProviderError('The model answered a report of the wrong shape.', false);
+    return {
+      summary: parsed.data.summary.slice(0, 5000),
+      riskLevel: parsed.data.riskLevel,
+      recommendations: parsed.data.recommendations.map((r) => r.slice(0, 500)),
+      provider: this.options.model,
+    };
   }
 
   /** One completion, retried with backoff on transient failures. */

@@ -1,6 +1,7 @@
 import {
   Arg,
   Args,
+  Authorized,
   Ctx,
   FieldResolver,
   ID,
@@ -9,14 +10,17 @@ import {
   Resolver,
   Root,
   Subscription,
+  createUnionType,
 } from 'type-graphql';
-import { FAMILY_POLICY } from '../../auth/access.js';
+import { mayReadConversations, sharesConversations } from '../../auth/access.js';
+import { FamilyAccess } from '../../auth/family-access.js';
 import type { Context } from '../../context.js';
 import { type Connection, TimeRangeArgs } from '../../graphql/connection.js';
 import { parseId } from '../../graphql/ids.js';
 import type { ChatReplyEvent } from '../../realtime/pubsub.js';
 import { Topic } from '../../realtime/pubsub.js';
 import { authorisedStream, live, refresh } from '../live/live.resolver.js';
+import { MentalReport, MentalStatus } from '../report/report.entities.js';
 import { AiJob, ChatMessage, Conversation } from './ai.entities.js';
 import { ChatRole } from './ai.enums.js';
 import { SendChatMessageInput } from './ai.inputs.js';
@@ -47,14 +51,24 @@ export class ConversationResolver {
   conversations(
     @Args() args: TimeRangeArgs,
     @Ctx() ctx: Context,
+    @Arg('familyId', () => ID, {
+      nullable: true,
+      description:
+        "Another family's conversations, for its managers and caregivers while it shares them (settings.shareConversations). Default: your own, as main user or Carebot.",
+    })
+    familyId?: string | null,
   ): Promise<Connection<Conversation>> {
-    return ctx.app.services.ai.conversations(ctx, args);
+    return ctx.app.services.ai.conversations(
+      ctx,
+      familyId == null ? undefined : parseId(familyId, 'Family'),
+      args,
+    );
   }
 
   @Query(() => Conversation, {
     nullable: true,
     description:
-      'A conversation of your family with the AI companion (main user or Carebot only); else NOT_FOUND or FORBIDDEN.',
+      'A conversation of your family with the AI companion (main user or Carebot; managers and caregivers while the family shares conversations); else NOT_FOUND or FORBIDDEN.',
   })
   conversation(
     @Arg('id', () => ID, { description: 'The conversation.' }) id: string,
@@ -65,7 +79,8 @@ export class ConversationResolver {
 
   @Query(() => AiJob, {
     nullable: true,
-    description: 'A background AI job of your family (main user or Carebot); else NOT_FOUND.',
+    description:
+      'A background AI job of your family (report jobs: any member; conversation jobs: whoever may read the conversations); else NOT_FOUND or FORBIDDEN.',
   })
   aiJob(
     @Arg('id', () => ID, { description: 'The job.' }) id: string,
@@ -87,7 +102,7 @@ export class ConversationResolver {
 
   @Subscription(() => ChatMessage, {
     description:
-      "The AI companion's replies in a conversation (main user or Carebot of the family). With `after` (a message id), replies stored after it are sent first, each once.",
+      "The AI companion's replies in a conversation (whoever may read it). With `after` (a message id), replies stored after it are sent first, each once.",
     subscribe: async ({ args: rawArgs, context }) => {
       const ctx = context as Context;
       const args = rawArgs as { conversationId: string; after?: string | null };
@@ -111,10 +126,10 @@ export class ConversationResolver {
             conversationId,
           ) as AsyncIterable<ChatReplyEvent>,
         ],
-        async (viewer, event) => {
-          const standing = await ctx.app.liveAuthorizer.standing(viewer, event.familyId);
-          return standing !== undefined && FAMILY_POLICY.CHAT.includes(standing);
-        },
+        async (viewer, event) =>
+          mayReadConversations(await ctx.app.liveAuthorizer.standing(viewer, event.familyId), () =>
+            sharesConversations(ctx.app.orm.em.fork(), event.familyId),
+          ),
         {
           idOf: (event) => event.id,
           raisedAt: (event) => Date.parse(event.createdAt),
@@ -159,5 +174,47 @@ export class ChatMessageResolver {
   @FieldResolver(() => ID, { description: 'The conversation it belongs to.' })
   conversationId(@Root() message: ChatMessage): string {
     return String(message.conversation.id);
+  }
+}
+
+export const AiJobResult = createUnionType({
+  name: 'AiJobResult',
+  description:
+    'What an AI job produced: the reply (CHAT_REPLY), the mental status (MOOD) or the report (MENTAL_REPORT).',
+  types: () => [ChatMessage, MentalStatus, MentalReport] as const,
+  resolveType: (value) => {
+    if (value instanceof ChatMessage) return ChatMessage;
+    if (value instanceof MentalStatus) return MentalStatus;
+    return MentalReport;
+  },
+});
+
+@Resolver(() => AiJob)
+export class AiJobResolver {
+  @Authorized()
+  @FamilyAccess('MANAGE', { familyArg: 'familyId' })
+  @Mutation(() => AiJob, {
+    description:
+      "Asks for a mental report of a family's period (main user or MANAGER, at most 92 days, not in the future). Follow it with `aiJob(id)`; the family gets an INFO notification when it is ready.",
+  })
+  requestMentalReport(
+    @Arg('familyId', () => ID, { description: 'The family.' }) familyId: string,
+    @Arg('from', () => Date, { description: 'Start of the period (inclusive).' }) from: Date,
+    @Arg('to', () => Date, { description: 'End of the period (exclusive), not in the future.' })
+    to: Date,
+    @Ctx() ctx: Context,
+  ): Promise<AiJob> {
+    return ctx.app.services.ai.requestMentalReport(ctx, parseId(familyId, 'Family'), from, to);
+  }
+
+  @FieldResolver(() => AiJobResult, {
+    nullable: true,
+    description: 'What it produced, once DONE (null before, or when there was nothing to write).',
+  })
+  result(
+    @Root() job: AiJob,
+    @Ctx() ctx: Context,
+  ): Promise<ChatMessage | MentalStatus | MentalReport | null> {
+    return ctx.app.services.ai.result(ctx, job);
   }
 }

@@ -1,11 +1,23 @@
 import type { Context } from '../../context.js';
 import { type Connection, type TimeRangeArgs, paginate } from '../../graphql/connection.js';
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../graphql/errors.js';
+import {
+  BadUserInputError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../../graphql/errors.js';
 import { parseId } from '../../graphql/ids.js';
 import { Family } from '../family/family.entity.js';
+import { MentalReport, MentalStatus } from '../report/report.entities.js';
 import { AiJob, ChatMessage, Conversation } from './ai.entities.js';
-import { AiJobKind, ChatRole } from './ai.enums.js';
+import { AiJobKind, AiJobStatus, ChatRole } from './ai.enums.js';
 import type { SendChatMessageInput } from './ai.inputs.js';
+
+const DAY_MS = 24 * 3600_000;
+/** Longest period one mental report covers. */
+export const MENTAL_REPORT_MAX_DAYS = 92;
+/** A device clock may run this far ahead of ours. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * The elder's conversations with the AI companion (SPEC §5 "AI"). Private: only the family's
@@ -24,11 +36,21 @@ export class AiService {
     throw new ForbiddenError("Only a family's main user or its Carebot talks with the companion.");
   }
 
-  /** A conversation the viewer may read (policy CHAT); NOT_FOUND / FORBIDDEN otherwise. */
+  /**
+   * A conversation the viewer may read: the main user and the Carebot always, the other members
+   * while the family shares conversations; NOT_FOUND / FORBIDDEN otherwise.
+   */
   async conversation(ctx: Context, id: number): Promise<Conversation> {
     if (ctx.viewer.kind === 'anonymous') throw new UnauthenticatedError();
     const conversation = await ctx.em.findOne(Conversation, { id });
     if (conversation === null) throw new NotFoundError('Conversation', id);
+    await ctx.access.requireConversationReader(conversation.family.id, 'Conversation', id);
+    return conversation;
+  }
+
+  /** A conversation the viewer may write to (policy CHAT: main user or Carebot). */
+  private async ownConversation(ctx: Context, id: number): Promise<Conversation> {
+    const conversation = await this.conversation(ctx, id);
     await ctx.access.requireFamily(conversation.family.id, 'CHAT', 'Conversation', id);
     return conversation;
   }
@@ -38,7 +60,7 @@ export class AiService {
     const existing =
       input.conversationId == null
         ? undefined
-        : await this.conversation(ctx, parseId(input.conversationId, 'Conversation'));
+        : await this.ownConversation(ctx, parseId(input.conversationId, 'Conversation'));
     const familyId = existing?.family.id ?? (await this.chatFamily(ctx));
     const message = await ctx.em.transactional(async (em) => {
       const conversation =
@@ -63,9 +85,17 @@ export class AiService {
     return message;
   }
 
-  /** The viewer's family's conversations (main user or Carebot). */
-  async conversations(ctx: Context, args: TimeRangeArgs): Promise<Connection<Conversation>> {
-    const familyId = await this.chatFamily(ctx);
+  /**
+   * A family's conversations: by default the viewer's own (main user or Carebot); with
+   * `familyId`, any family whose conversations the viewer may read.
+   */
+  async conversations(
+    ctx: Context,
+    familyId: number | undefined,
+    args: TimeRangeArgs,
+  ): Promise<Connection<Conversation>> {
+    if (familyId === undefined) familyId = await this.chatFamily(ctx);
+    else await ctx.access.requireConversationReader(familyId, 'Family', familyId);
     return paginate({
       em: ctx.em,
       entity: Conversation,
@@ -90,12 +120,58 @@ export class AiService {
     });
   }
 
-  /** A job of the viewer's family (main user or Carebot); NOT_FOUND / FORBIDDEN otherwise. */
+  /**
+   * A job of one of the viewer's families: conversation jobs for those who may read the
+   * conversations, report jobs for every member; NOT_FOUND / FORBIDDEN otherwise.
+   */
   async job(ctx: Context, id: number): Promise<AiJob> {
     if (ctx.viewer.kind === 'anonymous') throw new UnauthenticatedError();
     const job = await ctx.em.findOne(AiJob, { id });
     if (job === null) throw new NotFoundError('AiJob', id);
-    await ctx.access.requireFamily(job.family.id, 'CHAT', 'AiJob', id);
+    if (job.kind === AiJobKind.MENTAL_REPORT)
+      await ctx.access.requireFamily(job.family.id, 'VIEW', 'AiJob', id);
+    else await ctx.access.requireConversationReader(job.family.id, 'AiJob', id);
+    return job;
+  }
+
+  /** What a job produced, by kind; null until it is DONE (or when it produced nothing). */
+  async result(
+    ctx: Context,
+    job: AiJob,
+  ): Promise<ChatMessage | MentalStatus | MentalReport | null> {
+    if (job.status !== AiJobStatus.DONE || job.resultId === null) return null;
+    switch (job.kind) {
+      case AiJobKind.CHAT_REPLY:
+        return ctx.em.findOne(ChatMessage, { id: job.resultId });
+      case AiJobKind.MOOD:
+        return ctx.em.findOne(MentalStatus, { id: job.resultId });
+      case AiJobKind.MENTAL_REPORT:
+        return ctx.em.findOne(MentalReport, { id: job.resultId });
+    }
+  }
+
+  /**
+   * Queues a mental report of [from, to) for a family (main user or manager, checked by the
+   * resolver); the job's `result` is the report, and the family gets an INFO notification.
+   */
+  async requestMentalReport(ctx: Context, familyId: number, from: Date, to: Date): Promise<AiJob> {
+    const now = Date.now();
+    if (to.getTime() > now + CLOCK_SKEW_MS)
+      throw BadUserInputError.field('to', 'must not be in the future');
+    if (from.getTime() >= to.getTime())
+      throw BadUserInputError.field('from', 'must be before `to`');
+    if (to.getTime() - from.getTime() > MENTAL_REPORT_MAX_DAYS * DAY_MS)
+      throw BadUserInputError.field(
+        'from',
+        `the period must be at most ${MENTAL_REPORT_MAX_DAYS} days`,
+      );
+    const job = ctx.em.create(AiJob, {
+      family: ctx.em.getReference(Family, familyId),
+      kind: AiJobKind.MENTAL_REPORT,
+      payload: { from: from.toISOString(), to: to.toISOString() },
+    });
+    await ctx.em.flush();
+    ctx.app.aiWorker.wake();
     return job;
   }
 }

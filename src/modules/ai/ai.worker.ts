@@ -1,12 +1,16 @@
-import type { Orm } from '../../database/orm.js';
+import type { EntityManager, Orm } from '../../database/orm.js';
 import type { Logger } from '../../observability/logger.js';
 import type { EventBus } from '../../realtime/events.js';
 import { Family } from '../family/family.entity.js';
-import { MentalStatus } from '../report/report.entities.js';
-import { MentalSource } from '../report/report.enums.js';
-import { AiJob, ChatMessage, Conversation } from './ai.entities.js';
+import { Notification } from '../notification/notification.entity.js';
+import { NotificationGrade, NotificationKind } from '../notification/notification.enums.js';
+import { toNotificationEvent } from '../notification/notification.service.js';
+import { MentalReport, MentalStatus } from '../report/report.entities.js';
+import { Emotion, MentalSource } from '../report/report.enums.js';
+import { AiJob, ChatMessage, Conversation, MoodWatch } from './ai.entities.js';
 import { AiJobKind, AiJobStatus, ChatRole } from './ai.enums.js';
 import type { AiProvider, ChatTurn } from './ai.provider.js';
+import { gatherPeriodStats, isEmptyPeriod } from './mental-report.js';
 
 /** A job is tried this many times before it is FAILED. */
 export const AI_JOB_MAX_ATTEMPTS = 3;
@@ -20,11 +24,21 @@ const HISTORY_TURNS = 20;
 /** The claim was lost (another worker finished the job): the attempt's writes roll back. */
 class ClaimLostError extends Error {}
 
+/** When a run of low-mood analyses becomes an episode worth one warning (see config). */
+export interface LowMoodRule {
+  windowHours: number;
+  minAnalyses: number;
+  share: number;
+}
+
+export const DEFAULT_LOW_MOOD_RULE: LowMoodRule = { windowHours: 72, minAnalyses: 3, share: 0.5 };
+
 export interface AiWorkerOptions {
   orm: Orm;
   events: EventBus;
   provider: AiProvider;
   logger: Logger;
+  lowMood?: LowMoodRule;
   /** How often to look for PENDING jobs when idle. */
   pollIntervalMs?: number;
   /** Backoff before the second attempt; doubles after each failure. */
@@ -43,6 +57,7 @@ export class AiWorker {
   private readonly pollIntervalMs: number;
   private readonly retryDelayMs: number;
   private readonly heartbeatMs: number;
+  private readonly lowMood: LowMoodRule;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private started = false;
@@ -53,6 +68,7 @@ export class AiWorker {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.retryDelayMs = options.retryDelayMs ?? 2000;
     this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    this.lowMood = options.lowMood ?? DEFAULT_LOW_MOOD_RULE;
   }
 
   /** Puts abandoned RUNNING jobs back to PENDING, then starts polling. */
@@ -139,7 +155,7 @@ export class AiWorker {
     const claimed = await em.nativeUpdate(
       AiJob,
       { id: job.id, status: AiJobStatus.PENDING },
-      { status: AiJobStatus.RUNNING, attempts, updatedAt: now },
+      { status: AiJobStatus.RUNNING, attempts, progress: 0, updatedAt: now },
     );
     if (claimed === 0) return true; // another worker took it
     const heartbeat = setInterval(() => {
@@ -191,19 +207,36 @@ export class AiWorker {
         return this.chatReply(job, attempts);
       case AiJobKind.MOOD:
         return this.mood(job, attempts);
+      case AiJobKind.MENTAL_REPORT:
+        return this.mentalReport(job, attempts);
     }
   }
 
-  /** Marks the job DONE inside `em`'s transaction, or aborts it when the claim was lost. */
+  /** Records how far a running attempt got (ignored once the claim is lost). */
+  private async progress(job: AiJob, attempts: number, progress: number): Promise<void> {
+    await this.options.orm.em
+      .fork()
+      .nativeUpdate(
+        AiJob,
+        { id: job.id, status: AiJobStatus.RUNNING, attempts },
+        { progress, updatedAt: new Date() },
+      );
+  }
+
+  /**
+   * Marks the job DONE (with what it produced) inside `em`'s transaction, or aborts the
+   * transaction when the claim was lost.
+   */
   private async complete(
-    em: ReturnType<Orm['em']['fork']>,
+    em: EntityManager,
     job: AiJob,
     attempts: number,
+    resultId: number | null,
   ): Promise<void> {
     const done = await em.nativeUpdate(
       AiJob,
       { id: job.id, status: AiJobStatus.RUNNING, attempts },
-      { status: AiJobStatus.DONE, error: null, updatedAt: new Date() },
+      { status: AiJobStatus.DONE, error: null, progress: 100, resultId, updatedAt: new Date() },
     );
     if (done === 0) throw new ClaimLostError();
   }
@@ -225,7 +258,6 @@ export class AiWorker {
     }));
     const reply = await this.options.provider.chatReply(history);
     const stored = await em.transactional(async (tx) => {
-      await this.complete(tx, job, attempts);
       const message = tx.create(ChatMessage, {
         conversation: tx.getReference(Conversation, conversationId),
         role: ChatRole.ASSISTANT,
@@ -238,6 +270,7 @@ export class AiWorker {
         payload: { messageId },
       });
       await tx.flush();
+      await this.complete(tx, job, attempts, message.id);
       return message;
     });
     this.options.events.chatReply({
@@ -255,9 +288,8 @@ export class AiWorker {
     const message = await em.findOne(ChatMessage, { id: messageId });
     if (message === null) throw new Error(`chat message ${messageId} is gone`);
     const mood = await this.options.provider.analyseMood(message.content);
-    await em.transactional(async (tx) => {
-      await this.complete(tx, job, attempts);
-      tx.create(MentalStatus, {
+    const warning = await em.transactional(async (tx) => {
+      const status = tx.create(MentalStatus, {
         family: tx.getReference(Family, job.family.id),
         emotion: mood.emotion,
         ...mood.scores,
@@ -265,6 +297,102 @@ export class AiWorker {
         measuredAt: new Date(),
       });
       await tx.flush();
+      await this.complete(tx, job, attempts, status.id);
+      return this.watchMood(tx, job.family.id, status.measuredAt);
     });
+    if (warning !== null) this.options.events.notificationAdded(toNotificationEvent(warning));
+  }
+
+  /**
+   * Starts or ends the family's low-mood episode after an analysis, inside its transaction.
+   * Returns the episode's one WARN notification when this analysis started the episode.
+   */
+  private async watchMood(
+    tx: EntityManager,
+    familyId: number,
+    now: Date,
+  ): Promise<Notification | null> {
+    const rule = this.lowMood;
+    const window = {
+      family: familyId,
+      source: MentalSource.CONVERSATION,
+      measuredAt: { $gt: new Date(now.getTime() - rule.windowHours * 3600_000), $lte: now },
+    };
+    const [analyses, low] = await Promise.all([
+      tx.count(MentalStatus, window),
+      tx.count(MentalStatus, { ...window, emotion: { $in: [Emotion.SADNESS, Emotion.ANXIETY] } }),
+    ]);
+    const isLow = analyses >= rule.minAnalyses && low / analyses > rule.share;
+    if (!isLow) {
+      await tx.nativeUpdate(
+        MoodWatch,
+        { family: familyId, lowSince: { $ne: null } },
+        {
+          lowSince: null,
+        },
+      );
+      return null;
+    }
+    await tx
+      .createQueryBuilder(MoodWatch)
+      .insert({ family: familyId, lowSince: null })
+      .onConflict('family')
+      .ignore()
+      .execute();
+    // the conditional update lets exactly one analysis (on any worker) open the episode
+    const opened = await tx.nativeUpdate(
+      MoodWatch,
+      { family: familyId, lowSince: null },
+      { lowSince: now },
+    );
+    if (opened === 0) return null;
+    const hours = rule.windowHours;
+    const warning = tx.create(Notification, {
+      family: tx.getReference(Family, familyId),
+      grade: NotificationGrade.WARN,
+      kind: NotificationKind.MOOD,
+      message: `Sadness or anxiety dominated ${low} of the last ${analyses} conversation analyses (${hours} h). A call or a visit may help.`,
+      createdAt: now,
+    });
+    await tx.flush();
+    return warning;
+  }
+
+  /** Writes a mental report of the period, stores it and tells the family (INFO). */
+  private async mentalReport(job: AiJob, attempts: number): Promise<void> {
+    const from = new Date(String(job.payload['from']));
+    const to = new Date(String(job.payload['to']));
+    const scheduled = job.dedupeKey !== null;
+    const em = this.options.orm.em.fork();
+    const stats = await gatherPeriodStats(em, job.family.id, from, to);
+    if (scheduled && isEmptyPeriod(stats)) {
+      // a weekly report of a silent week tells nobody anything
+      await em.transactional((tx) => this.complete(tx, job, attempts, null));
+      return;
+    }
+    await this.progress(job, attempts, 40);
+    const draft = await this.options.provider.writeMentalReport(stats);
+    await this.progress(job, attempts, 80);
+    const notification = await em.transactional(async (tx) => {
+      const report = tx.create(MentalReport, {
+        family: tx.getReference(Family, job.family.id),
+        periodStart: from,
+        periodEnd: to,
+        summary: draft.summary.slice(0, 5000),
+        riskLevel: draft.riskLevel,
+        recommendations: draft.recommendations.slice(0, 20).map((r) => r.slice(0, 500)),
+        provider: draft.provider.slice(0, 100),
+      });
+      const created = tx.create(Notification, {
+        family: tx.getReference(Family, job.family.id),
+        grade: NotificationGrade.INFO,
+        kind: NotificationKind.REPORT,
+        message: `A new mental report is ready (${from.toISOString().slice(0, 10)} to ${to.toISOString().slice(0, 10)}, risk ${draft.riskLevel}).`,
+      });
+      await tx.flush();
+      await this.complete(tx, job, attempts, report.id);
+      return created;
+    });
+    this.options.events.notificationAdded(toNotificationEvent(notification));
   }
 }

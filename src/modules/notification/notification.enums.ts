@@ -39,6 +39,8 @@ export enum NotificationKind {
   INACTIVITY = 'INACTIVITY',
   EMERGENCY = 'EMERGENCY',
   SYSTEM = 'SYSTEM',
+  MOOD = 'MOOD',
+  REPORT = 'REPORT',
   OTHER = 'OTHER',
 }
 registerEnumType(NotificationKind, {
@@ -53,6 +55,8 @@ registerEnumType(NotificationKind, {
     INACTIVITY: { description: 'No activity for too long.' },
     EMERGENCY: { description: 'The elder asked for help.' },
     SYSTEM: { description: 'About the Carebot itself.' },
+    MOOD: { description: 'A sustained low mood read from the conversations.' },
+    REPORT: { description: 'A new mental report is ready.' },
     OTHER: { description: 'Anything else.' },
   },
 });

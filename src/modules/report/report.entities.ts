@@ -212,7 +212,7 @@ export class MentalStatus {
 @Unique({ properties: ['family', 'reportId'] })
 @ObjectType({ description: "A summary of the elder's mental state over a period." })
 export class MentalReport {
-  [OptionalProps]?: 'createdAt' | 'reportId';
+  [OptionalProps]?: 'createdAt' | 'reportId' | 'provider';
 
   @PrimaryKey({ autoincrement: true })
   @Field(() => ID, { description: 'Stable identifier.' })
@@ -243,6 +243,15 @@ export class MentalReport {
   @Property({ type: 'json' })
   @Field(() => [String], { description: 'Recommendations for the family, up to 20.' })
   recommendations!: string[];
+
+  /** Who wrote it: `local`, a model name, or null when the Carebot submitted it. */
+  @Property({ length: 100, nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The AI provider that wrote it (`local` for the built-in statistics writer, else a model name); null when the Carebot submitted it.',
+  })
+  provider: string | null = null;
 
   @Property({ type: 'datetime', length: 3 })
   @Field(() => Date, { description: 'When it was submitted.' })

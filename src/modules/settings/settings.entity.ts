@@ -30,6 +30,7 @@ export class CarebotSettings {
     | 'heartRateMin'
     | 'heartRateMax'
     | 'bloodOxygenMin'
+    | 'shareConversations'
     | 'updatedAt';
 
   @PrimaryKey({ autoincrement: true })
@@ -78,6 +79,13 @@ export class CarebotSettings {
   @Property() heartRateMin: number & Opt = 45;
   @Property() heartRateMax: number & Opt = 120;
   @Property() bloodOxygenMin: number & Opt = 92;
+
+  @Field(() => Boolean, {
+    description:
+      "Whether the family's managers and caregivers may read the elder's conversations with the AI companion (default off; only the main user changes it).",
+  })
+  @Property()
+  shareConversations: boolean & Opt = false;
 
   @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
   @Field(() => Date, { description: 'When the settings last changed.' })

@@ -19,6 +19,7 @@ const SCALARS = [
   'quietHoursStart',
   'quietHoursEnd',
   'inactivityAlertHours',
+  'shareConversations',
 ] as const;
 
 export function thresholdsOf(settings: CarebotSettings): CarebotThresholds {
@@ -35,12 +36,19 @@ export function thresholdsOf(settings: CarebotSettings): CarebotThresholds {
 
 /** The Carebot settings of a family (SPEC §5 "Settings and tools"). */
 export class SettingsService {
-  /** Applies a partial change after checking that every min stays below its max. Caller checked MANAGE. */
+  /**
+   * Applies a partial change after checking that every min stays below its max. Caller checked
+   * MANAGE; sharing the elder's conversations takes OWN (the main user).
+   */
   async update(
     ctx: Context,
     familyId: number,
     input: UpdateSettingsInput,
   ): Promise<CarebotSettings> {
+    if (input.shareConversations != null) {
+      // the elder's privacy is the elder's to give away, not a manager's
+      await ctx.access.requireFamily(familyId, 'OWN');
+    }
     const settings = await ctx.em.findOne(CarebotSettings, { family: familyId });
     if (settings === null) throw new NotFoundError('CarebotSettings', familyId);
     const merged = { ...thresholdsOf(settings) };

@@ -110,6 +110,13 @@ export class UpdateSettingsInput {
   @Field(() => Boolean, { nullable: true, description: 'Whether the Carebot may move around.' })
   isDrivingEnabled?: boolean | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "Whether managers and caregivers may read the elder's conversations with the AI companion. Only the main user may change it (else FORBIDDEN).",
+  })
+  shareConversations?: boolean | null;
+
   @Field(() => Int, { nullable: true, description: 'Speaker volume, 0–100.' })
   @IsOptional()
   @IsInt()
