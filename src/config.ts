@@ -80,6 +80,11 @@ const envSchema = z.object({
   AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   AI_API_KEY: z.string().min(1).optional(),
   AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),
+  JOB_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,50}$/, { error: 'must be 1–50 letters, digits, _ or -' })
+    .default('carebot'),
+  AI_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOW_MOOD_WINDOW_HOURS: z.coerce
     .number()
     .int()
@@ -159,6 +164,10 @@ export interface Config {
   aiApiKey: string | undefined;
   /** How long one AI provider request may take. */
   aiTimeoutMs: number;
+  /** BullMQ key prefix (with `REDIS_URL`): one per deployment, shared by all its nodes. */
+  jobQueuePrefix: string;
+  /** AI jobs one node runs at the same time on BullMQ. */
+  aiJobConcurrency: number;
   /**
    * Sustained low mood: a WARN is raised once per episode when, over the last `windowHours`, at
    * least `minAnalyses` conversation analyses exist and more than `share` of them were dominated
@@ -269,6 +278,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aiModel: e.AI_MODEL,
     aiApiKey: e.AI_API_KEY,
     aiTimeoutMs: e.AI_TIMEOUT_MS,
+    jobQueuePrefix: e.JOB_QUEUE_PREFIX,
+    aiJobConcurrency: e.AI_JOB_CONCURRENCY,
     lowMood: {
       windowHours: e.LOW_MOOD_WINDOW_HOURS,
       minAnalyses: e.LOW_MOOD_MIN_ANALYSES,

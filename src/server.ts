@@ -235,6 +235,15 @@ export async function createServer(
     provider: aiProvider,
     logger,
     lowMood: config.lowMood,
+    ...(config.redisUrl === undefined
+      ? {}
+      : {
+          queue: {
+            redisUrl: config.redisUrl,
+            prefix: config.jobQueuePrefix,
+            concurrency: config.aiJobConcurrency,
+          },
+        }),
   });
   const app: App = {
     config,

@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../src/modules/account/session.entity.js';
 import { AiJob, ChatMessage, Conversation } from '../src/modules/ai/ai.entities.js';
@@ -482,9 +483,18 @@ describe('chat with the AI companion', () => {
   });
 });
 
-describe('durable jobs across a restart', () => {
+const redisUrl = process.env['TEST_REDIS_URL'];
+/** Job runners: database polling always; BullMQ when a Redis server is available (CI has one). */
+const RUNNERS: [string, Record<string, string>][] = [
+  ['database polling', {}],
+  ...(redisUrl === undefined
+    ? []
+    : [['BullMQ', { REDIS_URL: redisUrl }] as [string, Record<string, string>]]),
+];
+
+describe.each(RUNNERS)('durable jobs across a restart, %s', (runner, env) => {
   it('resumes PENDING jobs and abandoned RUNNING ones when a worker starts', async () => {
-    const first = await startTestServer();
+    const first = await startTestServer(env);
     try {
       const f = await createFamily(first);
       await first.server.app.aiWorker.stop();
@@ -520,7 +530,7 @@ describe('durable jobs across a restart', () => {
       await em.flush();
 
       // a new process on the same database picks both up
-      const second = await startTestServer({}, { shareDatabaseWith: first });
+      const second = await startTestServer(env, { shareDatabaseWith: first });
       try {
         const jobs = await eventually(async () => {
           const rows = await second.server.app.orm.em
@@ -550,7 +560,7 @@ describe('durable jobs across a restart', () => {
   });
 
   it('takes over a RUNNING job whose worker stopped heart-beating, while the server keeps running', async () => {
-    const t = await startTestServer();
+    const t = await startTestServer(env);
     try {
       const em = () => t.server.app.orm.em.fork();
       const f = await createFamily(t);
@@ -584,9 +594,9 @@ describe('durable jobs across a restart', () => {
   });
 
   it('runs each job once when two API processes share the database', async () => {
-    const a = await startTestServer();
+    const a = await startTestServer(env);
     try {
-      const b = await startTestServer({}, { shareDatabaseWith: a });
+      const b = await startTestServer(env, { shareDatabaseWith: a });
       try {
         const f = await createFamily(a);
         const sent = [];
@@ -612,6 +622,18 @@ describe('durable jobs across a restart', () => {
         });
         expect(replies).toHaveLength(8);
         expect(await check.count(MentalStatus, { family: f.family.id })).toBe(8);
+        if (runner === 'BullMQ') {
+          // the queue, not a database poll, ran them
+          const queue = new Queue('ai-jobs', {
+            connection: { url: redisUrl },
+            prefix: a.config.jobQueuePrefix,
+          });
+          try {
+            expect(await queue.getJobCountByTypes('completed')).toBeGreaterThanOrEqual(16);
+          } finally {
+            await queue.close();
+          }
+        }
       } finally {
         await b.close();
       }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,8 +97,12 @@ export async function startTestServer(
     databaseEnv = { SQLITE_PATH: join(dir, 'test.sqlite') };
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
+  // one job queue per test database, shared by the nodes on it
+  const jobQueuePrefix =
+    options.shareDatabaseWith?.config.jobQueuePrefix ?? `carebot-test-${randomUUID()}`;
   const config = loadConfig({
     NODE_ENV: 'test',
+    JOB_QUEUE_PREFIX: jobQueuePrefix,
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',

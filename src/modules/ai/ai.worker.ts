@@ -1,3 +1,5 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { EntityManager, Orm } from '../../database/orm.js';
 import type { Logger } from '../../observability/logger.js';
 import type { EventBus } from '../../realtime/events.js';
@@ -33,6 +35,19 @@ export interface LowMoodRule {
 
 export const DEFAULT_LOW_MOOD_RULE: LowMoodRule = { windowHours: 72, minAnalyses: 3, share: 0.5 };
 
+/** BullMQ over Redis: every API node enqueues due jobs and runs what the queue hands it. */
+export interface AiQueueOptions {
+  redisUrl: string;
+  /** Key prefix shared by every node of one deployment (and only by them). */
+  prefix: string;
+  /** Jobs one node runs at the same time. */
+  concurrency?: number;
+}
+
+const QUEUE_NAME = 'ai-jobs';
+/** Finished queue entries are kept this long, so a job re-enqueued meanwhile is recognised. */
+const KEEP_FINISHED_S = 3600;
+
 export interface AiWorkerOptions {
   orm: Orm;
   events: EventBus;
@@ -45,13 +60,20 @@ export interface AiWorkerOptions {
   retryDelayMs?: number;
   /** How often a running job's `updatedAt` is refreshed. */
   heartbeatMs?: number;
+  /** Run jobs through BullMQ (with `REDIS_URL`); else this process polls and runs them itself. */
+  queue?: AiQueueOptions;
 }
 
 /**
- * Runs durable AI jobs (`ai_job` rows) in-process. Each API replica runs one; a job is claimed
- * with a conditional UPDATE (PENDING → RUNNING) so exactly one worker runs it, and it is finished
- * (DONE, with its results) in one transaction guarded the same way. Failures are retried with
- * backoff up to {@link AI_JOB_MAX_ATTEMPTS} attempts, then FAILED with the reason.
+ * Runs durable AI jobs (`ai_job` rows). The row is the source of truth and is stored before any
+ * work; a job is claimed with a conditional UPDATE (PENDING → RUNNING) so exactly one worker runs
+ * it, and it is finished (DONE, with its results) in one transaction guarded the same way.
+ * Failures are retried with backoff up to {@link AI_JOB_MAX_ATTEMPTS} attempts, then FAILED with
+ * the reason.
+ *
+ * Without Redis each API replica polls for due rows and runs them itself. With Redis the rows
+ * are an outbox: due rows are handed to BullMQ (one queue entry per row and scheduled run, so
+ * nodes enqueueing the same row add it once), and BullMQ workers on every node share the work.
  */
 export class AiWorker {
   private readonly pollIntervalMs: number;
@@ -63,6 +85,7 @@ export class AiWorker {
   private started = false;
   private stopped = false;
   private wakeRequested = false;
+  private bull: { queue: Queue; worker: Worker; connection: Redis } | undefined;
 
   constructor(private readonly options: AiWorkerOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
@@ -71,12 +94,32 @@ export class AiWorker {
     this.lowMood = options.lowMood ?? DEFAULT_LOW_MOOD_RULE;
   }
 
-  /** Puts abandoned RUNNING jobs back to PENDING, then starts polling. */
+  /** Puts abandoned RUNNING jobs back to PENDING, then starts polling (and the BullMQ worker). */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    if (this.options.queue !== undefined) this.bull = this.startBull(this.options.queue);
     await this.recoverAbandoned();
     this.schedule(0);
+  }
+
+  private startBull(options: AiQueueOptions): NonNullable<AiWorker['bull']> {
+    // BullMQ's blocking worker connection needs unlimited retries per request
+    const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix });
+    const worker = new Worker<{ id: number }>(
+      QUEUE_NAME,
+      async (entry) => {
+        await this.runById(entry.data.id);
+        // what the job queued (e.g. a reply's mood analysis) is due now
+        this.wake();
+      },
+      { connection, prefix: options.prefix, concurrency: options.concurrency ?? 2 },
+    );
+    worker.on('error', (error) =>
+      this.options.logger.error({ err: error }, 'AI queue worker error'),
+    );
+    return { queue, worker, connection };
   }
 
   /**
@@ -109,11 +152,18 @@ export class AiWorker {
     this.schedule(0);
   }
 
-  /** Stops polling and waits for the job in progress. */
+  /** Stops polling and waits for the jobs in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    if (this.bull !== undefined) {
+      const { queue, worker, connection } = this.bull;
+      this.bull = undefined;
+      await worker.close();
+      await queue.close();
+      await connection.quit();
+    }
   }
 
   private schedule(delayMs: number): void {
@@ -130,34 +180,78 @@ export class AiWorker {
     this.timer.unref();
   }
 
-  /** Runs due jobs one after another until none is left. */
+  /** Runs due jobs one after another until none is left, or hands them all to BullMQ. */
   private async drain(): Promise<void> {
     try {
-      while (!this.stopped && (await this.runOne())) {
-        // next job
-      }
+      if (this.bull !== undefined) await this.enqueueDue(this.bull.queue);
+      else
+        while (!this.stopped && (await this.runOne())) {
+          // next job
+        }
     } catch (error) {
       this.options.logger.error({ err: error }, 'AI worker poll failed');
     }
   }
 
+  /**
+   * Adds the due PENDING rows to the queue. The entry id names the row and its scheduled run,
+   * so every node adding the same row adds one entry, and a retry or a recovery is a new one.
+   */
+  private async enqueueDue(queue: Queue): Promise<void> {
+    const due = await this.options.orm.em
+      .fork()
+      .find(
+        AiJob,
+        { status: AiJobStatus.PENDING, runAfter: { $lte: new Date() } },
+        { orderBy: { id: 'asc' }, limit: 500, fields: ['id', 'runAfter'] },
+      );
+    if (due.length === 0) return;
+    await queue.addBulk(
+      due.map((job) => ({
+        name: 'ai-job',
+        data: { id: job.id },
+        opts: {
+          jobId: `ai-${job.id}-${job.runAfter.getTime()}`,
+          removeOnComplete: { age: KEEP_FINISHED_S },
+          removeOnFail: { age: KEEP_FINISHED_S },
+        },
+      })),
+    );
+  }
+
   /** Claims and runs the oldest due job; false when there is none. */
   async runOne(): Promise<boolean> {
+    const job = await this.options.orm.em
+      .fork()
+      .findOne(
+        AiJob,
+        { status: AiJobStatus.PENDING, runAfter: { $lte: new Date() } },
+        { orderBy: { id: 'asc' } },
+      );
+    if (job === null) return false;
+    await this.claimAndRun(job);
+    return true;
+  }
+
+  /** Runs the job the queue handed over, unless it already ran or is not due. */
+  private async runById(id: number): Promise<void> {
+    const job = await this.options.orm.em
+      .fork()
+      .findOne(AiJob, { id, status: AiJobStatus.PENDING, runAfter: { $lte: new Date() } });
+    if (job !== null) await this.claimAndRun(job);
+  }
+
+  /** Claims a PENDING job and runs it; does nothing when another worker claimed it first. */
+  private async claimAndRun(job: AiJob): Promise<void> {
     const em = this.options.orm.em.fork();
     const now = new Date();
-    const job = await em.findOne(
-      AiJob,
-      { status: AiJobStatus.PENDING, runAfter: { $lte: now } },
-      { orderBy: { id: 'asc' } },
-    );
-    if (job === null) return false;
     const attempts = job.attempts + 1;
     const claimed = await em.nativeUpdate(
       AiJob,
       { id: job.id, status: AiJobStatus.PENDING },
       { status: AiJobStatus.RUNNING, attempts, progress: 0, updatedAt: now },
     );
-    if (claimed === 0) return true; // another worker took it
+    if (claimed === 0) return; // another worker took it
     const heartbeat = setInterval(() => {
       void this.options.orm.em
         .fork()
@@ -172,12 +266,11 @@ export class AiWorker {
     try {
       await this.run(job, attempts);
     } catch (error) {
-      if (error instanceof ClaimLostError) return true;
+      if (error instanceof ClaimLostError) return;
       await this.fail(job, attempts, error);
     } finally {
       clearInterval(heartbeat);
     }
-    return true;
   }
 
   private async fail(job: AiJob, attempts: number, error: unknown): Promise<void> {
