@@ -43,6 +43,7 @@ import {
   type SignedQuery,
 } from './modules/file/file.storage.js';
 import { MessageService } from './modules/message/message.service.js';
+import { NewsService } from './modules/news/news.service.js';
 import {
   checkInactivity,
   INACTIVITY_CHECK_INTERVAL_MS,
@@ -52,6 +53,8 @@ import {
 import { NotificationService } from './modules/notification/notification.service.js';
 import { ReportService } from './modules/report/report.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
+import { createWeatherProvider } from './modules/weather/weather.provider.js';
+import { WeatherService } from './modules/weather/weather.service.js';
 import { EventBus } from './realtime/events.js';
 import { LiveAuthorizer } from './realtime/live-auth.js';
 import { createAppPubSub } from './realtime/pubsub.js';
@@ -229,6 +232,7 @@ export async function createServer(
   const events = new EventBus(pubSubHandle.pubSub);
   const aiProvider = createAiProvider(config);
   const aiWorker = new AiWorker({ orm, events, provider: aiProvider, logger });
+  const news = new NewsService({ orm, feeds: config.newsFeeds, logger });
   const app: App = {
     config,
     orm,
@@ -249,6 +253,8 @@ export async function createServer(
       message: new MessageService(),
       file: files,
       ai: new AiService(),
+      weather: new WeatherService({ provider: createWeatherProvider(config), logger }),
+      news,
     },
     aiProvider,
     aiWorker,
@@ -270,6 +276,17 @@ export async function createServer(
   scheduler.every('purge-orphan-files', ORPHAN_PURGE_INTERVAL_MS, async () => {
     await purgeOrphanFiles(orm, files, logger);
   });
+  if (config.newsFeeds.length > 0) {
+    // also at start, in the background: a fresh server fills today's news without waiting
+    scheduler.every(
+      'fetch-news',
+      config.newsFetchIntervalMs,
+      async () => {
+        await news.refresh();
+      },
+      { runAtStart: true },
+    );
+  }
   await aiWorker.start();
   const schema = await createSchema(app.pubSub);
   const limits = queryLimits();
