@@ -9,9 +9,11 @@ import type { DeviceService } from './modules/device/device.service.js';
 import type { FamilyService } from './modules/family/family.service.js';
 import type { FileService } from './modules/file/file.service.js';
 import type { MessageService } from './modules/message/message.service.js';
+import type { NewsService } from './modules/news/news.service.js';
 import type { NotificationService } from './modules/notification/notification.service.js';
 import type { ReportService } from './modules/report/report.service.js';
 import type { SettingsService } from './modules/settings/settings.service.js';
+import type { WeatherService } from './modules/weather/weather.service.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { EventBus } from './realtime/events.js';
@@ -30,6 +32,10 @@ export interface Services {
   message: MessageService;
   file: FileService;
   ai: AiService;
+  /** Current weather per region (in-memory cache in front of the provider). */
+  weather: WeatherService;
+  /** The shared news cache and the job that fills it. */
+  news: NewsService;
 }
 
 /**

@@ -76,4 +76,30 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AI_BASE_URL: 'llm:8000' })).toThrow(/AI_BASE_URL/);
     expect(() => loadConfig({ AI_TIMEOUT_MS: '10' })).toThrow(/AI_TIMEOUT_MS/);
   });
+
+  it('asks Open-Meteo for weather and fetches no news by default; validates both', () => {
+    expect(loadConfig({})).toMatchObject({
+      weatherProvider: 'open-meteo',
+      weatherBaseUrl: 'https://api.open-meteo.com/v1',
+      weatherTimeoutMs: 3000,
+      newsFeeds: [],
+      newsFetchIntervalMs: 30 * 60_000,
+    });
+    expect(
+      loadConfig({
+        WEATHER_PROVIDER: 'off',
+        WEATHER_BASE_URL: 'http://meteo.local/v1/',
+        NEWS_FEEDS: ' https://a.example/rss.xml ,, http://b.example/atom ',
+      }),
+    ).toMatchObject({
+      weatherProvider: 'off',
+      weatherBaseUrl: 'http://meteo.local/v1',
+      newsFeeds: ['https://a.example/rss.xml', 'http://b.example/atom'],
+    });
+    expect(() => loadConfig({ WEATHER_PROVIDER: 'kma' })).toThrow(/WEATHER_PROVIDER/);
+    expect(() => loadConfig({ NEWS_FEEDS: 'https://a.example/rss, ftp://b.example/x' })).toThrow(
+      /NEWS_FEEDS: must be comma-separated http/,
+    );
+    expect(() => loadConfig({ NEWS_FETCH_INTERVAL_MS: '1000' })).toThrow(/NEWS_FETCH_INTERVAL_MS/);
+  });
 });

@@ -94,6 +94,29 @@ const envSchema = z.object({
   LOW_MOOD_MIN_ANALYSES: z.coerce.number().int().min(1).max(1000).default(3),
   LOW_MOOD_SHARE: z.coerce.number().min(0).max(0.99).default(0.5),
   WEEKLY_MENTAL_REPORTS: booleanFromEnv.default(true),
+  WEATHER_PROVIDER: z.enum(['open-meteo', 'off']).default('open-meteo'),
+  WEATHER_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('https://api.open-meteo.com/v1'),
+  WEATHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  NEWS_FEEDS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== ''),
+    )
+    .refine((urls) => urls.every((url) => /^https?:\/\/[^\s]+$/.test(url) && URL.canParse(url)), {
+      error: 'must be comma-separated http:// or https:// URLs',
+    })
+    .optional(),
+  NEWS_FETCH_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .max(24 * 3600_000)
+    .default(30 * 60_000),
 });
 
 /** The development-only secret for signed file URLs; refused in production. */
@@ -176,6 +199,16 @@ export interface Config {
   lowMood: { windowHours: number; minAnalyses: number; share: number };
   /** Whether every family gets a mental report of the previous week (Monday to Monday, KST). */
   weeklyMentalReports: boolean;
+  /** Where `Family.weather` comes from; `off` answers null without any network request. */
+  weatherProvider: 'open-meteo' | 'off';
+  /** Base URL of the Open-Meteo API (without a trailing slash); tests point it at a fake. */
+  weatherBaseUrl: string;
+  /** How long one weather request may take before the dashboard gets `weather: null`. */
+  weatherTimeoutMs: number;
+  /** RSS or Atom feeds fetched into the shared news cache; empty: no fetch at all. */
+  newsFeeds: string[];
+  /** How often the feeds are fetched (also once at start). */
+  newsFetchIntervalMs: number;
 }
 
 /** Thrown when the environment does not describe a valid configuration; names every bad variable. */
@@ -286,5 +319,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       share: e.LOW_MOOD_SHARE,
     },
     weeklyMentalReports: e.WEEKLY_MENTAL_REPORTS,
+    weatherProvider: e.WEATHER_PROVIDER,
+    weatherBaseUrl: e.WEATHER_BASE_URL.replace(/\/+$/, ''),
+    weatherTimeoutMs: e.WEATHER_TIMEOUT_MS,
+    newsFeeds: e.NEWS_FEEDS ?? [],
+    newsFetchIntervalMs: e.NEWS_FETCH_INTERVAL_MS,
   };
 }

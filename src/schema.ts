@@ -23,6 +23,7 @@ import {
 import { MembershipResolver } from './modules/family/membership.resolver.js';
 import { LiveResolver } from './modules/live/live.resolver.js';
 import { MessageResolver } from './modules/message/message.resolver.js';
+import { NewsResolver } from './modules/news/news.resolver.js';
 import {
   FamilyNotificationResolver,
   NotificationResolver,
@@ -35,6 +36,7 @@ import {
 } from './modules/report/report.resolver.js';
 import { ServerInfoResolver } from './modules/server/server-info.resolver.js';
 import { SettingsResolver } from './modules/settings/settings.resolver.js';
+import { FamilyWeatherResolver } from './modules/weather/weather.resolver.js';
 import type { AppPubSub } from './realtime/pubsub.js';
 
 /** Every resolver class of the API. */
@@ -62,6 +64,8 @@ export const resolvers = [
   ConversationResolver,
   ChatMessageResolver,
   AiJobResolver,
+  FamilyWeatherResolver,
+  NewsResolver,
 ] as const;
 
 /** Builds the executable schema; `pubSub` is the instance's event bus. */

@@ -44,6 +44,7 @@ import {
   type SignedQuery,
 } from './modules/file/file.storage.js';
 import { MessageService } from './modules/message/message.service.js';
+import { NewsService } from './modules/news/news.service.js';
 import {
   checkInactivity,
   INACTIVITY_CHECK_INTERVAL_MS,
@@ -53,6 +54,8 @@ import {
 import { NotificationService } from './modules/notification/notification.service.js';
 import { ReportService } from './modules/report/report.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
+import { createWeatherProvider } from './modules/weather/weather.provider.js';
+import { WeatherService } from './modules/weather/weather.service.js';
 import { EventBus } from './realtime/events.js';
 import { LiveAuthorizer } from './realtime/live-auth.js';
 import { createAppPubSub } from './realtime/pubsub.js';
@@ -245,6 +248,7 @@ export async function createServer(
           },
         }),
   });
+  const news = new NewsService({ orm, feeds: config.newsFeeds, logger });
   const app: App = {
     config,
     orm,
@@ -265,6 +269,8 @@ export async function createServer(
       message: new MessageService(),
       file: files,
       ai: new AiService(),
+      weather: new WeatherService({ provider: createWeatherProvider(config), logger }),
+      news,
     },
     aiProvider,
     aiWorker,
@@ -287,9 +293,26 @@ export async function createServer(
     await purgeOrphanFiles(orm, files, logger);
   });
   if (config.weeklyMentalReports) {
-    scheduler.every('weekly-mental-reports', WEEKLY_REPORT_CHECK_INTERVAL_MS, async () => {
-      if ((await queueWeeklyMentalReports(orm, logger)) > 0) aiWorker.wake();
-    });
+    // also at start: a node restarted every hour would otherwise never get to it
+    scheduler.every(
+      'weekly-mental-reports',
+      WEEKLY_REPORT_CHECK_INTERVAL_MS,
+      async () => {
+        if ((await queueWeeklyMentalReports(orm, logger)) > 0) aiWorker.wake();
+      },
+      { runAtStart: true },
+    );
+  }
+  if (config.newsFeeds.length > 0) {
+    // also at start, in the background: a fresh server fills today's news without waiting
+    scheduler.every(
+      'fetch-news',
+      config.newsFetchIntervalMs,
+      async () => {
+        await news.refresh();
+      },
+      { runAtStart: true },
+    );
   }
   await aiWorker.start();
   const schema = await createSchema(app.pubSub);

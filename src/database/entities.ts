@@ -7,6 +7,7 @@ import { Family } from '../modules/family/family.entity.js';
 import { File } from '../modules/file/file.entity.js';
 import { Membership } from '../modules/family/membership.entity.js';
 import { Message } from '../modules/message/message.entity.js';
+import { NewsItem } from '../modules/news/news.entity.js';
 import { Notification, NotificationRead } from '../modules/notification/notification.entity.js';
 import { Region } from '../modules/region/region.entity.js';
 import {
@@ -48,4 +49,5 @@ export const entities: Function[] = [
   ChatMessage,
   AiJob,
   MoodWatch,
+  NewsItem,
 ];

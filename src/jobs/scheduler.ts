@@ -12,10 +12,18 @@ export class Scheduler {
 
   constructor(private readonly logger: Logger) {}
 
-  /** Runs `job` every `intervalMs` (first run after one interval). */
-  every(name: string, intervalMs: number, job: () => Promise<void>): void {
+  /**
+   * Runs `job` every `intervalMs`; the first run comes after one interval, or at once (in the
+   * background) with `runAtStart`.
+   */
+  every(
+    name: string,
+    intervalMs: number,
+    job: () => Promise<void>,
+    options: { runAtStart?: boolean } = {},
+  ): void {
     let busy = false;
-    const timer = setInterval(() => {
+    const tick = () => {
       if (busy || this.stopped) return;
       busy = true;
       const run = job()
@@ -27,8 +35,10 @@ export class Scheduler {
           this.running.delete(run);
         });
       this.running.add(run);
-    }, intervalMs);
+    };
+    const timer = setInterval(tick, intervalMs);
     timer.unref();
+    if (options.runAtStart === true) tick();
     this.timers.add(timer);
   }
 

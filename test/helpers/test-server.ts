@@ -106,6 +106,9 @@ export async function startTestServer(
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    // tests never reach real services: weather and news are off unless a test points them at a fake
+    WEATHER_PROVIDER: 'off',
+    NEWS_FEEDS: '',
     ...databaseEnv,
     ...env,
   });

@@ -6,8 +6,14 @@ export interface RegionData {
   name: string;
 }
 
-interface MasterRegionData extends RegionData {
-  subRegions: RegionData[];
+/** WGS84 degrees of the region's municipal office (a province: its government office), ±0.01°. */
+export interface Coordinates {
+  lat: number;
+  lon: number;
+}
+
+interface MasterRegionData extends RegionData, Coordinates {
+  subRegions: (RegionData & Coordinates)[];
 }
 
 const masters: readonly MasterRegionData[] = data.masterRegions;
@@ -32,8 +38,19 @@ export function masterRegion(code: string): RegionData | undefined {
   return masterByCode.get(code);
 }
 
-export function subRegion(code: string): (RegionData & { masterCode: string }) | undefined {
+export function subRegion(
+  code: string,
+): (RegionData & Coordinates & { masterCode: string }) | undefined {
   return subByCode.get(code);
+}
+
+/**
+ * Where a region is on the map (its office), for a province or a municipality code; `undefined`
+ * for an unknown code.
+ */
+export function regionCoordinates(code: string): Coordinates | undefined {
+  const region = subByCode.get(code) ?? masterByCode.get(code);
+  return region === undefined ? undefined : { lat: region.lat, lon: region.lon };
 }
 
 /**

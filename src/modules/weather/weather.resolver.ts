@@ -1,0 +1,22 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { Family } from '../family/family.entity.js';
+import { Weather } from './weather.types.js';
+
+@Resolver(() => Family)
+export class FamilyWeatherResolver {
+  @FieldResolver(() => Weather, {
+    nullable: true,
+    description:
+      "Current weather at the main user's municipality (its office), cached per region for 30 minutes; " +
+      'null when the provider is off, failing or slow (never an error for the dashboard).',
+  })
+  async weather(@Root() family: Family, @Ctx() ctx: Context): Promise<Weather | null> {
+    await ctx.access.requireFamily(family.id, 'VIEW');
+    // the user loader batches: a list of families costs one query for all their main users
+    const main = await ctx.loaders.user.load(family.mainUser.id);
+    const regionCode = main?.subRegionCode ?? main?.masterRegionCode ?? null;
+    if (regionCode === null) return null;
+    return ctx.app.services.weather.forRegion(regionCode);
+  }
+}
