@@ -15,6 +15,7 @@ import {
   FileResolver,
   MessageFileResolver,
   NotificationFileResolver,
+  UserFileResolver,
 } from './modules/file/file.resolver.js';
 import { MembershipResolver } from './modules/family/membership.resolver.js';
 import { LiveResolver } from './modules/live/live.resolver.js';
@@ -55,6 +56,7 @@ export const resolvers = [
   NotificationFileResolver,
   MessageFileResolver,
   FamilyBackgroundFileResolver,
+  UserFileResolver,
   ConversationResolver,
   ChatMessageResolver,
 ] as const;
