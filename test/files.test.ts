@@ -20,6 +20,7 @@ import {
   FileDocument,
   LeaveFamilyDocument,
   MessageAvatarsDocument,
+  MessageWithImageDocument,
   MyAvatarDocument,
   RaiseNotificationWithImageDocument,
   ReportActivityWithImageDocument,
@@ -96,6 +97,11 @@ const phonePhoto = () =>
       IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 33/1 59/1' },
     })
     .toBuffer();
+const pdf = Buffer.from(
+  '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n' +
+    '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+);
+const MiB = 1024 * 1024;
 
 describe.each(drivers)('files on $name', (driver) => {
   let t: TestServer;
@@ -475,6 +481,180 @@ describe.each(drivers)('files on $name', (driver) => {
       bytes: Buffer.from(await response.arrayBuffer()),
     };
   }
+
+  /** Uploads `bytes` as the family's main user and verifies them. */
+  async function mainUserUpload(
+    f: TestFamily,
+    purpose: FilePurpose,
+    contentType: string,
+    bytes: Buffer,
+  ) {
+    const { fileId, put } = await upload(f.main.headers, f.family.id, purpose, contentType, bytes);
+    expect(put.ok).toBe(true);
+    return complete(f.main.headers, fileId);
+  }
+
+  it('keeps a PDF attachment byte for byte, verified by its %PDF- signature', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const file = await mainUserUpload(f, 'ATTACHMENT', 'application/pdf', pdf);
+    expect(file).toMatchObject({
+      status: 'READY',
+      contentType: 'application/pdf',
+      byteSize: pdf.length,
+      width: null,
+      height: null,
+      thumbnailUrl: null,
+    });
+    const { file: seen } = await t.request(FileDocument, { id: file.id }, f.caregivers[0]!.headers);
+    const got = await download(seen.url!);
+    expect(got.type).toMatch(/^application\/pdf/);
+    expect(got.bytes.equals(pdf)).toBe(true);
+  });
+
+  it('rejects a "PDF" that does not start with %PDF-, whatever else it is', async () => {
+    const f = await createFamily(t);
+    const fakes = [Buffer.from('PDF-1.4 almost'), Buffer.from(' %PDF-1.4\n'), await png(8, 8)];
+    for (const bytes of fakes) {
+      expect(await mainUserUpload(f, 'ATTACHMENT', 'application/pdf', bytes)).toMatchObject({
+        status: 'REJECTED',
+        rejectionReason: 'the bytes are not application/pdf',
+        url: null,
+      });
+    }
+  });
+
+  it('accepts a UTF-8 CSV table and rejects binary or non-UTF-8 bytes posing as one', async () => {
+    const f = await createFamily(t);
+    const csv = Buffer.from('\uFEFF이름,점수\r\n김영희,3\r\n"Lee, Minsu",5\r\n');
+    const file = await mainUserUpload(f, 'ASSESSMENT_CSV', 'text/csv', csv);
+    expect(file).toMatchObject({ status: 'READY', byteSize: csv.length, thumbnailUrl: null });
+    expect((await download(file.url!)).bytes.equals(csv)).toBe(true);
+    const fakes = [
+      Buffer.from('name,score\n\0\0\0\0,1\n'),
+      // "이름,1" in EUC-KR, how older Korean spreadsheets export: not UTF-8
+      Buffer.from([0xc0, 0xcc, 0xb8, 0xa7, 0x2c, 0x31, 0x0a]),
+      await png(8, 8),
+      pdf,
+    ];
+    for (const bytes of fakes) {
+      expect(await mainUserUpload(f, 'ASSESSMENT_CSV', 'text/csv', bytes)).toMatchObject({
+        status: 'REJECTED',
+        rejectionReason: 'the bytes are not text/csv',
+      });
+    }
+  });
+
+  it('limits attachments and CSV tables to their own content types and sizes', async () => {
+    const f = await createFamily(t);
+    const input = (purpose: FilePurpose, contentType: string, byteSize: number) => ({
+      input: { purpose, contentType, byteSize, familyId: String(f.family.id) },
+    });
+    const refusal = async (purpose: FilePurpose, contentType: string, byteSize: number) =>
+      (
+        await t.requestErrors(
+          CreateUploadDocument,
+          input(purpose, contentType, byteSize),
+          f.main.headers,
+        )
+      )[0]?.extensions;
+    for (const [purpose, contentType, limit] of [
+      ['ATTACHMENT', 'application/pdf', 20 * MiB],
+      ['ATTACHMENT', 'image/jpeg', 20 * MiB],
+      ['ASSESSMENT_CSV', 'text/csv', 5 * MiB],
+    ] as const) {
+      await t.request(CreateUploadDocument, input(purpose, contentType, limit), f.main.headers);
+      expect(await refusal(purpose, contentType, limit + 1)).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { 'input.byteSize': `must be at most ${limit} bytes for ${purpose}` },
+      });
+    }
+    for (const [purpose, contentType, allowed] of [
+      ['ATTACHMENT', 'text/csv', 'application/pdf'],
+      ['ASSESSMENT_CSV', 'application/pdf', 'text/csv'],
+      ['ASSESSMENT_CSV', 'text/plain', 'text/csv'],
+      ['MESSAGE_IMAGE', 'application/pdf', 'image/png'],
+    ] as const) {
+      expect(await refusal(purpose, contentType, 10)).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { 'input.contentType': expect.stringContaining(allowed) as string },
+      });
+    }
+  });
+
+  it('attaches a verified picture to a message: sender and recipient get its URL, nobody else', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const stranger = await createFamily(t);
+    const caregiver = f.caregivers[0]!;
+    const { fileId } = await upload(
+      caregiver.headers,
+      f.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(300, 200),
+    );
+    expect((await complete(caregiver.headers, fileId)).status).toBe('READY');
+    const { sendMessage } = await t.request(
+      SendMessageWithImageDocument,
+      { input: { toUserId: String(f.main.user.id), content: '사진 보세요', imageId: fileId } },
+      caregiver.headers,
+    );
+    expect(sendMessage).toMatchObject({
+      image: fileId,
+      imageFile: { id: fileId, status: 'READY', width: 300, height: 200 },
+    });
+    expect((await em().findOneOrFail(File, { id: fileId })).referencedAt).toBeInstanceOf(Date);
+    // the recipient's Carebot reads the main user's mailbox
+    for (const headers of [caregiver.headers, f.main.headers, f.device.headers]) {
+      const { message } = await t.request(
+        MessageWithImageDocument,
+        { id: sendMessage.id },
+        headers,
+      );
+      expect(message?.imageFile?.id).toBe(fileId);
+      const { bytes } = await download(message!.imageFile!.url!);
+      expect(await sharp(bytes).metadata()).toMatchObject({ format: 'png', width: 300 });
+    }
+    for (const headers of [stranger.main.headers, stranger.device.headers]) {
+      expect(
+        codeOf(await t.requestErrors(MessageWithImageDocument, { id: sendMessage.id }, headers)),
+      ).toBe('NOT_FOUND');
+      expect(codeOf(await t.requestErrors(FileDocument, { id: fileId }, headers))).toBe(
+        'NOT_FOUND',
+      );
+    }
+  });
+
+  it('refuses a message picture that is not a verified MESSAGE_IMAGE of the family', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const other = await createFamily(t);
+    const snapshot = await readyImage(f);
+    const { fileId: elsewhere } = await upload(
+      other.main.headers,
+      other.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(10, 10),
+    );
+    await complete(other.main.headers, elsewhere);
+    const { fileId: unverified } = await upload(
+      f.main.headers,
+      f.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(10, 10),
+    );
+    for (const imageId of [snapshot.id, elsewhere, unverified]) {
+      const errors = await t.requestErrors(
+        SendMessageWithImageDocument,
+        { input: { toUserId: String(f.caregivers[0]!.user.id), content: 'look', imageId } },
+        f.main.headers,
+      );
+      expect(errors[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { 'input.imageId': 'must be a verified MESSAGE_IMAGE upload of this family' },
+      });
+    }
+  });
 
   /** A READY avatar the user uploaded (a phone photo with GPS metadata). */
   async function readyAvatar(headers: Headers) {
