@@ -62,7 +62,8 @@ export function createContext(
     live?: LiveConnection;
   },
 ): Context {
-  const em = options.em ?? app.orm.em.fork();
+  // the request id tags the operation's SQL in the ORM's query log
+  const em = options.em ?? app.orm.em.fork({ loggerContext: { requestId: options.requestId } });
   const context: Omit<Context, 'access'> & { access?: Access } = {
     app,
     requestId: options.requestId,

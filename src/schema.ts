@@ -19,6 +19,7 @@ import {
   FileResolver,
   MessageFileResolver,
   NotificationFileResolver,
+  UserFileResolver,
 } from './modules/file/file.resolver.js';
 import { MembershipResolver } from './modules/family/membership.resolver.js';
 import { LiveResolver } from './modules/live/live.resolver.js';
@@ -61,6 +62,7 @@ export const resolvers = [
   NotificationFileResolver,
   MessageFileResolver,
   FamilyBackgroundFileResolver,
+  UserFileResolver,
   ConversationResolver,
   ChatMessageResolver,
   AiJobResolver,

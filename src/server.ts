@@ -16,7 +16,7 @@ import type { App } from './app.js';
 import type { Config } from './config.js';
 import { credentialFrom, SESSION_COOKIE, viewerFor } from './auth/credentials.js';
 import { createContext, requestIdFrom, type Context, type HttpExchange } from './context.js';
-import { createOrm, migrateUp } from './database/orm.js';
+import { type OrmOptions, createOrm, migrateUp } from './database/orm.js';
 import { ErrorCode } from './graphql/errors.js';
 import { formatError } from './graphql/format-error.js';
 import { PARSE_OPTIONS, queryLimits } from './graphql/limits.js';
@@ -203,7 +203,7 @@ export async function createServer(
   config: Config,
   options: {
     logger?: Logger;
-    onQuery?: (sql: string) => void;
+    onQuery?: OrmOptions['onQuery'];
     /** Replaces SPEC §7 budgets by name; for benchmarks only (`bench:ingest` raises `mutation`). */
     rateLimits?: Partial<Record<RateLimitName, RateLimit>>;
   } = {},
@@ -382,7 +382,7 @@ export async function createServer(
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers['x-request-id']);
         res.setHeader('x-request-id', requestId);
-        const em = orm.em.fork();
+        const em = orm.em.fork({ loggerContext: { requestId } });
         const credential = credentialFrom(req.headers.authorization, req.headers.cookie);
         const secure = config.cookieSecure || req.secure;
         const http: HttpExchange = {

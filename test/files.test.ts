@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { User } from '../src/modules/account/user.entity.js';
 import { File, FileStatus } from '../src/modules/file/file.entity.js';
 import { purgeOrphanFiles } from '../src/modules/file/file.jobs.js';
+import { newFileId } from '../src/modules/file/file.storage.js';
 import { Activity } from '../src/modules/report/report.entities.js';
 import {
   AddFamilyBackgroundFileDocument,
@@ -13,13 +15,21 @@ import {
   CreateUploadDocument,
   DeleteFamilyDocument,
   DeleteMeDocument,
+  FamilyAvatarsDocument,
   type FilePurpose,
   FileDocument,
+  LeaveFamilyDocument,
+  MessageAvatarsDocument,
+  MessageWithImageDocument,
+  MyAvatarDocument,
   RaiseNotificationWithImageDocument,
   ReportActivityWithImageDocument,
   ReportBatchDocument,
+  SendMessageWithImageDocument,
+  UpdateMyAvatarDocument,
 } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
+import { createUser } from './factories/users.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 type Headers = Record<string, string>;
@@ -78,6 +88,20 @@ const png = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#36a' } })
     .png()
     .toBuffer();
+/** A JPEG with the camera and GPS position in its EXIF, as phones write them. */
+const phonePhoto = () =>
+  sharp({ create: { width: 600, height: 400, channels: 3, background: '#c96' } })
+    .jpeg()
+    .withExif({
+      IFD0: { Make: 'PhoneCo', Model: 'P1' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 33/1 59/1' },
+    })
+    .toBuffer();
+const pdf = Buffer.from(
+  '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n' +
+    '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+);
+const MiB = 1024 * 1024;
 
 describe.each(drivers)('files on $name', (driver) => {
   let t: TestServer;
@@ -95,10 +119,13 @@ describe.each(drivers)('files on $name', (driver) => {
   const storage = () => t.server.app.services.file.storage;
   const em = () => t.server.app.orm.em.fork();
 
-  /** createUpload, then PUT `bytes` as told by the ticket; returns the file id and PUT response. */
+  /**
+   * createUpload (for the family, or with `null` a file of one's own), then PUT `bytes` as told
+   * by the ticket; returns the file id and PUT response.
+   */
   async function upload(
     headers: Headers,
-    familyId: number,
+    familyId: number | null,
     purpose: FilePurpose,
     contentType: string,
     bytes: Buffer,
@@ -106,7 +133,14 @@ describe.each(drivers)('files on $name', (driver) => {
   ): Promise<{ fileId: string; put: Response }> {
     const { createUpload: ticket } = await t.request(
       CreateUploadDocument,
-      { input: { purpose, contentType, byteSize, familyId: String(familyId) } },
+      {
+        input: {
+          purpose,
+          contentType,
+          byteSize,
+          familyId: familyId === null ? null : String(familyId),
+        },
+      },
       headers,
     );
     expect(Date.parse(ticket.expiresAt)).toBeGreaterThan(Date.now());
@@ -436,6 +470,477 @@ describe.each(drivers)('files on $name', (driver) => {
     await t.request(DeleteMeDocument, { password: f.main.password }, f.main.headers);
     expect(await em().count(File, { family: f.family.id })).toBe(0);
     expect(await storage().read(file.id)).toBeNull();
+  });
+
+  /** GETs a signed URL, which must work; the body and its content type. */
+  async function download(url: string): Promise<{ type: string | null; bytes: Buffer }> {
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    return {
+      type: response.headers.get('content-type'),
+      bytes: Buffer.from(await response.arrayBuffer()),
+    };
+  }
+
+  /** Uploads `bytes` as the family's main user and verifies them. */
+  async function mainUserUpload(
+    f: TestFamily,
+    purpose: FilePurpose,
+    contentType: string,
+    bytes: Buffer,
+  ) {
+    const { fileId, put } = await upload(f.main.headers, f.family.id, purpose, contentType, bytes);
+    expect(put.ok).toBe(true);
+    return complete(f.main.headers, fileId);
+  }
+
+  it('keeps a PDF attachment byte for byte, verified by its %PDF- signature', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const file = await mainUserUpload(f, 'ATTACHMENT', 'application/pdf', pdf);
+    expect(file).toMatchObject({
+      status: 'READY',
+      contentType: 'application/pdf',
+      byteSize: pdf.length,
+      width: null,
+      height: null,
+      thumbnailUrl: null,
+    });
+    const { file: seen } = await t.request(FileDocument, { id: file.id }, f.caregivers[0]!.headers);
+    const got = await download(seen.url!);
+    expect(got.type).toMatch(/^application\/pdf/);
+    expect(got.bytes.equals(pdf)).toBe(true);
+  });
+
+  it('rejects a "PDF" that does not start with %PDF-, whatever else it is', async () => {
+    const f = await createFamily(t);
+    const fakes = [Buffer.from('PDF-1.4 almost'), Buffer.from(' %PDF-1.4\n'), await png(8, 8)];
+    for (const bytes of fakes) {
+      expect(await mainUserUpload(f, 'ATTACHMENT', 'application/pdf', bytes)).toMatchObject({
+        status: 'REJECTED',
+        rejectionReason: 'the bytes are not application/pdf',
+        url: null,
+      });
+    }
+  });
+
+  it('accepts a UTF-8 CSV table and rejects binary or non-UTF-8 bytes posing as one', async () => {
+    const f = await createFamily(t);
+    const csv = Buffer.from('\uFEFF이름,점수\r\n김영희,3\r\n"Lee, Minsu",5\r\n');
+    const file = await mainUserUpload(f, 'ASSESSMENT_CSV', 'text/csv', csv);
+    expect(file).toMatchObject({ status: 'READY', byteSize: csv.length, thumbnailUrl: null });
+    expect((await download(file.url!)).bytes.equals(csv)).toBe(true);
+    const fakes = [
+      Buffer.from('name,score\n\0\0\0\0,1\n'),
+      // "이름,1" in EUC-KR, how older Korean spreadsheets export: not UTF-8
+      Buffer.from([0xc0, 0xcc, 0xb8, 0xa7, 0x2c, 0x31, 0x0a]),
+      await png(8, 8),
+      pdf,
+    ];
+    for (const bytes of fakes) {
+      expect(await mainUserUpload(f, 'ASSESSMENT_CSV', 'text/csv', bytes)).toMatchObject({
+        status: 'REJECTED',
+        rejectionReason: 'the bytes are not text/csv',
+      });
+    }
+  });
+
+  it('limits attachments and CSV tables to their own content types and sizes', async () => {
+    const f = await createFamily(t);
+    const input = (purpose: FilePurpose, contentType: string, byteSize: number) => ({
+      input: { purpose, contentType, byteSize, familyId: String(f.family.id) },
+    });
+    const refusal = async (purpose: FilePurpose, contentType: string, byteSize: number) =>
+      (
+        await t.requestErrors(
+          CreateUploadDocument,
+          input(purpose, contentType, byteSize),
+          f.main.headers,
+        )
+      )[0]?.extensions;
+    for (const [purpose, contentType, limit] of [
+      ['ATTACHMENT', 'application/pdf', 20 * MiB],
+      ['ATTACHMENT', 'image/jpeg', 20 * MiB],
+      ['ASSESSMENT_CSV', 'text/csv', 5 * MiB],
+    ] as const) {
+      await t.request(CreateUploadDocument, input(purpose, contentType, limit), f.main.headers);
+      expect(await refusal(purpose, contentType, limit + 1)).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { 'input.byteSize': `must be at most ${limit} bytes for ${purpose}` },
+      });
+    }
+    for (const [purpose, contentType, allowed] of [
+      ['ATTACHMENT', 'text/csv', 'application/pdf'],
+      ['ASSESSMENT_CSV', 'application/pdf', 'text/csv'],
+      ['ASSESSMENT_CSV', 'text/plain', 'text/csv'],
+      ['MESSAGE_IMAGE', 'application/pdf', 'image/png'],
+    ] as const) {
+      expect(await refusal(purpose, contentType, 10)).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { 'input.contentType': expect.stringContaining(allowed) as string },
+      });
+    }
+  });
+
+  it('attaches a verified picture to a message: sender and recipient get its URL, nobody else', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const stranger = await createFamily(t);
+    const caregiver = f.caregivers[0]!;
+    const { fileId } = await upload(
+      caregiver.headers,
+      f.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(300, 200),
+    );
+    expect((await complete(caregiver.headers, fileId)).status).toBe('READY');
+    const { sendMessage } = await t.request(
+      SendMessageWithImageDocument,
+      { input: { toUserId: String(f.main.user.id), content: '사진 보세요', imageId: fileId } },
+      caregiver.headers,
+    );
+    expect(sendMessage).toMatchObject({
+      image: fileId,
+      imageFile: { id: fileId, status: 'READY', width: 300, height: 200 },
+    });
+    expect((await em().findOneOrFail(File, { id: fileId })).referencedAt).toBeInstanceOf(Date);
+    // the recipient's Carebot reads the main user's mailbox
+    for (const headers of [caregiver.headers, f.main.headers, f.device.headers]) {
+      const { message } = await t.request(
+        MessageWithImageDocument,
+        { id: sendMessage.id },
+        headers,
+      );
+      expect(message?.imageFile?.id).toBe(fileId);
+      const { bytes } = await download(message!.imageFile!.url!);
+      expect(await sharp(bytes).metadata()).toMatchObject({ format: 'png', width: 300 });
+    }
+    for (const headers of [stranger.main.headers, stranger.device.headers]) {
+      expect(
+        codeOf(await t.requestErrors(MessageWithImageDocument, { id: sendMessage.id }, headers)),
+      ).toBe('NOT_FOUND');
+      expect(codeOf(await t.requestErrors(FileDocument, { id: fileId }, headers))).toBe(
+        'NOT_FOUND',
+      );
+    }
+  });
+
+  it('refuses a message picture that is not a verified MESSAGE_IMAGE of the family', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const other = await createFamily(t);
+    const snapshot = await readyImage(f);
+    const { fileId: elsewhere } = await upload(
+      other.main.headers,
+      other.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(10, 10),
+    );
+    await complete(other.main.headers, elsewhere);
+    const { fileId: unverified } = await upload(
+      f.main.headers,
+      f.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(10, 10),
+    );
+    for (const imageId of [snapshot.id, elsewhere, unverified]) {
+      const errors = await t.requestErrors(
+        SendMessageWithImageDocument,
+        { input: { toUserId: String(f.caregivers[0]!.user.id), content: 'look', imageId } },
+        f.main.headers,
+      );
+      expect(errors[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { 'input.imageId': 'must be a verified MESSAGE_IMAGE upload of this family' },
+      });
+    }
+  });
+
+  /** A READY avatar the user uploaded (a phone photo with GPS metadata). */
+  async function readyAvatar(headers: Headers) {
+    const { fileId, put } = await upload(headers, null, 'AVATAR', 'image/jpeg', await phonePhoto());
+    expect(put.ok).toBe(true);
+    const file = await complete(headers, fileId);
+    expect(file.status).toBe('READY');
+    return file;
+  }
+
+  const setAvatar = (headers: Headers, avatarId: string | null) =>
+    t.request(UpdateMyAvatarDocument, { input: { avatarId } }, headers);
+
+  it('takes an avatar upload without a family, and every other upload with one', async () => {
+    const f = await createFamily(t);
+    const ask = (
+      headers: Headers,
+      purpose: FilePurpose,
+      familyId: string | null,
+      type = 'image/png',
+    ) =>
+      t.requestErrors(
+        CreateUploadDocument,
+        { input: { purpose, contentType: type, byteSize: 100, familyId } },
+        headers,
+      );
+    expect((await ask(f.main.headers, 'AVATAR', String(f.family.id)))[0]?.extensions).toMatchObject(
+      {
+        code: 'BAD_USER_INPUT',
+        fields: { 'input.familyId': 'must be omitted for AVATAR (it is yours)' },
+      },
+    );
+    expect((await ask(f.main.headers, 'MESSAGE_IMAGE', null))[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { 'input.familyId': 'is required for MESSAGE_IMAGE' },
+    });
+    expect(
+      (await ask(f.main.headers, 'AVATAR', null, 'application/pdf'))[0]?.extensions,
+    ).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { 'input.contentType': expect.any(String) as string },
+    });
+    // a Carebot has no face of its own
+    expect(codeOf(await ask(f.device.headers, 'AVATAR', null))).toBe('FORBIDDEN');
+    expect(codeOf(await ask({}, 'AVATAR', null))).toBe('UNAUTHENTICATED');
+    expect(await em().count(File, { uploadedByUser: f.main.user.id })).toBe(0);
+  });
+
+  it("sets a user's avatar from their verified upload, stripped of EXIF, for the family and its Carebot to see", async () => {
+    const f = await createFamily(t, { managers: 1, caregivers: 1 });
+    const caregiver = f.caregivers[0]!;
+    expect((await sharp(await phonePhoto()).metadata()).exif?.includes('PhoneCo')).toBe(true);
+    const avatar = await readyAvatar(caregiver.headers);
+    const row = await em().findOneOrFail(File, { id: avatar.id });
+    expect(row).toMatchObject({ family: null, referencedAt: null });
+    expect(row.owner?.id).toBe(caregiver.user.id);
+
+    const { updateMe } = await setAvatar(caregiver.headers, avatar.id);
+    expect(updateMe.avatar).toMatchObject({
+      id: avatar.id,
+      purpose: 'AVATAR',
+      status: 'READY',
+      width: 600,
+      height: 400,
+    });
+    expect((await em().findOneOrFail(File, { id: avatar.id })).referencedAt).toBeInstanceOf(Date);
+    const { me } = await t.request(MyAvatarDocument, {}, caregiver.headers);
+    const stored = await download(me!.avatar!.url!);
+    const metadata = await sharp(stored.bytes).metadata();
+    expect(metadata).toMatchObject({ format: 'jpeg', width: 600, height: 400 });
+    expect(metadata.exif).toBeUndefined();
+
+    for (const viewer of [f.main, f.managers[0]!]) {
+      const { family } = await t.request(
+        FamilyAvatarsDocument,
+        { id: String(f.family.id) },
+        viewer.headers,
+      );
+      const member = family!.members.find((m) => m.user.id === String(caregiver.user.id));
+      expect(member?.user.avatar?.id).toBe(avatar.id);
+      await download(member!.user.avatar!.url!);
+      const { file } = await t.request(FileDocument, { id: avatar.id }, viewer.headers);
+      expect(file.id).toBe(avatar.id);
+    }
+    // the Carebot shows who wrote to its elder
+    const { sendMessage } = await t.request(
+      SendMessageWithImageDocument,
+      { input: { toUserId: String(f.main.user.id), content: 'hi' } },
+      caregiver.headers,
+    );
+    const { message } = await t.request(
+      MessageAvatarsDocument,
+      { id: sendMessage.id },
+      f.device.headers,
+    );
+    expect(message).toMatchObject({ from: { avatar: { id: avatar.id } }, to: { avatar: null } });
+    await download(message!.from.avatar!.thumbnailUrl!);
+  });
+
+  it('shows an avatar to nobody who shares no ACTIVE family with its user', async () => {
+    const f = await createFamily(t, { caregivers: 1, pending: 1 });
+    const stranger = await createFamily(t);
+    const [caregiver, applicant] = [f.caregivers[0]!, f.pending[0]!];
+    const avatar = await readyAvatar(caregiver.headers);
+    await setAvatar(caregiver.headers, avatar.id);
+    const applicantAvatar = await readyAvatar(applicant.headers);
+    await setAvatar(applicant.headers, applicantAvatar.id);
+    const mainAvatar = await readyAvatar(f.main.headers);
+    await setAvatar(f.main.headers, mainAvatar.id);
+
+    for (const headers of [stranger.main.headers, stranger.device.headers, applicant.headers]) {
+      expect(codeOf(await t.requestErrors(FileDocument, { id: avatar.id }, headers))).toBe(
+        'NOT_FOUND',
+      );
+    }
+    // a pending applicant shows to those who decide on them, not to the caregivers
+    const avatarsSeenBy = async (headers: Headers) => {
+      const { family } = await t.request(
+        FamilyAvatarsDocument,
+        { id: String(f.family.id) },
+        headers,
+      );
+      return Object.fromEntries(
+        family!.members.map((m) => [m.user.id, m.user.avatar?.id ?? null] as const),
+      );
+    };
+    expect(await avatarsSeenBy(f.main.headers)).toEqual({
+      [caregiver.user.id]: avatar.id,
+      [applicant.user.id]: applicantAvatar.id,
+    });
+    expect(await avatarsSeenBy(caregiver.headers)).toEqual({
+      [caregiver.user.id]: avatar.id,
+      [applicant.user.id]: null,
+    });
+
+    // after leaving, old messages keep the names but show no face, either way
+    const { sendMessage } = await t.request(
+      SendMessageWithImageDocument,
+      { input: { toUserId: String(f.main.user.id), content: 'bye' } },
+      caregiver.headers,
+    );
+    await t.request(LeaveFamilyDocument, { familyId: String(f.family.id) }, caregiver.headers);
+    const seen = async (headers: Headers) =>
+      (await t.request(MessageAvatarsDocument, { id: sendMessage.id }, headers)).message;
+    expect(await seen(f.main.headers)).toMatchObject({
+      from: { avatar: null },
+      to: { avatar: { id: mainAvatar.id } },
+    });
+    expect(await seen(caregiver.headers)).toMatchObject({
+      from: { avatar: { id: avatar.id } },
+      to: { avatar: null },
+    });
+    expect(codeOf(await t.requestErrors(FileDocument, { id: avatar.id }, f.main.headers))).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      codeOf(await t.requestErrors(FileDocument, { id: mainAvatar.id }, caregiver.headers)),
+    ).toBe('NOT_FOUND');
+  });
+
+  it('leaves a replaced or removed avatar unreferenced, for the orphan purge to delete', async () => {
+    const user = await createUser(t);
+    const first = await readyAvatar(user.headers);
+    const second = await readyAvatar(user.headers);
+    const row = (id: string) => em().findOne(File, { id });
+    await setAvatar(user.headers, first.id);
+    expect((await setAvatar(user.headers, second.id)).updateMe.avatar?.id).toBe(second.id);
+    expect((await row(first.id))?.referencedAt).toBeNull();
+    expect((await row(second.id))?.referencedAt).toBeInstanceOf(Date);
+    // setting it again, or changing something else, keeps it
+    await setAvatar(user.headers, second.id);
+    const { updateMe: renamed } = await t.request(
+      UpdateMyAvatarDocument,
+      { input: { name: 'Renamed' } },
+      user.headers,
+    );
+    expect(renamed).toMatchObject({ name: 'Renamed', avatar: { id: second.id } });
+    expect((await row(second.id))?.referencedAt).toBeInstanceOf(Date);
+
+    const { orm, logger, services } = t.server.app;
+    const later = new Date(Date.now() + 25 * 3600_000);
+    await purgeOrphanFiles(orm, services.file, logger, later);
+    expect(await row(first.id)).toBeNull();
+    expect(await storage().read(first.id)).toBeNull();
+    expect(await storage().read(`${first.id}.thumb`)).toBeNull();
+    expect(await row(second.id)).not.toBeNull();
+    expect(await storage().read(second.id)).not.toBeNull();
+
+    expect((await setAvatar(user.headers, null)).updateMe.avatar).toBeNull();
+    expect((await row(second.id))?.referencedAt).toBeNull();
+    expect((await t.request(MyAvatarDocument, {}, user.headers)).me?.avatar).toBeNull();
+    await purgeOrphanFiles(orm, services.file, logger, later);
+    expect(await row(second.id)).toBeNull();
+    expect(await storage().read(second.id)).toBeNull();
+  });
+
+  it('deletes the avatar with the account, rows and stored objects; family pictures stay', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const caregiver = f.caregivers[0]!;
+    const avatar = await readyAvatar(caregiver.headers);
+    await setAvatar(caregiver.headers, avatar.id);
+    const unused = await readyAvatar(caregiver.headers);
+    const { fileId: shared } = await upload(
+      caregiver.headers,
+      f.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(10, 10),
+    );
+    await complete(caregiver.headers, shared);
+    await t.request(DeleteMeDocument, { password: caregiver.password }, caregiver.headers);
+    for (const id of [avatar.id, unused.id]) {
+      expect(await em().findOne(File, { id })).toBeNull();
+      expect(await storage().read(id)).toBeNull();
+      expect(await storage().read(`${id}.thumb`)).toBeNull();
+    }
+    const kept = await em().findOneOrFail(File, { id: shared });
+    expect(kept.uploadedByUser).toBeNull();
+    expect(await storage().read(shared)).not.toBeNull();
+  });
+
+  it('refuses an avatar that is not a verified AVATAR upload of the user, changing nothing', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const caregiver = f.caregivers[0]!;
+    const mainAvatar = await readyAvatar(f.main.headers);
+    const { fileId: pending } = await upload(
+      caregiver.headers,
+      null,
+      'AVATAR',
+      'image/jpeg',
+      await phonePhoto(),
+    );
+    const { fileId: fake } = await upload(
+      caregiver.headers,
+      null,
+      'AVATAR',
+      'image/png',
+      Buffer.from('not a picture at all'),
+    );
+    expect((await complete(caregiver.headers, fake)).status).toBe('REJECTED');
+    const { fileId: familyPicture } = await upload(
+      caregiver.headers,
+      f.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(10, 10),
+    );
+    expect((await complete(caregiver.headers, familyPicture)).status).toBe('READY');
+
+    const attempt = (avatarId: string) =>
+      t.requestErrors(
+        UpdateMyAvatarDocument,
+        { input: { name: 'Changed', avatarId } },
+        caregiver.headers,
+      );
+    // someone else's, or nobody's: not found, as anything of another person
+    for (const id of [mainAvatar.id, newFileId()]) {
+      expect(codeOf(await attempt(id))).toBe('NOT_FOUND');
+    }
+    for (const id of [pending, fake, familyPicture]) {
+      expect((await attempt(id))[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { 'input.avatarId': 'must be a verified AVATAR upload of yours' },
+      });
+    }
+    expect((await attempt('../../etc/passwd'))[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { 'input.avatarId': 'must be a file id' },
+    });
+    expect(await em().findOneOrFail(User, { id: caregiver.user.id })).toMatchObject({
+      name: caregiver.user.name,
+      avatarId: null,
+    });
+    for (const id of [familyPicture, mainAvatar.id]) {
+      expect((await em().findOneOrFail(File, { id })).referencedAt).toBeNull();
+    }
+    // nor is an avatar a picture for the family's records
+    const asMessage = await t.requestErrors(
+      SendMessageWithImageDocument,
+      { input: { toUserId: String(caregiver.user.id), content: 'me', imageId: mainAvatar.id } },
+      f.main.headers,
+    );
+    expect(asMessage[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { 'input.imageId': expect.any(String) as string },
+    });
   });
 
   /** A READY family background uploaded by the main user. */

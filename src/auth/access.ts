@@ -74,6 +74,7 @@ export class Access {
   private standingsPromise: Promise<ReadonlyMap<number, FamilyStanding>> | undefined;
   private standingsFor: Viewer | undefined;
   private managedUsersPromise: Promise<ReadonlySet<number>> | undefined;
+  private familyPeoplePromise: Promise<ReadonlySet<number>> | undefined;
 
   constructor(private readonly source: { em: EntityManager; viewer: Viewer }) {}
 
@@ -92,6 +93,7 @@ export class Access {
     if (this.standingsPromise === undefined || this.standingsFor !== viewer) {
       this.standingsFor = viewer;
       this.managedUsersPromise = undefined;
+      this.familyPeoplePromise = undefined;
       this.standingsPromise = this.loadStandings(viewer);
     }
     return this.standingsPromise;
@@ -170,21 +172,40 @@ export class Access {
     return standing;
   }
 
-  /** Users whose personal details the viewer sees as a manager: the members of families they manage. */
+  /** The main users and members (all, or ACTIVE only) of the families. */
+  private async peopleOf(familyIds: number[], activeOnly: boolean): Promise<ReadonlySet<number>> {
+    if (familyIds.length === 0) return new Set<number>();
+    const { em } = this.source;
+    const [members, families] = await Promise.all([
+      em.find(
+        Membership,
+        activeOnly
+          ? { family: { $in: familyIds }, status: MembershipStatus.ACTIVE }
+          : { family: { $in: familyIds } },
+        { fields: ['user'] },
+      ),
+      em.find(Family, { id: { $in: familyIds } }, { fields: ['mainUser'] }),
+    ]);
+    return new Set([...members.map((m) => m.user.id), ...families.map((f) => f.mainUser.id)]);
+  }
+
+  /**
+   * Users whose personal details the viewer sees as a manager: the members of families they
+   * manage, pending applicants included (a manager decides on them).
+   */
   private managedUsers(): Promise<ReadonlySet<number>> {
-    this.managedUsersPromise ??= (async () => {
-      const managed = [...(await this.standings())]
-        .filter(([, standing]) => FAMILY_POLICY.MANAGE.includes(standing))
-        .map(([familyId]) => familyId);
-      if (managed.length === 0) return new Set<number>();
-      const { em } = this.source;
-      const [members, families] = await Promise.all([
-        em.find(Membership, { family: { $in: managed } }, { fields: ['user'] }),
-        em.find(Family, { id: { $in: managed } }, { fields: ['mainUser'] }),
-      ]);
-      return new Set([...members.map((m) => m.user.id), ...families.map((f) => f.mainUser.id)]);
-    })();
+    this.managedUsersPromise ??= this.familiesAllowed('MANAGE').then((managed) =>
+      this.peopleOf(managed, false),
+    );
     return this.managedUsersPromise;
+  }
+
+  /** Users who stand with the viewer in a family: its main user and ACTIVE members. */
+  private familyPeople(): Promise<ReadonlySet<number>> {
+    this.familyPeoplePromise ??= this.standings().then((standings) =>
+      this.peopleOf([...standings.keys()], true),
+    );
+    return this.familyPeoplePromise;
   }
 
   /**
@@ -196,5 +217,16 @@ export class Access {
     if (viewer.kind !== 'user') return false;
     if (viewer.userId === userId || viewer.role === UserRole.ADMIN) return true;
     return (await this.managedUsers()).has(userId);
+  }
+
+  /**
+   * Whether the viewer may see a user's avatar: whoever sees their personal details, and everyone
+   * who shares a family with them (its main user, ACTIVE members and its Carebot), as a face
+   * beside a name in the family's lists and messages. A former member shows none.
+   */
+  async canSeeAvatar(userId: number): Promise<boolean> {
+    if (await this.canSeePersonalDetails(userId)) return true;
+    if (this.source.viewer.kind === 'anonymous') return false;
+    return (await this.familyPeople()).has(userId);
   }
 }

@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { dirname, isAbsolute, join } from 'node:path';
-import { DataloaderType, type Options } from '@mikro-orm/core';
+import {
+  DataloaderType,
+  DefaultLogger,
+  type LogContext,
+  type LoggerOptions,
+  type Options,
+} from '@mikro-orm/core';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { Migrator } from '@mikro-orm/migrations';
@@ -22,7 +28,26 @@ export interface OrmOptions {
   dbDebug: boolean;
   logger?: Logger | undefined;
   /** Called with every SQL statement (tests count statements to prove batching). */
-  onQuery?: ((sql: string) => void) | undefined;
+  /**
+   * Receives every SQL statement with its logger context (`requestId` for statements of a GraphQL
+   * operation; none for background jobs); used by tests to count a request's statements.
+   */
+  onQuery?: ((sql: string, context: LogContext) => void) | undefined;
+}
+
+/** MikroORM's logger, handing statements to `onQuery` (with their context) when it is set. */
+class OrmLogger extends DefaultLogger {
+  constructor(
+    options: LoggerOptions,
+    private readonly onQuery: OrmOptions['onQuery'],
+  ) {
+    super(options);
+  }
+
+  override logQuery(context: { query: string } & LogContext): void {
+    if (this.onQuery === undefined) super.logQuery(context);
+    else this.onQuery(context.query, context);
+  }
 }
 
 function migrationsOptions(driver: DatabaseDriver): Options['migrations'] {
@@ -55,12 +80,16 @@ export function ormOptions(options: OrmOptions): Partial<Options> {
     // the request's EntityManager is always an explicit fork; the global one must never be used
     allowGlobalContext: false,
     debug: options.onQuery === undefined ? options.dbDebug : ['query'],
-    logger: (message: string) => {
-      // the default logger colours its namespace label when the terminal allows
-      const plain = stripVTControlCharacters(message);
-      if (options.onQuery !== undefined && plain.startsWith('[query]')) options.onQuery(plain);
-      else logger?.debug({ component: 'orm' }, message);
-    },
+    loggerFactory: (loggerOptions: LoggerOptions) =>
+      new OrmLogger(
+        {
+          ...loggerOptions,
+          // the default logger colours its namespace label when the terminal allows
+          writer: (message: string) =>
+            logger?.debug({ component: 'orm' }, stripVTControlCharacters(message)),
+        },
+        options.onQuery,
+      ),
   };
   if (database.driver === 'sqlite') {
     const file = isAbsolute(database.path) ? database.path : join(process.cwd(), database.path);

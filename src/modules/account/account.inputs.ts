@@ -118,6 +118,15 @@ export class UpdateMeInput {
   @IsOptional()
   @IsPhone()
   phone?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Profile picture: an AVATAR upload of yours, verified by completeUpload; null removes it. A replaced or removed picture is deleted by the hourly cleanup once a day old.',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'must be a file id' })
+  avatarId?: string | null;
 }
 
 @ArgsType()

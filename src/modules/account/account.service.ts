@@ -185,6 +185,19 @@ export class AccountService {
     const viewer = requireUser(ctx.viewer);
     if (input.address) checkAddress(input.address, 'input.address');
     const user = await ctx.em.findOneOrFail(User, { id: viewer.userId });
+    // omitted keeps the avatar, null removes it; the old file and the new reference go in one flush
+    if (input.avatarId !== undefined && input.avatarId !== user.avatarId) {
+      const files = ctx.app.services.file;
+      if (input.avatarId !== null) {
+        await files.referenceAvatar(ctx.em, {
+          fileId: input.avatarId,
+          userId: user.id,
+          field: 'input.avatarId',
+        });
+      }
+      if (user.avatarId !== null) await files.release(ctx.em, user.avatarId);
+      user.avatarId = input.avatarId;
+    }
     if (input.name != null) user.name = input.name.trim();
     if (input.birthDate != null) user.birthDate = input.birthDate;
     if (input.gender != null) user.gender = input.gender;
@@ -215,10 +228,11 @@ export class AccountService {
 
   async deleteMe(ctx: Context, password: string): Promise<boolean> {
     const user = await this.confirmPassword(ctx, password, 'password');
-    // a main user's family (and its file rows) cascade with the account; stored objects follow
+    // the user's own files and a main user's family (with its file rows) cascade with the
+    // account; stored objects follow
     const files = await ctx.em.find(
       File,
-      { family: { mainUser: user.id } },
+      { $or: [{ owner: user.id }, { family: { mainUser: user.id } }] },
       { fields: ['id', 'storageKey', 'thumbnailKey'] },
     );
     await ctx.em.remove(user).flush();

@@ -70,6 +70,13 @@ export class User {
   @Property({ length: 20, nullable: true })
   phone: string | null = null;
 
+  /**
+   * The profile picture: a READY `AVATAR` file the user owns, referenced by id like every other
+   * record's file. Exposed as `User.avatar` to whoever may see it (Access.canSeeAvatar).
+   */
+  @Property({ length: 26, nullable: true })
+  avatarId: string | null = null;
+
   /** While in the future, the user can neither log in nor use an existing session. */
   @Property({ type: 'datetime', length: 3, nullable: true })
   suspendedUntil: Date | null = null;

@@ -1,5 +1,13 @@
 import { type Opt, OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import {
+  Check,
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+} from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { User } from '../account/user.entity.js';
 import { Device } from '../device/device.entity.js';
@@ -48,13 +56,20 @@ registerEnumType(FileStatus, {
 /**
  * One uploaded file. The id is random and opaque (it appears in URLs); the bytes live in the
  * storage driver under `storageKey` (and `thumbnailKey` for images), never in the database.
+ * A file belongs to a family, or (an avatar) to one user, never both: the owner's deletion
+ * takes the row with it.
  */
 @Entity({ tableName: 'file' })
 @Index({ properties: ['referencedAt', 'createdAt'] })
-@ObjectType({ description: 'An uploaded file (picture, document or CSV) of a family.' })
+@Check({ name: 'file_one_owner_check', expression: '(family_id is null) <> (owner_id is null)' })
+@ObjectType({
+  description: "An uploaded file (picture, document or CSV) of a family, or a user's avatar.",
+})
 export class File {
   [OptionalProps]?:
     | 'createdAt'
+    | 'family'
+    | 'owner'
     | 'status'
     | 'width'
     | 'height'
@@ -68,8 +83,13 @@ export class File {
   @Field(() => ID, { description: 'Opaque identifier (26 lower-case letters and digits).' })
   id!: string;
 
-  @ManyToOne(() => Family, { ref: true, deleteRule: 'cascade' })
-  family!: Ref<Family>;
+  /** The family whose records may reference it; null for a user's own file. */
+  @ManyToOne(() => Family, { ref: true, nullable: true, deleteRule: 'cascade' })
+  family: Ref<Family> | null = null;
+
+  /** The user a personal file (an AVATAR) belongs to; null for a family's file. */
+  @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'cascade' })
+  owner: Ref<User> | null = null;
 
   @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
   uploadedByUser: Ref<User> | null = null;
@@ -113,7 +133,10 @@ export class File {
   @Property({ length: 100, nullable: true })
   thumbnailKey: string | null = null;
 
-  /** Set when a record first points at the file; never-referenced uploads are purged after 24 h. */
+  /**
+   * Set when a record first points at the file; cleared when its only record lets go of it (a
+   * replaced avatar). Unreferenced files are purged 24 h after their upload.
+   */
   @Property({ type: 'datetime', length: 3, nullable: true })
   referencedAt: Date | null = null;
 

@@ -19,6 +19,10 @@ export class CreateUploadInput {
   @Max(2 ** 31 - 1, { message: 'is too large' })
   byteSize!: number;
 
-  @Field(() => ID, { description: 'The family the file belongs to.' })
-  familyId!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The family the file belongs to: required for every purpose but AVATAR, which is your own and takes none.',
+  })
+  familyId?: string | null;
 }

@@ -9,7 +9,8 @@ export const ORPHAN_AFTER_MS = 24 * 3600_000;
 const BATCH = 500;
 
 /**
- * Deletes uploads never referenced within 24 hours (pending, rejected or unused), objects first
+ * Deletes uploads unreferenced 24 hours after their upload (pending, rejected, unused, or let go
+ * of like a replaced avatar), objects first
  * and then rows, so a crash in between leaves rows the next run retries. Returns how many.
  */
 export async function purgeOrphanFiles(

@@ -11,6 +11,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../context.js';
+import { User } from '../account/user.entity.js';
 import { FamilyBackground } from '../family/family-background.entity.js';
 import { Message } from '../message/message.entity.js';
 import { Notification } from '../notification/notification.entity.js';
@@ -50,7 +51,7 @@ export class UploadTicket {
 export class FileResolver {
   @Mutation(() => UploadTicket, {
     description:
-      'Starts an upload for a family you belong to (a member or its device). Unverified files cannot be referenced; unreferenced ones are deleted after 24 hours.',
+      'Starts an upload for a family you belong to (a member or its device), or of your own avatar (AVATAR, no family). Unverified files cannot be referenced; unreferenced ones are deleted after 24 hours.',
   })
   createUpload(
     @Arg('input', () => CreateUploadInput, { description: 'What will be uploaded.' })
@@ -128,5 +129,18 @@ export class FamilyBackgroundFileResolver {
   @FieldResolver(() => File, { nullable: true, description: 'The picture.' })
   file(@Root() background: FamilyBackground, @Ctx() ctx: Context): Promise<File | null> {
     return loadFile(ctx, background.fileId);
+  }
+}
+
+@Resolver(() => User)
+export class UserFileResolver {
+  @FieldResolver(() => File, {
+    nullable: true,
+    description:
+      'Profile picture, if set: visible to the user, to everyone who shares a family with them and to admins (null for anyone else).',
+  })
+  async avatar(@Root() user: User, @Ctx() ctx: Context): Promise<File | null> {
+    if (user.avatarId === null || !(await ctx.access.canSeeAvatar(user.id))) return null;
+    return loadFile(ctx, user.avatarId);
   }
 }

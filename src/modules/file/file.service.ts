@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { requireUser } from '../../auth/access.js';
 import type { Context } from '../../context.js';
 import type { EntityManager } from '../../database/orm.js';
 import { parseId } from '../../graphql/ids.js';
@@ -7,7 +8,7 @@ import type { Logger } from '../../observability/logger.js';
 import { User } from '../account/user.entity.js';
 import { Device } from '../device/device.entity.js';
 import { Family } from '../family/family.entity.js';
-import { File, type FilePurpose, FileStatus } from './file.entity.js';
+import { File, FilePurpose, FileStatus } from './file.entity.js';
 import type { CreateUploadInput } from './file.inputs.js';
 import {
   type IMAGE_TYPES,
@@ -74,14 +75,36 @@ export class FileService {
     return this.deps.storage;
   }
 
-  async createUpload(ctx: Context, input: CreateUploadInput): Promise<UploadTicketData> {
-    const familyId = parseId(input.familyId, 'Family');
-    const { viewer } = ctx;
-    if (viewer.kind === 'anonymous') throw new UnauthenticatedError();
+  /**
+   * Whom a new upload belongs to: an AVATAR to the signed-in user (it takes no family), anything
+   * else to the family named, where the viewer must stand.
+   */
+  private async ownerOf(
+    ctx: Context,
+    input: CreateUploadInput,
+  ): Promise<{ familyId: number; userId: null } | { familyId: null; userId: number }> {
+    const familyId = input.familyId ?? null;
+    if (input.purpose === FilePurpose.AVATAR) {
+      const viewer = requireUser(ctx.viewer);
+      if (familyId !== null) {
+        throw BadUserInputError.field('input.familyId', 'must be omitted for AVATAR (it is yours)');
+      }
+      return { familyId: null, userId: viewer.userId };
+    }
+    if (familyId === null) {
+      throw BadUserInputError.field('input.familyId', `is required for ${input.purpose}`);
+    }
+    const id = parseId(familyId, 'Family');
     // any standing may upload (members for messages, devices for snapshots); the record that
     // references the file checks the finer right (e.g. MANAGE for a family background)
-    if ((await ctx.access.standingIn(familyId)) === undefined)
-      throw new NotFoundError('Family', familyId);
+    if ((await ctx.access.standingIn(id)) === undefined) throw new NotFoundError('Family', id);
+    return { familyId: id, userId: null };
+  }
+
+  async createUpload(ctx: Context, input: CreateUploadInput): Promise<UploadTicketData> {
+    const { viewer } = ctx;
+    if (viewer.kind === 'anonymous') throw new UnauthenticatedError();
+    const owner = await this.ownerOf(ctx, input);
     const rule = PURPOSE_RULES[input.purpose];
     if (!rule.contentTypes.includes(input.contentType)) {
       throw BadUserInputError.field(
@@ -98,7 +121,8 @@ export class FileService {
     const id = newFileId();
     ctx.em.create(File, {
       id,
-      family: ctx.em.getReference(Family, familyId),
+      family: owner.familyId === null ? null : ctx.em.getReference(Family, owner.familyId),
+      owner: owner.userId === null ? null : ctx.em.getReference(User, owner.userId),
       uploadedByUser: viewer.kind === 'user' ? ctx.em.getReference(User, viewer.userId) : null,
       uploadedByDevice:
         viewer.kind === 'device' ? ctx.em.getReference(Device, viewer.deviceId) : null,
@@ -215,13 +239,25 @@ export class FileService {
     }
   }
 
-  /** A file the viewer may see (family VIEW, or its uploader); NOT_FOUND outside their families. */
+  /**
+   * A file the viewer may see: a family's file with family VIEW (or to the device that uploaded
+   * it); a user's own file to that user, and to whoever may see their avatar while it is the
+   * avatar. NOT_FOUND otherwise.
+   */
   async get(ctx: Context, fileId: string): Promise<File> {
     if (ctx.viewer.kind === 'anonymous') throw new UnauthenticatedError();
     const file = await ctx.em.findOne(File, { id: fileId });
     if (file === null) throw new NotFoundError('File', fileId.slice(0, 40));
     const { viewer } = ctx;
     if (viewer.kind === 'device' && file.uploadedByDevice?.id === viewer.deviceId) return file;
+    if (file.family === null) {
+      const ownerId = file.owner?.id;
+      if (ownerId === undefined) throw new NotFoundError('File', file.id);
+      if (viewer.kind === 'user' && viewer.userId === ownerId) return file;
+      const isAvatar = (await ctx.em.count(User, { id: ownerId, avatarId: file.id })) > 0;
+      if (isAvatar && (await ctx.access.canSeeAvatar(ownerId))) return file;
+      throw new NotFoundError('File', file.id);
+    }
     await ctx.access.requireFamily(file.family.id, 'VIEW', 'File', file.id);
     return file;
   }
@@ -248,6 +284,36 @@ export class FileService {
     }
     file.referencedAt ??= new Date();
     return file;
+  }
+
+  /**
+   * Checks that `fileId` names a READY AVATAR upload of the user and marks it referenced, in the
+   * caller's unit of work. Someone else's file is NOT_FOUND (its existence is not revealed); one
+   * of the user's that is unverified or of another purpose is BAD_USER_INPUT on `field`.
+   */
+  async referenceAvatar(
+    em: EntityManager,
+    ref: { fileId: string; userId: number; field: string },
+  ): Promise<File> {
+    const file = await em.findOne(File, {
+      id: ref.fileId,
+      $or: [{ owner: ref.userId }, { uploadedByUser: ref.userId }],
+    });
+    if (file === null) throw new NotFoundError('File', ref.fileId.slice(0, 40));
+    if (file.purpose !== FilePurpose.AVATAR || file.status !== FileStatus.READY) {
+      throw BadUserInputError.field(ref.field, 'must be a verified AVATAR upload of yours');
+    }
+    file.referencedAt ??= new Date();
+    return file;
+  }
+
+  /**
+   * Marks a file that its only record no longer points at (a replaced or removed avatar) as
+   * unreferenced, in the caller's unit of work, so the orphan purge deletes it.
+   */
+  async release(em: EntityManager, fileId: string): Promise<void> {
+    const file = await em.findOne(File, { id: fileId });
+    if (file !== null) file.referencedAt = null;
   }
 
   /** A short-lived signed URL of a READY file (or its thumbnail); null otherwise. */
