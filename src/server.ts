@@ -34,7 +34,11 @@ import { AI_JOB_STALE_MS, AiWorker } from './modules/ai/ai.worker.js';
 import { File, FileStatus } from './modules/file/file.entity.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { FamilyService } from './modules/family/family.service.js';
-import { ORPHAN_PURGE_INTERVAL_MS, purgeOrphanFiles } from './modules/file/file.jobs.js';
+import {
+  ORPHAN_PURGE_INTERVAL_MS,
+  purgeOrphanFiles,
+  releaseFilesOfDeletedRecords,
+} from './modules/file/file.jobs.js';
 import { FileService } from './modules/file/file.service.js';
 import {
   BodyTooLargeError,
@@ -290,6 +294,7 @@ export async function createServer(
     await aiWorker.recoverAbandoned();
   });
   scheduler.every('purge-orphan-files', ORPHAN_PURGE_INTERVAL_MS, async () => {
+    await releaseFilesOfDeletedRecords(orm, logger);
     await purgeOrphanFiles(orm, files, logger);
   });
   if (config.weeklyMentalReports) {

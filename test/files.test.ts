@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { User } from '../src/modules/account/user.entity.js';
 import { File, FileStatus } from '../src/modules/file/file.entity.js';
-import { purgeOrphanFiles } from '../src/modules/file/file.jobs.js';
+import { purgeOrphanFiles, releaseFilesOfDeletedRecords } from '../src/modules/file/file.jobs.js';
 import { newFileId } from '../src/modules/file/file.storage.js';
 import { Activity } from '../src/modules/report/report.entities.js';
 import {
@@ -14,7 +14,9 @@ import {
   CompleteUploadDocument,
   CreateUploadDocument,
   DeleteFamilyDocument,
+  DeleteLatestStatusDocument,
   DeleteMeDocument,
+  DeleteNotificationDocument,
   FamilyAvatarsDocument,
   type FilePurpose,
   FileDocument,
@@ -24,6 +26,7 @@ import {
   MyAvatarDocument,
   RaiseNotificationWithImageDocument,
   ReportActivityWithImageDocument,
+  RemoveFamilyBackgroundDocument,
   ReportBatchDocument,
   SendMessageWithImageDocument,
   UpdateMyAvatarDocument,
@@ -445,6 +448,98 @@ describe.each(drivers)('files on $name', (driver) => {
     expect(await storage().read(`${orphan.id}.thumb`)).toBeNull();
     expect(await em().findOne(File, { id: used.id })).not.toBeNull();
     expect(await storage().read(used.id)).not.toBeNull();
+  });
+
+  it('releases the files of deleted records, then purges them; a file another record still uses stays', async () => {
+    const f = await createFamily(t, { managers: 1 });
+    const { orm, logger, services } = t.server.app;
+    const measuredAt = (minutesAgo: number) =>
+      new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    // one snapshot shared by two activities, of which the newer is deleted
+    const shared = await readyImage(f);
+    for (const minutesAgo of [2, 1])
+      await t.request(
+        ReportActivityWithImageDocument,
+        { input: { action: 'WALKING', imageId: shared.id, measuredAt: measuredAt(minutesAgo) } },
+        f.device.headers,
+      );
+    await t.request(DeleteLatestStatusDocument, { kind: 'ACTIVITY' }, f.device.headers);
+    // a notification picture and a background, each of a deleted record
+    const { fileId: pictureId } = await upload(
+      f.device.headers,
+      f.family.id,
+      'NOTIFICATION_IMAGE',
+      'image/png',
+      await png(20, 20),
+    );
+    await complete(f.device.headers, pictureId);
+    const { raiseNotification } = await t.request(
+      RaiseNotificationWithImageDocument,
+      { input: { grade: 'INFO', kind: 'OTHER', message: 'look', imageId: pictureId } },
+      f.device.headers,
+    );
+    await t.request(
+      DeleteNotificationDocument,
+      { id: raiseNotification.id },
+      f.managers[0]!.headers,
+    );
+    const background = await readyBackground(f);
+    const { addFamilyBackground } = await t.request(
+      AddFamilyBackgroundFileDocument,
+      { familyId: String(f.family.id), fileId: background.id },
+      f.main.headers,
+    );
+    await t.request(RemoveFamilyBackgroundDocument, { id: addFamilyBackground.id }, f.main.headers);
+
+    expect(await releaseFilesOfDeletedRecords(orm, logger)).toBe(2);
+    const rows = await em().find(File, { id: { $in: [shared.id, pictureId, background.id] } });
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.referencedAt === null]))).toEqual({
+      [shared.id]: false,
+      [pictureId]: true,
+      [background.id]: true,
+    });
+    expect(await releaseFilesOfDeletedRecords(orm, logger)).toBe(0);
+    const later = new Date(Date.now() + 25 * 3600_000);
+    expect(await purgeOrphanFiles(orm, services.file, logger, later)).toBeGreaterThanOrEqual(2);
+    expect(await storage().read(pictureId)).toBeNull();
+    expect(await storage().read(background.id)).toBeNull();
+    expect(await storage().read(shared.id)).not.toBeNull();
+  });
+
+  it('keeps the bytes of a file referenced again while the purge runs', async () => {
+    const f = await createFamily(t);
+    const file = await readyImage(f);
+    const { orm, logger, services } = t.server.app;
+    const later = new Date(Date.now() + 25 * 3600_000);
+    // the purge has picked the file as an orphan; a report takes it just before the rows go
+    const fork = orm.em.fork.bind(orm.em);
+    let raced = false;
+    const spy = vi.spyOn(orm.em, 'fork').mockImplementation((...args: Parameters<typeof fork>) => {
+      const forked = fork(...args);
+      const nativeDelete = forked.nativeDelete.bind(forked);
+      forked.nativeDelete = (async (...deleteArgs: Parameters<typeof nativeDelete>) => {
+        if (!raced && deleteArgs[0] === File) {
+          raced = true;
+          await t.request(
+            ReportActivityWithImageDocument,
+            {
+              input: { action: 'WALKING', imageId: file.id, measuredAt: new Date().toISOString() },
+            },
+            f.device.headers,
+          );
+        }
+        return nativeDelete(...deleteArgs);
+      }) as typeof nativeDelete;
+      return forked;
+    });
+    try {
+      await purgeOrphanFiles(orm, services.file, logger, later);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(raced).toBe(true);
+    expect(await em().findOne(File, { id: file.id })).not.toBeNull();
+    expect(await storage().read(file.id)).not.toBeNull();
   });
 
   it('removes the files of a deleted family, rows and stored objects', async () => {

@@ -134,8 +134,9 @@ export class File {
   thumbnailKey: string | null = null;
 
   /**
-   * Set when a record first points at the file; cleared when its only record lets go of it (a
-   * replaced avatar). Unreferenced files are purged 24 h after their upload.
+   * When a record last took the file; cleared when its only record lets go of it (a replaced
+   * avatar) or by the sweep that finds no record pointing at it any more. Unreferenced files are
+   * purged 24 h after their upload.
    */
   @Property({ type: 'datetime', length: 3, nullable: true })
   referencedAt: Date | null = null;

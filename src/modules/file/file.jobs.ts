@@ -1,6 +1,11 @@
-import type { Orm } from '../../database/orm.js';
+import type { EntityManager, Orm } from '../../database/orm.js';
 import type { Logger } from '../../observability/logger.js';
-import { File } from './file.entity.js';
+import { User } from '../account/user.entity.js';
+import { FamilyBackground } from '../family/family-background.entity.js';
+import { Message } from '../message/message.entity.js';
+import { Notification } from '../notification/notification.entity.js';
+import { Activity } from '../report/report.entities.js';
+import { File, FilePurpose } from './file.entity.js';
 import { type FileService, keysOf } from './file.service.js';
 
 /** How often orphaned uploads are removed, and how long an upload may stay unreferenced. */
@@ -9,9 +14,85 @@ export const ORPHAN_AFTER_MS = 24 * 3600_000;
 const BATCH = 500;
 
 /**
+ * Which of `ids` a record of the purpose still points at. One place per purpose: a record type
+ * that starts holding files adds its line here, or its files are released after it is deleted.
+ */
+const STILL_USED: Partial<
+  Record<FilePurpose, (em: EntityManager, ids: string[]) => Promise<(string | null)[]>>
+> = {
+  [FilePurpose.ACTIVITY_IMAGE]: async (em, ids) =>
+    (await em.find(Activity, { imageId: { $in: ids } }, { fields: ['imageId'] })).map(
+      (r) => r.imageId,
+    ),
+  [FilePurpose.NOTIFICATION_IMAGE]: async (em, ids) =>
+    (await em.find(Notification, { imageId: { $in: ids } }, { fields: ['imageId'] })).map(
+      (r) => r.imageId,
+    ),
+  [FilePurpose.MESSAGE_IMAGE]: async (em, ids) =>
+    (await em.find(Message, { imageId: { $in: ids } }, { fields: ['imageId'] })).map(
+      (r) => r.imageId,
+    ),
+  [FilePurpose.FAMILY_BACKGROUND]: async (em, ids) =>
+    (await em.find(FamilyBackground, { fileId: { $in: ids } }, { fields: ['fileId'] })).map(
+      (r) => r.fileId,
+    ),
+  [FilePurpose.AVATAR]: async (em, ids) =>
+    (await em.find(User, { avatarId: { $in: ids } }, { fields: ['avatarId'] })).map(
+      (r) => r.avatarId,
+    ),
+};
+
+/**
+ * Releases referenced files whose records are gone (a deleted notification, message, activity or
+ * background, a purged notification, a replaced avatar), so the orphan purge removes them. Records
+ * are deleted in many ways (by a user, by retention, by cascade) and a file may be shared by
+ * several, so this asks "does anything still point at it?" rather than trusting each delete path.
+ * A file referenced again meanwhile is safe: its reference commits with its record, which is then
+ * found here. Returns how many were released.
+ */
+export async function releaseFilesOfDeletedRecords(
+  orm: Orm,
+  logger: Logger,
+  now = new Date(),
+): Promise<number> {
+  const em = orm.em.fork();
+  let released = 0;
+  for (const [purpose, stillUsed] of Object.entries(STILL_USED) as [
+    FilePurpose,
+    NonNullable<(typeof STILL_USED)[FilePurpose]>,
+  ][]) {
+    let after = '';
+    for (;;) {
+      const batch = await em.find(
+        File,
+        { purpose, referencedAt: { $ne: null, $lte: now }, id: { $gt: after } },
+        { fields: ['id'], orderBy: { id: 'asc' }, limit: BATCH },
+      );
+      if (batch.length === 0) break;
+      const ids = batch.map((file) => file.id);
+      const used = new Set(await stillUsed(em, ids));
+      const unused = ids.filter((id) => !used.has(id));
+      if (unused.length > 0) {
+        released += await em.nativeUpdate(
+          File,
+          { id: { $in: unused }, referencedAt: { $lte: now } },
+          { referencedAt: null },
+        );
+      }
+      if (batch.length < BATCH) break;
+      after = ids.at(-1)!;
+    }
+  }
+  if (released > 0) logger.info({ files: released }, 'released files of deleted records');
+  return released;
+}
+
+/**
  * Deletes uploads unreferenced 24 hours after their upload (pending, rejected, unused, or let go
- * of like a replaced avatar), objects first
- * and then rows, so a crash in between leaves rows the next run retries. Returns how many.
+ * of like a replaced avatar or a deleted record's picture): rows first, each only if still
+ * unreferenced, then the stored objects of the rows actually deleted, so a file referenced again
+ * at that moment keeps its bytes (a crash in between can leave an object without a row, never a
+ * row without its object). Returns how many.
  */
 export async function purgeOrphanFiles(
   orm: Orm,
@@ -28,11 +109,17 @@ export async function purgeOrphanFiles(
       { fields: ['id', 'storageKey', 'thumbnailKey'], limit: BATCH },
     );
     if (orphans.length === 0) break;
-    await files.storage.remove(orphans.flatMap(keysOf));
-    purged += await em.nativeDelete(File, {
-      id: { $in: orphans.map((file) => file.id) },
-      referencedAt: null,
-    });
+    const ids = orphans.map((file) => file.id);
+    const deleted = await em.nativeDelete(File, { id: { $in: ids }, referencedAt: null });
+    if (deleted > 0) {
+      const kept = new Set(
+        deleted === ids.length
+          ? []
+          : (await em.find(File, { id: { $in: ids } }, { fields: ['id'] })).map((f) => f.id),
+      );
+      await files.removeObjects(orphans.filter((file) => !kept.has(file.id)).flatMap(keysOf));
+    }
+    purged += deleted;
     if (orphans.length < BATCH) break;
   }
   if (purged > 0) logger.info({ files: purged }, 'purged orphaned uploads');

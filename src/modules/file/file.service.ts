@@ -282,7 +282,8 @@ export class FileService {
         `must be a verified ${ref.purpose} upload of this family`,
       );
     }
-    file.referencedAt ??= new Date();
+    // the latest reference time: the release sweep leaves files referenced after it started alone
+    file.referencedAt = new Date();
     return file;
   }
 
@@ -303,7 +304,7 @@ export class FileService {
     if (file.purpose !== FilePurpose.AVATAR || file.status !== FileStatus.READY) {
       throw BadUserInputError.field(ref.field, 'must be a verified AVATAR upload of yours');
     }
-    file.referencedAt ??= new Date();
+    file.referencedAt = new Date();
     return file;
   }
 
