@@ -80,7 +80,7 @@ const envSchema = z.object({
   AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   AI_API_KEY: z.string().min(1).optional(),
   AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(20_000),
-  JOB_QUEUE_PREFIX: z
+  REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,50}$/, { error: 'must be 1–50 letters, digits, _ or -' })
     .default('carebot'),
@@ -187,8 +187,11 @@ export interface Config {
   aiApiKey: string | undefined;
   /** How long one AI provider request may take. */
   aiTimeoutMs: number;
-  /** BullMQ key prefix (with `REDIS_URL`): one per deployment, shared by all its nodes. */
-  jobQueuePrefix: string;
+  /**
+   * Namespace of everything this deployment keeps in Redis (rate-limit counters, pub/sub
+   * channels, the BullMQ queue): the same on all its nodes, different between deployments.
+   */
+  redisKeyPrefix: string;
   /** AI jobs one node runs at the same time on BullMQ. */
   aiJobConcurrency: number;
   /**
@@ -311,7 +314,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aiModel: e.AI_MODEL,
     aiApiKey: e.AI_API_KEY,
     aiTimeoutMs: e.AI_TIMEOUT_MS,
-    jobQueuePrefix: e.JOB_QUEUE_PREFIX,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     aiJobConcurrency: e.AI_JOB_CONCURRENCY,
     lowMood: {
       windowHours: e.LOW_MOOD_WINDOW_HOURS,

@@ -224,13 +224,17 @@ export async function createServer(
     const applied = await migrateUp(orm);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
-  const pubSubHandle = createAppPubSub(config.redisUrl);
+  const pubSubHandle = createAppPubSub(config.redisUrl, config.redisKeyPrefix);
   // rate limits are shared by every replica when Redis is configured
   const redis =
     config.redisUrl === undefined
       ? undefined
       : new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
-  const rateLimiter = new RateLimiter({ redis, limits: options.rateLimits });
+  const rateLimiter = new RateLimiter({
+    redis,
+    keyPrefix: `${config.redisKeyPrefix}:rl`,
+    limits: options.rateLimits,
+  });
   const mailer = createMailer(config, logger);
   const fileStorage = createFileStorage(config.fileStorage, config.fileUrlSecret);
   const files = new FileService({ storage: fileStorage, logger });
@@ -247,7 +251,7 @@ export async function createServer(
       : {
           queue: {
             redisUrl: config.redisUrl,
-            prefix: config.jobQueuePrefix,
+            prefix: `${config.redisKeyPrefix}:bull`,
             concurrency: config.aiJobConcurrency,
           },
         }),

@@ -209,6 +209,35 @@ describe('mental reports, the low-mood watch and shared conversations', () => {
     expect(report.summary).toContain('기록이 없습니다');
   });
 
+  it('keeps one requested report per family in flight: the same request returns it, another is a CONFLICT', async () => {
+    const idle = await startTestServer();
+    try {
+      // no worker: the first job stays PENDING
+      await idle.server.app.aiWorker.stop();
+      const f = await createFamily(idle);
+      const now = Date.now();
+      const period = (days: number) => ({
+        familyId: String(f.family.id),
+        from: new Date(now - days * 24 * HOUR).toISOString(),
+        to: new Date(now - HOUR).toISOString(),
+      });
+      const first = await idle.request(RequestMentalReportDocument, period(7), f.main.headers);
+      const again = await idle.request(RequestMentalReportDocument, period(7), f.main.headers);
+      expect(again.requestMentalReport.id).toBe(first.requestMentalReport.id);
+      const other = await idle.requestErrors(
+        RequestMentalReportDocument,
+        period(14),
+        f.main.headers,
+      );
+      expect(codeOf(other)).toBe('CONFLICT');
+      expect(
+        await idle.server.app.orm.em.fork().count(AiJob, { kind: AiJobKind.MENTAL_REPORT }),
+      ).toBe(1);
+    } finally {
+      await idle.close();
+    }
+  });
+
   it('queues each family its weekly report once, whichever node or tick does it', async () => {
     const now = new Date();
     const week = lastCompleteWeek(now);
@@ -260,7 +289,7 @@ describe('mental reports, the low-mood watch and shared conversations', () => {
     ).toBe(1);
   });
 
-  it('warns once per sustained-low-mood episode, and again only after the mood recovered', async () => {
+  it('warns once per sustained-low-mood episode, and again only after the mood clearly recovered', async () => {
     const f = await createFamily(t);
     let analysed = 0;
     const say = async (content: string) => {
@@ -285,11 +314,18 @@ describe('mental reports, the low-mood watch and shared conversations', () => {
     expect(await warnings()).toBe(1); // 3 of 3 low
     await say('오늘도 슬퍼요');
     expect(await warnings()).toBe(1); // same episode
-    for (const text of ['행복해요', '기뻐요', '정말 좋아요', '즐거웠어요']) await say(text);
-    // 4 of 8 low is not "most": the episode is over
-    expect((await em().findOneOrFail(MoodWatch, { family: f.family.id })).lowSince).toBeNull();
-    await say('다시 외로워요');
-    expect(await warnings()).toBe(2); // 5 of 9: a new episode
+    const joys = ['행복해요', '기뻐요', '정말 좋아요', '즐거웠어요', '고마워요'];
+    for (const text of [...joys, '행복해요']) await say(text);
+    // 4 of 10 low is no longer "most", but not a clear recovery either: still the same episode
+    const watch = () => em().findOneOrFail(MoodWatch, { family: f.family.id });
+    expect((await watch()).lowSince).not.toBeNull();
+    for (const text of joys.slice(0, 4)) await say(text);
+    // 4 of 14 (≤ 0.3): the episode is over
+    expect((await watch()).lowSince).toBeNull();
+    for (let i = 0; i < 6; i++) await say('다시 외로워요');
+    expect(await warnings()).toBe(1); // 10 of 20 is not more than half
+    await say('너무 외로워요');
+    expect(await warnings()).toBe(2); // 11 of 21: a new episode
   });
 
   it('shares the conversations with managers and caregivers only when the main user says so', async () => {

@@ -626,7 +626,7 @@ describe.each(RUNNERS)('durable jobs across a restart, %s', (runner, env) => {
           // the queue, not a database poll, ran them
           const queue = new Queue('ai-jobs', {
             connection: { url: redisUrl },
-            prefix: a.config.jobQueuePrefix,
+            prefix: `${a.config.redisKeyPrefix}:bull`,
           });
           try {
             expect(await queue.getJobCountByTypes('completed')).toBeGreaterThanOrEqual(16);

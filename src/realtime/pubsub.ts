@@ -90,8 +90,29 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
-/** In-process pub/sub by default; Redis-backed when `redisUrl` is set (multi-node). */
-export function createAppPubSub(redisUrl: string | undefined): PubSubHandle {
+/**
+ * An event target whose event types (the Redis channels) carry the deployment's prefix, so two
+ * deployments (or test runs) sharing a Redis server never hear each other's events.
+ */
+type EventTargetOf = ReturnType<typeof createRedisEventTarget<CustomEvent>>;
+function namespaced(target: EventTargetOf, prefix: string): EventTargetOf {
+  return {
+    addEventListener: (type, listener, options) =>
+      target.addEventListener(`${prefix}${type}`, listener, options),
+    removeEventListener: (type, listener, options) =>
+      target.removeEventListener(`${prefix}${type}`, listener, options),
+    dispatchEvent: (event) =>
+      target.dispatchEvent(
+        new CustomEvent<unknown>(`${prefix}${event.type}`, { detail: event.detail as unknown }),
+      ),
+  };
+}
+
+/**
+ * In-process pub/sub by default; Redis-backed when `redisUrl` is set (multi-node), on channels
+ * named `<keyPrefix>:<topic>`.
+ */
+export function createAppPubSub(redisUrl: string | undefined, keyPrefix = 'carebot'): PubSubHandle {
   if (redisUrl === undefined) {
     // thousands of sockets may listen to one family's topic: that is the design, not a leak
     const eventTarget = new EventTarget();
@@ -104,7 +125,10 @@ export function createAppPubSub(redisUrl: string | undefined): PubSubHandle {
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false });
-  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  const eventTarget = namespaced(
+    createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient }),
+    `${keyPrefix}:`,
+  );
   return {
     pubSub: createPubSub<TopicPayloads>({ eventTarget }),
     kind: 'redis',

@@ -921,12 +921,12 @@ export type FamilyWeatherQueryVariables = Exact<{
 }>;
 
 
-export type FamilyWeatherQuery = { family: { id: string, weather: { temperature: number, apparentTemperature: number | null, humidity: number, precipitation: number, windSpeed: number, condition: WeatherCondition, weatherCode: number, observedAt: string, provider: string, regionCode: string } | null } | null };
+export type FamilyWeatherQuery = { family: { id: string, weather: { temperature: number, apparentTemperature: number | null, humidity: number, precipitation: number, windSpeed: number, condition: WeatherCondition, weatherCode: number, observedAt: string, provider: string, regionCode: string | null } | null } | null };
 
 export type MyFamiliesWeatherQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyFamiliesWeatherQuery = { myFamilies: Array<{ id: string, weather: { temperature: number, regionCode: string, provider: string } | null }> };
+export type MyFamiliesWeatherQuery = { myFamilies: Array<{ id: string, weather: { temperature: number, regionCode: string | null, provider: string } | null }> };
 
 export type NewsQueryVariables = Exact<{
   date?: string | null | undefined;

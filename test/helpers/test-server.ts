@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { print } from 'graphql';
+import { Redis } from 'ioredis';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -98,11 +99,11 @@ export async function startTestServer(
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
   // one job queue per test database, shared by the nodes on it
-  const jobQueuePrefix =
-    options.shareDatabaseWith?.config.jobQueuePrefix ?? `carebot-test-${randomUUID()}`;
+  const redisKeyPrefix =
+    options.shareDatabaseWith?.config.redisKeyPrefix ?? `carebot-test-${randomUUID()}`;
   const config = loadConfig({
     NODE_ENV: 'test',
-    JOB_QUEUE_PREFIX: jobQueuePrefix,
+    REDIS_KEY_PREFIX: redisKeyPrefix,
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
@@ -192,9 +193,26 @@ export async function startTestServer(
       await Promise.allSettled(wsClients.map(async (client) => client.dispose()));
       await server.close();
       await cleanup();
+      // the first node on a database owns its Redis namespace too (queue entries, counters)
+      if (config.redisUrl !== undefined && options.shareDatabaseWith === undefined)
+        await dropRedisNamespace(config.redisUrl, config.redisKeyPrefix);
     },
   };
   return testServer;
+}
+
+async function dropRedisNamespace(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** The source text of a typed document, for raw `fetch` tests. */

@@ -143,8 +143,8 @@ export class AiJob {
 
 /**
  * Per-family state of the sustained-low-mood watch: `lowSince` is set when an episode starts
- * (and its one warning is raised) and cleared when the mood recovers, so the conditional update
- * that sets it raises each episode's warning exactly once, whichever worker analyses the mood.
+ * (and its one warning is raised) and cleared when the mood has recovered. The row is locked
+ * while an analysis decides, so each episode warns once whichever worker analyses the mood.
  */
 @Entity({ tableName: 'mood_watch' })
 export class MoodWatch {

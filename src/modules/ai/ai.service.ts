@@ -2,6 +2,7 @@ import type { Context } from '../../context.js';
 import { type Connection, type TimeRangeArgs, paginate } from '../../graphql/connection.js';
 import {
   BadUserInputError,
+  ConflictError,
   ForbiddenError,
   NotFoundError,
   UnauthenticatedError,
@@ -165,10 +166,26 @@ export class AiService {
         'from',
         `the period must be at most ${MENTAL_REPORT_MAX_DAYS} days`,
       );
+    const payload = { from: from.toISOString(), to: to.toISOString() };
+    // one requested report per family at a time: a double click returns the job in progress, and
+    // a family cannot queue hundreds of (possibly paid) model calls and INFO notifications
+    const inFlight = await ctx.em.findOne(AiJob, {
+      family: familyId,
+      kind: AiJobKind.MENTAL_REPORT,
+      dedupeKey: null,
+      status: { $in: [AiJobStatus.PENDING, AiJobStatus.RUNNING] },
+    });
+    if (inFlight !== null) {
+      if (inFlight.payload['from'] === payload.from && inFlight.payload['to'] === payload.to)
+        return inFlight;
+      throw new ConflictError(
+        `A mental report of this family is already being written (job ${inFlight.id}); ask again when it is done.`,
+      );
+    }
     const job = ctx.em.create(AiJob, {
       family: ctx.em.getReference(Family, familyId),
       kind: AiJobKind.MENTAL_REPORT,
-      payload: { from: from.toISOString(), to: to.toISOString() },
+      payload,
     });
     await ctx.em.flush();
     ctx.app.aiWorker.wake();

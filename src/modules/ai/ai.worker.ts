@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, Orm } from '../../database/orm.js';
 import type { Logger } from '../../observability/logger.js';
 import type { EventBus } from '../../realtime/events.js';
@@ -34,6 +35,8 @@ export interface LowMoodRule {
 }
 
 export const DEFAULT_LOW_MOOD_RULE: LowMoodRule = { windowHours: 72, minAnalyses: 3, share: 0.5 };
+/** An episode ends when the low share falls this far below the rule's share (0.5 → 0.3). */
+export const RECOVERY_MARGIN = 0.2;
 
 /** BullMQ over Redis: every API node enqueues due jobs and runs what the queue hands it. */
 export interface AiQueueOptions {
@@ -47,6 +50,20 @@ export interface AiQueueOptions {
 const QUEUE_NAME = 'ai-jobs';
 /** Finished queue entries are kept this long, so a job re-enqueued meanwhile is recognised. */
 const KEEP_FINISHED_S = 3600;
+/** A row this node enqueued that is still PENDING after this long is enqueued again. */
+const REENQUEUE_AFTER_MS = 60_000;
+/** How long shutting down waits for each BullMQ close before dropping the connection. */
+const CLOSE_TIMEOUT_MS = 5000;
+
+/** Settles when `promise` does or after `ms`, whichever comes first; never rejects. */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
 
 export interface AiWorkerOptions {
   orm: Orm;
@@ -86,6 +103,8 @@ export class AiWorker {
   private stopped = false;
   private wakeRequested = false;
   private bull: { queue: Queue; worker: Worker; connection: Redis } | undefined;
+  /** Queue entry ids this node added recently, and when. */
+  private readonly enqueued = new Map<string, number>();
 
   constructor(private readonly options: AiWorkerOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
@@ -110,6 +129,8 @@ export class AiWorker {
     const worker = new Worker<{ id: number }>(
       QUEUE_NAME,
       async (entry) => {
+        // throws only when the database is unreachable: BullMQ retries the entry, then drops it
+        // and the outbox adds it again (the row is still PENDING)
         await this.runById(entry.data.id);
         // what the job queued (e.g. a reply's mood analysis) is due now
         this.wake();
@@ -160,9 +181,11 @@ export class AiWorker {
     if (this.bull !== undefined) {
       const { queue, worker, connection } = this.bull;
       this.bull = undefined;
-      await worker.close();
-      await queue.close();
-      await connection.quit();
+      // with Redis unreachable these would wait forever (the connection retries without limit)
+      await withTimeout(worker.close(), CLOSE_TIMEOUT_MS);
+      await withTimeout(queue.close(), CLOSE_TIMEOUT_MS);
+      await withTimeout(connection.quit(), CLOSE_TIMEOUT_MS);
+      connection.disconnect();
     }
   }
 
@@ -198,25 +221,37 @@ export class AiWorker {
    * so every node adding the same row adds one entry, and a retry or a recovery is a new one.
    */
   private async enqueueDue(queue: Queue): Promise<void> {
+    const now = Date.now();
+    for (const [jobId, at] of this.enqueued)
+      if (now - at > REENQUEUE_AFTER_MS) this.enqueued.delete(jobId);
     const due = await this.options.orm.em
       .fork()
       .find(
         AiJob,
-        { status: AiJobStatus.PENDING, runAfter: { $lte: new Date() } },
+        { status: AiJobStatus.PENDING, runAfter: { $lte: new Date(now) } },
         { orderBy: { id: 'asc' }, limit: 500, fields: ['id', 'runAfter'] },
       );
-    if (due.length === 0) return;
+    // rows this node handed over a moment ago are in the queue: adding them again costs Redis
+    // calls for nothing (a row still PENDING a minute later is added again, in case it was lost)
+    const fresh = due
+      .map((job) => ({ id: job.id, jobId: `ai-${job.id}-${job.runAfter.getTime()}` }))
+      .filter(({ jobId }) => !this.enqueued.has(jobId));
+    if (fresh.length === 0) return;
     await queue.addBulk(
-      due.map((job) => ({
+      fresh.map(({ id, jobId }) => ({
         name: 'ai-job',
-        data: { id: job.id },
+        data: { id },
         opts: {
-          jobId: `ai-${job.id}-${job.runAfter.getTime()}`,
+          jobId,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
           removeOnComplete: { age: KEEP_FINISHED_S },
-          removeOnFail: { age: KEEP_FINISHED_S },
+          // a failed entry must not block the row's next enqueue under the same id
+          removeOnFail: true,
         },
       })),
     );
+    for (const { jobId } of fresh) this.enqueued.set(jobId, now);
   }
 
   /** Claims and runs the oldest due job; false when there is none. */
@@ -235,9 +270,11 @@ export class AiWorker {
 
   /** Runs the job the queue handed over, unless it already ran or is not due. */
   private async runById(id: number): Promise<void> {
+    // not due again here: the enqueuing node checked `runAfter`, and a clock behind its own must
+    // not finish the queue entry without running the job
     const job = await this.options.orm.em
       .fork()
-      .findOne(AiJob, { id, status: AiJobStatus.PENDING, runAfter: { $lte: new Date() } });
+      .findOne(AiJob, { id, status: AiJobStatus.PENDING });
     if (job !== null) await this.claimAndRun(job);
   }
 
@@ -248,7 +285,9 @@ export class AiWorker {
     const attempts = job.attempts + 1;
     const claimed = await em.nativeUpdate(
       AiJob,
-      { id: job.id, status: AiJobStatus.PENDING },
+      // the attempts read with the job: a claim from a stale read (the job meanwhile failed and
+      // waits for its backoff) does not run it early and does not count the same attempt twice
+      { id: job.id, status: AiJobStatus.PENDING, attempts: job.attempts },
       { status: AiJobStatus.RUNNING, attempts, progress: 0, updatedAt: now },
     );
     if (claimed === 0) return; // another worker took it
@@ -406,39 +445,40 @@ export class AiWorker {
     now: Date,
   ): Promise<Notification | null> {
     const rule = this.lowMood;
-    const window = {
-      family: familyId,
-      source: MentalSource.CONVERSATION,
-      measuredAt: { $gt: new Date(now.getTime() - rule.windowHours * 3600_000), $lte: now },
-    };
-    const [analyses, low] = await Promise.all([
-      tx.count(MentalStatus, window),
-      tx.count(MentalStatus, { ...window, emotion: { $in: [Emotion.SADNESS, Emotion.ANXIETY] } }),
-    ]);
-    const isLow = analyses >= rule.minAnalyses && low / analyses > rule.share;
-    if (!isLow) {
-      await tx.nativeUpdate(
-        MoodWatch,
-        { family: familyId, lowSince: { $ne: null } },
-        {
-          lowSince: null,
-        },
-      );
-      return null;
-    }
     await tx
       .createQueryBuilder(MoodWatch)
       .insert({ family: familyId, lowSince: null })
       .onConflict('family')
       .ignore()
       .execute();
-    // the conditional update lets exactly one analysis (on any worker) open the episode
-    const opened = await tx.nativeUpdate(
+    // one analysis of a family at a time decides (two workers may analyse at once): the counts
+    // below are read after the lock, so each sees the other's committed analysis
+    const watch = await tx.findOneOrFail(
       MoodWatch,
-      { family: familyId, lowSince: null },
-      { lowSince: now },
+      { family: familyId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
-    if (opened === 0) return null;
+    const window = {
+      family: familyId,
+      source: MentalSource.CONVERSATION,
+      measuredAt: { $gt: new Date(now.getTime() - rule.windowHours * 3600_000) },
+    };
+    const [analyses, low] = await Promise.all([
+      tx.count(MentalStatus, window),
+      tx.count(MentalStatus, { ...window, emotion: { $in: [Emotion.SADNESS, Emotion.ANXIETY] } }),
+    ]);
+    const share = analyses === 0 ? 0 : low / analyses;
+    if (watch.lowSince !== null) {
+      // an episode ends only when the mood has clearly recovered, so one bad day that hovers
+      // around the threshold stays one episode (one warning)
+      if (analyses < rule.minAnalyses || share <= rule.share - RECOVERY_MARGIN) {
+        watch.lowSince = null;
+        await tx.flush();
+      }
+      return null;
+    }
+    if (analyses < rule.minAnalyses || share <= rule.share) return null;
+    watch.lowSince = now;
     const hours = rule.windowHours;
     const warning = tx.create(Notification, {
       family: tx.getReference(Family, familyId),

@@ -17,6 +17,10 @@ export class FamilyWeatherResolver {
     const main = await ctx.loaders.user.load(family.mainUser.id);
     const regionCode = main?.subRegionCode ?? main?.masterRegionCode ?? null;
     if (regionCode === null) return null;
-    return ctx.app.services.weather.forRegion(regionCode);
+    const weather = await ctx.app.services.weather.forRegion(regionCode);
+    if (weather === null || (await ctx.access.canSeePersonalDetails(family.mainUser.id)))
+      return weather;
+    // the reading is shared by everyone in the region; which region it is stays personal
+    return { ...weather, regionCode: null };
   }
 }

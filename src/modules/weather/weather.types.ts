@@ -85,9 +85,10 @@ export class Weather {
   @Field({ description: 'Who answered, e.g. "open-meteo".' })
   provider!: string;
 
-  @Field({
+  @Field(() => String, {
+    nullable: true,
     description:
-      "Legal-dong code of the region the reading is for: the main user's municipality (or province when the municipality is unknown).",
+      "Legal-dong code of the region the reading is for: the main user's municipality (or province when the municipality is unknown). Part of the main user's address: null for those who may not see it (caregivers).",
   })
-  regionCode!: string;
+  regionCode!: string | null;
 }
