@@ -289,8 +289,9 @@ export class FileService {
 
   /**
    * Checks that `fileId` names a READY AVATAR upload of the user and marks it referenced, in the
-   * caller's unit of work. Someone else's file is NOT_FOUND (its existence is not revealed); one
-   * of the user's that is unverified or of another purpose is BAD_USER_INPUT on `field`.
+   * caller's unit of work; BAD_USER_INPUT on `field` otherwise. Like {@link reference}, one
+   * answer for unknown, someone else's, unverified and wrong-purpose ids, so whether a file
+   * exists is never revealed.
    */
   async referenceAvatar(
     em: EntityManager,
@@ -298,10 +299,11 @@ export class FileService {
   ): Promise<File> {
     const file = await em.findOne(File, {
       id: ref.fileId,
-      $or: [{ owner: ref.userId }, { uploadedByUser: ref.userId }],
+      owner: ref.userId,
+      purpose: FilePurpose.AVATAR,
+      status: FileStatus.READY,
     });
-    if (file === null) throw new NotFoundError('File', ref.fileId.slice(0, 40));
-    if (file.purpose !== FilePurpose.AVATAR || file.status !== FileStatus.READY) {
+    if (file === null) {
       throw BadUserInputError.field(ref.field, 'must be a verified AVATAR upload of yours');
     }
     file.referencedAt = new Date();
