@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClientError } from 'graphql-request';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -717,6 +718,71 @@ describe.each(drivers)('files on $name', (driver) => {
         'NOT_FOUND',
       );
     }
+  });
+
+  it('shows a message picture to its uploader and both sides only, not to the rest of the family', async () => {
+    const f = await createFamily(t, { managers: 1, caregivers: 2 });
+    const [sender, bystander] = [f.caregivers[0]!, f.caregivers[1]!];
+    const manager = f.managers[0]!;
+    const { fileId } = await upload(
+      sender.headers,
+      f.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(30, 20),
+    );
+    await complete(sender.headers, fileId);
+    /** What `file(id)` answers the viewer: the file's id, or the error code. */
+    const answer = async (id: string, headers: Headers) => {
+      try {
+        return (await t.request(FileDocument, { id }, headers)).file.id;
+      } catch (error) {
+        if (!(error instanceof ClientError)) throw error;
+        return codeOf(error.response.errors ?? []);
+      }
+    };
+    // not sent yet: the uploader's alone
+    expect(await answer(fileId, sender.headers)).toBe(fileId);
+    for (const viewer of [f.main, manager, bystander])
+      expect(await answer(fileId, viewer.headers)).toBe('NOT_FOUND');
+
+    const { sendMessage } = await t.request(
+      SendMessageWithImageDocument,
+      { input: { toUserId: String(f.main.user.id), content: 'for you', imageId: fileId } },
+      sender.headers,
+    );
+    // the recipient's Carebot reads the main user's mailbox
+    for (const headers of [sender.headers, f.main.headers, f.device.headers]) {
+      expect(await answer(fileId, headers)).toBe(fileId);
+      const { message } = await t.request(
+        MessageWithImageDocument,
+        { id: sendMessage.id },
+        headers,
+      );
+      expect(message?.imageFile?.id).toBe(fileId);
+    }
+    // family VIEW is not enough: a caregiver or a manager who learns the id sees nothing
+    for (const viewer of [bystander, manager])
+      expect(await answer(fileId, viewer.headers)).toBe('NOT_FOUND');
+
+    // sent by the Carebot for the main user: the main user sent it too
+    const { fileId: snapshot } = await upload(
+      f.device.headers,
+      f.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(10, 10),
+    );
+    await complete(f.device.headers, snapshot);
+    await t.request(
+      SendMessageWithImageDocument,
+      { input: { toUserId: String(sender.user.id), content: 'from grandma', imageId: snapshot } },
+      f.device.headers,
+    );
+    for (const viewer of [f.device, f.main, sender])
+      expect(await answer(snapshot, viewer.headers)).toBe(snapshot);
+    for (const viewer of [bystander, manager])
+      expect(await answer(snapshot, viewer.headers)).toBe('NOT_FOUND');
   });
 
   it('refuses a message picture that is not a verified MESSAGE_IMAGE of the family', async () => {
