@@ -7,7 +7,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { User } from '../src/modules/account/user.entity.js';
 import { File, FileStatus } from '../src/modules/file/file.entity.js';
-import { purgeOrphanFiles, releaseFilesOfDeletedRecords } from '../src/modules/file/file.jobs.js';
+import {
+  purgeOrphanFiles,
+  RELEASE_GRACE_MS,
+  releaseFilesOfDeletedRecords,
+} from '../src/modules/file/file.jobs.js';
 import { newFileId } from '../src/modules/file/file.storage.js';
 import { Activity } from '../src/modules/report/report.entities.js';
 import {
@@ -451,7 +455,7 @@ describe.each(drivers)('files on $name', (driver) => {
     expect(await storage().read(used.id)).not.toBeNull();
   });
 
-  it('releases the files of deleted records, then purges them; a file another record still uses stays', async () => {
+  it('releases the files of deleted records an hour after their last reference, then purges them; a file another record still uses stays', async () => {
     const f = await createFamily(t, { managers: 1 });
     const { orm, logger, services } = t.server.app;
     const measuredAt = (minutesAgo: number) =>
@@ -492,14 +496,25 @@ describe.each(drivers)('files on $name', (driver) => {
     );
     await t.request(RemoveFamilyBackgroundDocument, { id: addFamilyBackground.id }, f.main.headers);
 
-    expect(await releaseFilesOfDeletedRecords(orm, logger)).toBe(2);
-    const rows = await em().find(File, { id: { $in: [shared.id, pictureId, background.id] } });
-    expect(Object.fromEntries(rows.map((r) => [r.id, r.referencedAt === null]))).toEqual({
-      [shared.id]: false,
-      [pictureId]: true,
-      [background.id]: true,
-    });
+    // a reference may belong to a transaction still in flight: within the grace period after
+    // it, a file stays referenced though no record is seen pointing at it
+    const referencedAt = async () =>
+      Object.fromEntries(
+        (await em().find(File, { id: { $in: [shared.id, pictureId, background.id] } })).map(
+          (r) => [r.id, r.referencedAt?.getTime() ?? null] as const,
+        ),
+      );
+    const before = await referencedAt();
+    const gone = [before[pictureId]!, before[background.id]!];
     expect(await releaseFilesOfDeletedRecords(orm, logger)).toBe(0);
+    const stillInGrace = new Date(Math.min(...gone) + RELEASE_GRACE_MS - 1);
+    expect(await releaseFilesOfDeletedRecords(orm, logger, stillInGrace)).toBe(0);
+    expect(await referencedAt()).toEqual(before);
+
+    const settled = new Date(Math.max(...gone) + RELEASE_GRACE_MS);
+    expect(await releaseFilesOfDeletedRecords(orm, logger, settled)).toBe(2);
+    expect(await referencedAt()).toEqual({ ...before, [pictureId]: null, [background.id]: null });
+    expect(await releaseFilesOfDeletedRecords(orm, logger, settled)).toBe(0);
     const later = new Date(Date.now() + 25 * 3600_000);
     expect(await purgeOrphanFiles(orm, services.file, logger, later)).toBeGreaterThanOrEqual(2);
     expect(await storage().read(pictureId)).toBeNull();
