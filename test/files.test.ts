@@ -1,12 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClientError } from 'graphql-request';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { User } from '../src/modules/account/user.entity.js';
 import { File, FileStatus } from '../src/modules/file/file.entity.js';
-import { purgeOrphanFiles, releaseFilesOfDeletedRecords } from '../src/modules/file/file.jobs.js';
+import {
+  purgeOrphanFiles,
+  RELEASE_GRACE_MS,
+  releaseFilesOfDeletedRecords,
+} from '../src/modules/file/file.jobs.js';
 import { newFileId } from '../src/modules/file/file.storage.js';
 import { Activity } from '../src/modules/report/report.entities.js';
 import {
@@ -450,7 +455,7 @@ describe.each(drivers)('files on $name', (driver) => {
     expect(await storage().read(used.id)).not.toBeNull();
   });
 
-  it('releases the files of deleted records, then purges them; a file another record still uses stays', async () => {
+  it('releases the files of deleted records an hour after their last reference, then purges them; a file another record still uses stays', async () => {
     const f = await createFamily(t, { managers: 1 });
     const { orm, logger, services } = t.server.app;
     const measuredAt = (minutesAgo: number) =>
@@ -491,14 +496,25 @@ describe.each(drivers)('files on $name', (driver) => {
     );
     await t.request(RemoveFamilyBackgroundDocument, { id: addFamilyBackground.id }, f.main.headers);
 
-    expect(await releaseFilesOfDeletedRecords(orm, logger)).toBe(2);
-    const rows = await em().find(File, { id: { $in: [shared.id, pictureId, background.id] } });
-    expect(Object.fromEntries(rows.map((r) => [r.id, r.referencedAt === null]))).toEqual({
-      [shared.id]: false,
-      [pictureId]: true,
-      [background.id]: true,
-    });
+    // a reference may belong to a transaction still in flight: within the grace period after
+    // it, a file stays referenced though no record is seen pointing at it
+    const referencedAt = async () =>
+      Object.fromEntries(
+        (await em().find(File, { id: { $in: [shared.id, pictureId, background.id] } })).map(
+          (r) => [r.id, r.referencedAt?.getTime() ?? null] as const,
+        ),
+      );
+    const before = await referencedAt();
+    const gone = [before[pictureId]!, before[background.id]!];
     expect(await releaseFilesOfDeletedRecords(orm, logger)).toBe(0);
+    const stillInGrace = new Date(Math.min(...gone) + RELEASE_GRACE_MS - 1);
+    expect(await releaseFilesOfDeletedRecords(orm, logger, stillInGrace)).toBe(0);
+    expect(await referencedAt()).toEqual(before);
+
+    const settled = new Date(Math.max(...gone) + RELEASE_GRACE_MS);
+    expect(await releaseFilesOfDeletedRecords(orm, logger, settled)).toBe(2);
+    expect(await referencedAt()).toEqual({ ...before, [pictureId]: null, [background.id]: null });
+    expect(await releaseFilesOfDeletedRecords(orm, logger, settled)).toBe(0);
     const later = new Date(Date.now() + 25 * 3600_000);
     expect(await purgeOrphanFiles(orm, services.file, logger, later)).toBeGreaterThanOrEqual(2);
     expect(await storage().read(pictureId)).toBeNull();
@@ -717,6 +733,71 @@ describe.each(drivers)('files on $name', (driver) => {
         'NOT_FOUND',
       );
     }
+  });
+
+  it('shows a message picture to its uploader and both sides only, not to the rest of the family', async () => {
+    const f = await createFamily(t, { managers: 1, caregivers: 2 });
+    const [sender, bystander] = [f.caregivers[0]!, f.caregivers[1]!];
+    const manager = f.managers[0]!;
+    const { fileId } = await upload(
+      sender.headers,
+      f.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(30, 20),
+    );
+    await complete(sender.headers, fileId);
+    /** What `file(id)` answers the viewer: the file's id, or the error code. */
+    const answer = async (id: string, headers: Headers) => {
+      try {
+        return (await t.request(FileDocument, { id }, headers)).file.id;
+      } catch (error) {
+        if (!(error instanceof ClientError)) throw error;
+        return codeOf(error.response.errors ?? []);
+      }
+    };
+    // not sent yet: the uploader's alone
+    expect(await answer(fileId, sender.headers)).toBe(fileId);
+    for (const viewer of [f.main, manager, bystander])
+      expect(await answer(fileId, viewer.headers)).toBe('NOT_FOUND');
+
+    const { sendMessage } = await t.request(
+      SendMessageWithImageDocument,
+      { input: { toUserId: String(f.main.user.id), content: 'for you', imageId: fileId } },
+      sender.headers,
+    );
+    // the recipient's Carebot reads the main user's mailbox
+    for (const headers of [sender.headers, f.main.headers, f.device.headers]) {
+      expect(await answer(fileId, headers)).toBe(fileId);
+      const { message } = await t.request(
+        MessageWithImageDocument,
+        { id: sendMessage.id },
+        headers,
+      );
+      expect(message?.imageFile?.id).toBe(fileId);
+    }
+    // family VIEW is not enough: a caregiver or a manager who learns the id sees nothing
+    for (const viewer of [bystander, manager])
+      expect(await answer(fileId, viewer.headers)).toBe('NOT_FOUND');
+
+    // sent by the Carebot for the main user: the main user sent it too
+    const { fileId: snapshot } = await upload(
+      f.device.headers,
+      f.family.id,
+      'MESSAGE_IMAGE',
+      'image/png',
+      await png(10, 10),
+    );
+    await complete(f.device.headers, snapshot);
+    await t.request(
+      SendMessageWithImageDocument,
+      { input: { toUserId: String(sender.user.id), content: 'from grandma', imageId: snapshot } },
+      f.device.headers,
+    );
+    for (const viewer of [f.device, f.main, sender])
+      expect(await answer(snapshot, viewer.headers)).toBe(snapshot);
+    for (const viewer of [bystander, manager])
+      expect(await answer(snapshot, viewer.headers)).toBe('NOT_FOUND');
   });
 
   it('refuses a message picture that is not a verified MESSAGE_IMAGE of the family', async () => {
@@ -1005,15 +1086,22 @@ describe.each(drivers)('files on $name', (driver) => {
         { input: { name: 'Changed', avatarId } },
         caregiver.headers,
       );
-    // someone else's, or nobody's: not found, as anything of another person
-    for (const id of [mainAvatar.id, newFileId()]) {
-      expect(codeOf(await attempt(id))).toBe('NOT_FOUND');
-    }
-    for (const id of [pending, fake, familyPicture]) {
-      expect((await attempt(id))[0]?.extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        fields: { 'input.avatarId': 'must be a verified AVATAR upload of yours' },
-      });
+    // someone else's and nobody's answer exactly like the user's own unusable ones: whether a
+    // file exists is never revealed
+    const answer = (errors: { message: string; extensions?: Record<string, unknown> }[]) =>
+      errors.map(({ message, extensions }) => ({ message, extensions }));
+    const unknown = answer(await attempt(newFileId()));
+    expect(unknown).toEqual([
+      {
+        message: expect.any(String) as string,
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          fields: { 'input.avatarId': 'must be a verified AVATAR upload of yours' },
+        },
+      },
+    ]);
+    for (const id of [mainAvatar.id, pending, fake, familyPicture]) {
+      expect(answer(await attempt(id))).toEqual(unknown);
     }
     expect((await attempt('../../etc/passwd'))[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',

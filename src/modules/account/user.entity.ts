@@ -1,5 +1,5 @@
 import { DateType, type Opt, OptionalProps } from '@mikro-orm/core';
-import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum UserRole {
@@ -73,7 +73,9 @@ export class User {
   /**
    * The profile picture: a READY `AVATAR` file the user owns, referenced by id like every other
    * record's file. Exposed as `User.avatar` to whoever may see it (Access.canSeeAvatar).
+   * Indexed: the hourly release sweep (file.jobs.ts) asks which of a batch of files are still used.
    */
+  @Index()
   @Property({ length: 26, nullable: true })
   avatarId: string | null = null;
 

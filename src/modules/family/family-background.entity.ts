@@ -1,5 +1,5 @@
 import { type Opt, OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Family } from './family.entity.js';
 
@@ -16,6 +16,8 @@ export class FamilyBackground {
   @ManyToOne(() => Family, { ref: true, deleteRule: 'cascade' })
   family!: Ref<Family>;
 
+  // the hourly release sweep (file.jobs.ts) asks which of a batch of file ids are still used
+  @Index()
   @Property({ length: 100 })
   @Field({ description: 'The stored file (from the upload API).' })
   fileId!: string;

@@ -11,6 +11,13 @@ import { type FileService, keysOf } from './file.service.js';
 /** How often orphaned uploads are removed, and how long an upload may stay unreferenced. */
 export const ORPHAN_PURGE_INTERVAL_MS = 60 * 60_000;
 export const ORPHAN_AFTER_MS = 24 * 3600_000;
+/**
+ * How long after its latest reference a file is left alone by the release sweep. `referencedAt`
+ * is stamped when the reference is checked, not when the referencing record commits: a record
+ * still in flight while the sweep reads the records is not found, and without this grace its
+ * file would be released and then purged under it. An hour outlasts any transaction.
+ */
+export const RELEASE_GRACE_MS = 60 * 60_000;
 const BATCH = 500;
 
 /**
@@ -47,8 +54,9 @@ const STILL_USED: Partial<
  * background, a purged notification, a replaced avatar), so the orphan purge removes them. Records
  * are deleted in many ways (by a user, by retention, by cascade) and a file may be shared by
  * several, so this asks "does anything still point at it?" rather than trusting each delete path.
- * A file referenced again meanwhile is safe: its reference commits with its record, which is then
- * found here. Returns how many were released.
+ * Only files last referenced at least {@link RELEASE_GRACE_MS} ago are considered, in the select
+ * and again in the conditional update: a reference taken meanwhile, committed or not, keeps its
+ * file. Returns how many were released.
  */
 export async function releaseFilesOfDeletedRecords(
   orm: Orm,
@@ -56,6 +64,7 @@ export async function releaseFilesOfDeletedRecords(
   now = new Date(),
 ): Promise<number> {
   const em = orm.em.fork();
+  const settled = new Date(now.getTime() - RELEASE_GRACE_MS);
   let released = 0;
   for (const [purpose, stillUsed] of Object.entries(STILL_USED) as [
     FilePurpose,
@@ -65,7 +74,7 @@ export async function releaseFilesOfDeletedRecords(
     for (;;) {
       const batch = await em.find(
         File,
-        { purpose, referencedAt: { $ne: null, $lte: now }, id: { $gt: after } },
+        { purpose, referencedAt: { $ne: null, $lte: settled }, id: { $gt: after } },
         { fields: ['id'], orderBy: { id: 'asc' }, limit: BATCH },
       );
       if (batch.length === 0) break;
@@ -75,7 +84,7 @@ export async function releaseFilesOfDeletedRecords(
       if (unused.length > 0) {
         released += await em.nativeUpdate(
           File,
-          { id: { $in: unused }, referencedAt: { $lte: now } },
+          { id: { $in: unused }, referencedAt: { $lte: settled } },
           { referencedAt: null },
         );
       }

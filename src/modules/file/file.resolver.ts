@@ -72,7 +72,10 @@ export class FileResolver {
     return ctx.app.services.file.completeUpload(ctx, FILE_ID.test(fileId) ? fileId : '-');
   }
 
-  @Query(() => File, { description: 'A file of one of your families (NOT_FOUND otherwise).' })
+  @Query(() => File, {
+    description:
+      'A file of one of your families (a MESSAGE_IMAGE only to its uploader and to the sender and recipient of a message carrying it), or an avatar you may see; NOT_FOUND otherwise.',
+  })
   file(
     @Arg('id', () => ID, { description: 'The file.' }) id: string,
     @Ctx() ctx: Context,

@@ -8,6 +8,7 @@ import type { Logger } from '../../observability/logger.js';
 import { User } from '../account/user.entity.js';
 import { Device } from '../device/device.entity.js';
 import { Family } from '../family/family.entity.js';
+import { Message } from '../message/message.entity.js';
 import { File, FilePurpose, FileStatus } from './file.entity.js';
 import type { CreateUploadInput } from './file.inputs.js';
 import {
@@ -241,8 +242,9 @@ export class FileService {
 
   /**
    * A file the viewer may see: a family's file with family VIEW (or to the device that uploaded
-   * it); a user's own file to that user, and to whoever may see their avatar while it is the
-   * avatar. NOT_FOUND otherwise.
+   * it), except a message picture, which only its uploader and the two sides of a message
+   * carrying it see; a user's own file to that user, and to whoever may see their avatar while it
+   * is the avatar. NOT_FOUND otherwise.
    */
   async get(ctx: Context, fileId: string): Promise<File> {
     if (ctx.viewer.kind === 'anonymous') throw new UnauthenticatedError();
@@ -258,8 +260,29 @@ export class FileService {
       if (isAvatar && (await ctx.access.canSeeAvatar(ownerId))) return file;
       throw new NotFoundError('File', file.id);
     }
+    if (file.purpose === FilePurpose.MESSAGE_IMAGE) {
+      // a message is between two people: family VIEW would show it to every member who learns
+      // the id; neither side needs to stand in the family any more, as with the message itself
+      if (await this.sentOrReceived(ctx, file)) return file;
+      throw new NotFoundError('File', file.id);
+    }
     await ctx.access.requireFamily(file.family.id, 'VIEW', 'File', file.id);
     return file;
+  }
+
+  /**
+   * Whether the viewer uploaded a message picture, or sent or received (in the mailbox they use,
+   * a device its main user's) a message carrying it.
+   */
+  private async sentOrReceived(ctx: Context, file: File): Promise<boolean> {
+    const { viewer } = ctx;
+    if (viewer.kind === 'user' && file.uploadedByUser?.id === viewer.userId) return true;
+    const { userId } = await ctx.app.services.message.mailbox(ctx);
+    const carrying = await ctx.em.count(Message, {
+      imageId: file.id,
+      $or: [{ fromUser: userId }, { toUser: userId }],
+    });
+    return carrying > 0;
   }
 
   /**
@@ -289,8 +312,9 @@ export class FileService {
 
   /**
    * Checks that `fileId` names a READY AVATAR upload of the user and marks it referenced, in the
-   * caller's unit of work. Someone else's file is NOT_FOUND (its existence is not revealed); one
-   * of the user's that is unverified or of another purpose is BAD_USER_INPUT on `field`.
+   * caller's unit of work; BAD_USER_INPUT on `field` otherwise. Like {@link reference}, one
+   * answer for unknown, someone else's, unverified and wrong-purpose ids, so whether a file
+   * exists is never revealed.
    */
   async referenceAvatar(
     em: EntityManager,
@@ -298,10 +322,11 @@ export class FileService {
   ): Promise<File> {
     const file = await em.findOne(File, {
       id: ref.fileId,
-      $or: [{ owner: ref.userId }, { uploadedByUser: ref.userId }],
+      owner: ref.userId,
+      purpose: FilePurpose.AVATAR,
+      status: FileStatus.READY,
     });
-    if (file === null) throw new NotFoundError('File', ref.fileId.slice(0, 40));
-    if (file.purpose !== FilePurpose.AVATAR || file.status !== FileStatus.READY) {
+    if (file === null) {
       throw BadUserInputError.field(ref.field, 'must be a verified AVATAR upload of yours');
     }
     file.referencedAt = new Date();

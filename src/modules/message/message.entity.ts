@@ -44,7 +44,11 @@ export class Message {
   @Field({ description: 'The text, 1–2,000 characters.' })
   content!: string;
 
-  /** A stored file (from the upload API). */
+  /**
+   * A stored file (from the upload API). Indexed: the hourly release sweep (file.jobs.ts) asks
+   * which of a batch of files are still used, and `file(id)` who sent or received a picture.
+   */
+  @Index()
   @Property({ length: 100, nullable: true })
   imageId: string | null = null;
 

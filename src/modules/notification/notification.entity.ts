@@ -44,6 +44,8 @@ export class Notification {
   @Field({ description: 'Human-readable text.' })
   message!: string;
 
+  // the hourly release sweep (file.jobs.ts) asks which of a batch of file ids are still used
+  @Index()
   @Property({ length: 100, nullable: true })
   imageId: string | null = null;
 

@@ -136,6 +136,8 @@ export class Activity {
   @Field(() => Float, { nullable: true, description: 'How sure the device is, 0–1.' })
   score: number | null = null;
 
+  // the hourly release sweep (file.jobs.ts) asks which of a batch of file ids are still used
+  @Index()
   @Property({ length: 100, nullable: true })
   @Field(() => String, { nullable: true, description: 'A snapshot (file id), if one was taken.' })
   imageId: string | null = null;
