@@ -280,13 +280,16 @@ describe('mental reports, the low-mood watch and shared conversations', () => {
     expect(
       await em().count(Notification, { family: silent.family.id, kind: NotificationKind.REPORT }),
     ).toBe(0);
-    expect(
-      await em().count(Notification, {
-        family: withData.family.id,
-        kind: NotificationKind.REPORT,
-        grade: NotificationGrade.INFO,
-      }),
-    ).toBe(1);
+    const told = await em().find(Notification, {
+      family: withData.family.id,
+      kind: NotificationKind.REPORT,
+      grade: NotificationGrade.INFO,
+    });
+    expect(told).toHaveLength(1);
+    // the family reads the week in Korean dates: Monday to Monday
+    const kst = (date: Date) => new Date(date.getTime() + 9 * HOUR).toISOString().slice(0, 10);
+    expect(told[0]!.message).toContain(`(${kst(week.from)} to ${kst(week.to)}, risk LOW)`);
+    expect(new Date(week.from.getTime() + 9 * HOUR).getUTCDay()).toBe(1);
   });
 
   it('warns once per sustained-low-mood episode, and again only after the mood clearly recovered', async () => {

@@ -55,6 +55,10 @@ const REENQUEUE_AFTER_MS = 60_000;
 /** How long shutting down waits for each BullMQ close before dropping the connection. */
 const CLOSE_TIMEOUT_MS = 5000;
 
+/** YYYY-MM-DD in Korea, where the family reads it (a weekly report runs Monday to Monday KST). */
+const kstDate = (date: Date) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(date);
+
 /** Settles when `promise` does or after `ms`, whichever comes first; never rejects. */
 async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -520,7 +524,7 @@ export class AiWorker {
         family: tx.getReference(Family, job.family.id),
         grade: NotificationGrade.INFO,
         kind: NotificationKind.REPORT,
-        message: `A new mental report is ready (${from.toISOString().slice(0, 10)} to ${to.toISOString().slice(0, 10)}, risk ${draft.riskLevel}).`,
+        message: `A new mental report is ready (${kstDate(from)} to ${kstDate(to)}, risk ${draft.riskLevel}).`,
       });
       await tx.flush();
       await this.complete(tx, job, attempts, report.id);
