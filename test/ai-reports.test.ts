@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AiJob, MoodWatch } from '../src/modules/ai/ai.entities.js';
 import { AiJobKind, AiJobStatus } from '../src/modules/ai/ai.enums.js';
-import { lastCompleteWeek, queueWeeklyMentalReports } from '../src/modules/ai/ai.jobs.js';
+import { queueWeeklyMentalReports } from '../src/modules/ai/ai.jobs.js';
 import { Family } from '../src/modules/family/family.entity.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
 import {
@@ -21,6 +21,7 @@ import {
   RiskLevel,
 } from '../src/modules/report/report.enums.js';
 import { CarebotSettings } from '../src/modules/settings/settings.entity.js';
+import { lastCompleteWeek } from '../src/util/seoul-time.js';
 import {
   AiJobDocument,
   ConversationDocument,

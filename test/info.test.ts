@@ -8,7 +8,7 @@ import {
   Membership,
   MembershipStatus,
 } from '../src/modules/family/membership.entity.js';
-import { daysBefore, seoulDate } from '../src/modules/news/news.dates.js';
+import { daysBefore, seoulDate } from '../src/util/seoul-time.js';
 import { NewsItem } from '../src/modules/news/news.entity.js';
 import {
   FamilyWeatherDocument,

@@ -3,22 +3,10 @@ import type { Logger } from '../../observability/logger.js';
 import { Family } from '../family/family.entity.js';
 import { AiJob } from './ai.entities.js';
 import { AiJobKind } from './ai.enums.js';
+import { lastCompleteWeek, seoulDate } from '../../util/seoul-time.js';
 
 /** How often the scheduler makes sure last week's reports are queued. */
 export const WEEKLY_REPORT_CHECK_INTERVAL_MS = 60 * 60_000;
-
-const DAY_MS = 24 * 3600_000;
-/** Korea has had no daylight saving time since 1988: KST is always UTC+9. */
-const KST_OFFSET_MS = 9 * 3600_000;
-
-/** The last complete week before `now`: Monday 00:00 KST to the next Monday 00:00 KST. */
-export function lastCompleteWeek(now: Date): { from: Date; to: Date } {
-  const kst = new Date(now.getTime() + KST_OFFSET_MS);
-  const daysSinceMonday = (kst.getUTCDay() + 6) % 7;
-  const mondayKst = Date.UTC(kst.getUTCFullYear(), kst.getUTCMonth(), kst.getUTCDate());
-  const to = new Date(mondayKst - daysSinceMonday * DAY_MS - KST_OFFSET_MS);
-  return { from: new Date(to.getTime() - 7 * DAY_MS), to };
-}
 
 /**
  * Queues the weekly mental report of the last complete week for every family that existed
@@ -32,7 +20,7 @@ export async function queueWeeklyMentalReports(
   now = new Date(),
 ): Promise<number> {
   const { from, to } = lastCompleteWeek(now);
-  const dedupeKey = `weekly:${new Date(from.getTime() + KST_OFFSET_MS).toISOString().slice(0, 10)}`;
+  const dedupeKey = `weekly:${seoulDate(from)}`;
   const em = orm.em.fork();
   const queued = await em.find(AiJob, { dedupeKey }, { fields: ['family'] });
   const done = new Set(queued.map((job) => job.family.id));

@@ -10,15 +10,14 @@ import {
 import { parseId } from '../../graphql/ids.js';
 import { Family } from '../family/family.entity.js';
 import { MentalReport, MentalStatus } from '../report/report.entities.js';
+import { MEASURED_AT_WINDOW } from '../report/report.inputs.js';
+import { DAY_MS } from '../../util/seoul-time.js';
 import { AiJob, ChatMessage, Conversation } from './ai.entities.js';
 import { AiJobKind, AiJobStatus, ChatRole } from './ai.enums.js';
 import type { SendChatMessageInput } from './ai.inputs.js';
 
-const DAY_MS = 24 * 3600_000;
 /** Longest period one mental report covers. */
 export const MENTAL_REPORT_MAX_DAYS = 92;
-/** A device clock may run this far ahead of ours. */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * The elder's conversations with the AI companion (SPEC §5 "AI"). Private: only the family's
@@ -157,7 +156,7 @@ export class AiService {
    */
   async requestMentalReport(ctx: Context, familyId: number, from: Date, to: Date): Promise<AiJob> {
     const now = Date.now();
-    if (to.getTime() > now + CLOCK_SKEW_MS)
+    if (to.getTime() > now + MEASURED_AT_WINDOW.futureMs)
       throw BadUserInputError.field('to', 'must not be in the future');
     if (from.getTime() >= to.getTime())
       throw BadUserInputError.field('from', 'must be before `to`');

@@ -13,6 +13,7 @@ import { Emotion, MentalSource } from '../report/report.enums.js';
 import { AiJob, ChatMessage, Conversation, MoodWatch } from './ai.entities.js';
 import { AiJobKind, AiJobStatus, ChatRole } from './ai.enums.js';
 import type { AiProvider, ChatTurn } from './ai.provider.js';
+import { seoulDate } from '../../util/seoul-time.js';
 import { gatherPeriodStats, isEmptyPeriod } from './mental-report.js';
 
 /** A job is tried this many times before it is FAILED. */
@@ -54,10 +55,6 @@ const KEEP_FINISHED_S = 3600;
 const REENQUEUE_AFTER_MS = 60_000;
 /** How long shutting down waits for each BullMQ close before dropping the connection. */
 const CLOSE_TIMEOUT_MS = 5000;
-
-/** YYYY-MM-DD in Korea, where the family reads it (a weekly report runs Monday to Monday KST). */
-const kstDate = (date: Date) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(date);
 
 /** Settles when `promise` does or after `ms`, whichever comes first; never rejects. */
 async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
@@ -524,7 +521,7 @@ export class AiWorker {
         family: tx.getReference(Family, job.family.id),
         grade: NotificationGrade.INFO,
         kind: NotificationKind.REPORT,
-        message: `A new mental report is ready (${kstDate(from)} to ${kstDate(to)}, risk ${draft.riskLevel}).`,
+        message: `A new mental report is ready (${seoulDate(from)} to ${seoulDate(to)}, risk ${draft.riskLevel}).`,
       });
       await tx.flush();
       await this.complete(tx, job, attempts, report.id);

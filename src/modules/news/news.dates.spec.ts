@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BadUserInputError } from '../../graphql/errors.js';
-import { newsDay, seoulDate, seoulDay } from './news.dates.js';
+import { seoulDate, seoulDay } from '../../util/seoul-time.js';
+import { newsDay } from './news.dates.js';
 
 describe('Seoul days', () => {
   it('puts 15:00 UTC on the next Seoul day', () => {

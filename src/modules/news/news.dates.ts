@@ -1,27 +1,8 @@
 import { BadUserInputError } from '../../graphql/errors.js';
-
-/** Korea has one zone and no daylight saving: a Seoul day is always UTC+9. */
-const SEOUL_OFFSET_MS = 9 * 3600_000;
-const DAY_MS = 24 * 3600_000;
+import { daysBefore, seoulDate } from '../../util/seoul-time.js';
 
 /** How many days of news the cache keeps (and how far back `news(date)` may ask). */
 export const NEWS_RETENTION_DAYS = 30;
-
-/** The Asia/Seoul calendar date of an instant, `YYYY-MM-DD`. */
-export function seoulDate(at: Date): string {
-  return new Date(at.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** The instants a Seoul calendar day spans: [from, to). */
-export function seoulDay(date: string): { from: Date; to: Date } {
-  const from = new Date(Date.parse(`${date}T00:00:00Z`) - SEOUL_OFFSET_MS);
-  return { from, to: new Date(from.getTime() + DAY_MS) };
-}
-
-/** The Seoul date `days` before `date`. */
-export function daysBefore(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
-}
 
 /**
  * The day `news(date)` asks for: today in Seoul when omitted; BAD_USER_INPUT after today (no news

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager, Orm } from '../../database/orm.js';
 import type { Logger } from '../../observability/logger.js';
-import { daysBefore, NEWS_RETENTION_DAYS, seoulDate, seoulDay } from './news.dates.js';
+import { daysBefore, seoulDate, seoulDay } from '../../util/seoul-time.js';
+import { NEWS_RETENTION_DAYS } from './news.dates.js';
 import { NewsItem } from './news.entity.js';
 import { type FeedItem, fetchFeed } from './news.feed.js';
 

@@ -24,6 +24,7 @@ import {
   BATCH_MAX,
   type HealthStatusInput,
   type HomeStatusInput,
+  MEASURED_AT_WINDOW,
   type MentalReportInput,
   type MentalStatusInput,
   type ReportBatchInput,
@@ -132,7 +133,7 @@ const MENTAL_REPORT: KindSpec<MentalReport> = {
     if (input.periodEnd.getTime() <= input.periodStart.getTime()) {
       throw BadUserInputError.field(`${path}.periodEnd`, 'must be after periodStart');
     }
-    if (input.periodEnd.getTime() > Date.now() + 5 * 60_000) {
+    if (input.periodEnd.getTime() > Date.now() + MEASURED_AT_WINDOW.futureMs) {
       throw BadUserInputError.field(`${path}.periodEnd`, 'must not be in the future');
     }
     return {
