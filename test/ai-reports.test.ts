@@ -32,23 +32,10 @@ import {
 } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
+import { codeOf, eventually } from './helpers/assertions.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
-const codeOf = (errors: { extensions?: Record<string, unknown> }[]) =>
-  errors[0]?.extensions?.['code'];
-
 const HOUR = 3600_000;
-
-/** Polls `check` until it returns something other than undefined (at most 10 s). */
-async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const SCORES: Record<
   Emotion,

@@ -38,6 +38,7 @@ import {
 import { createReadyFile } from './factories/files.js';
 import { createFamily, sessionFor, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
+import { codeOf } from './helpers/assertions.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -49,8 +50,6 @@ afterAll(async () => {
 });
 
 const em = () => t.server.app.orm.em.fork();
-const codeOf = (errors: { extensions?: Record<string, unknown> }[]) =>
-  errors[0]?.extensions?.['code'];
 let ip = 0;
 const fromNewIp = (headers: Record<string, string>) => ({
   ...headers,

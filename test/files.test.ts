@@ -38,6 +38,7 @@ import {
 } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
+import { codeOf } from './helpers/assertions.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 type Headers = Record<string, string>;
@@ -90,8 +91,6 @@ const drivers: Driver[] = [
   },
 ];
 
-const codeOf = (errors: { extensions?: Record<string, unknown> }[]) =>
-  errors[0]?.extensions?.['code'];
 const png = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#36a' } })
     .png()

@@ -17,10 +17,8 @@ import {
 } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
+import { codeOf } from './helpers/assertions.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
-
-const codeOf = (errors: { extensions?: Record<string, unknown> }[]) =>
-  errors[0]?.extensions?.['code'];
 
 type Answer = { status: number; body: string; type?: string; delayMs?: number } | 'hang';
 

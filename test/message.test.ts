@@ -24,6 +24,7 @@ import { createReadyFile } from './factories/files.js';
 import { createFamily } from './factories/families.js';
 import { createMessage, createMessages } from './factories/messages.js';
 import { createUser } from './factories/users.js';
+import { codeOf } from './helpers/assertions.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -37,8 +38,6 @@ afterAll(async () => {
 type Headers = { authorization: string };
 
 const em = () => t.server.app.orm.em.fork();
-const codeOf = (errors: { extensions?: Record<string, unknown> }[]) =>
-  errors[0]?.extensions?.['code'];
 const id = (entity: { id: number }) => String(entity.id);
 
 const send = (headers: Headers, toUserId: number, content = 'hello', imageId?: string) =>

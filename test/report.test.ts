@@ -30,6 +30,7 @@ import {
 } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
+import { codeOf } from './helpers/assertions.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -41,8 +42,6 @@ afterAll(async () => {
 });
 
 const em = () => t.server.app.orm.em.fork();
-const codeOf = (errors: { extensions?: Record<string, unknown> }[]) =>
-  errors[0]?.extensions?.['code'];
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 const home = (overrides: Partial<HomeStatusInput> = {}): HomeStatusInput => ({
   temperature: 22.5,
