@@ -1,3 +1,4 @@
+import type { EntityClass, EntityKey } from '@mikro-orm/core';
 import type { EntityManager, Orm } from '../../database/orm.js';
 import type { Logger } from '../../observability/logger.js';
 import { User } from '../account/user.entity.js';
@@ -20,33 +21,28 @@ export const ORPHAN_AFTER_MS = 24 * 3600_000;
 export const RELEASE_GRACE_MS = 60 * 60_000;
 const BATCH = 500;
 
+/** Which of `ids` the `column` of some `entity` row still holds. */
+function heldBy<T extends object>(entity: EntityClass<T>, column: EntityKey<T>) {
+  return async (em: EntityManager, ids: string[]): Promise<unknown[]> =>
+    (
+      await em.find(entity, { [column]: { $in: ids } } as never, {
+        fields: [column] as never,
+      })
+    ).map((row) => row[column]);
+}
+
 /**
- * Which of `ids` a record of the purpose still points at. One place per purpose: a record type
- * that starts holding files adds its line here, or its files are released after it is deleted.
+ * Where a record of each purpose points at its file. One line per purpose: a record type that
+ * starts holding files adds its line here, or its files are released after it is deleted.
  */
 const STILL_USED: Partial<
-  Record<FilePurpose, (em: EntityManager, ids: string[]) => Promise<(string | null)[]>>
+  Record<FilePurpose, (em: EntityManager, ids: string[]) => Promise<unknown[]>>
 > = {
-  [FilePurpose.ACTIVITY_IMAGE]: async (em, ids) =>
-    (await em.find(Activity, { imageId: { $in: ids } }, { fields: ['imageId'] })).map(
-      (r) => r.imageId,
-    ),
-  [FilePurpose.NOTIFICATION_IMAGE]: async (em, ids) =>
-    (await em.find(Notification, { imageId: { $in: ids } }, { fields: ['imageId'] })).map(
-      (r) => r.imageId,
-    ),
-  [FilePurpose.MESSAGE_IMAGE]: async (em, ids) =>
-    (await em.find(Message, { imageId: { $in: ids } }, { fields: ['imageId'] })).map(
-      (r) => r.imageId,
-    ),
-  [FilePurpose.FAMILY_BACKGROUND]: async (em, ids) =>
-    (await em.find(FamilyBackground, { fileId: { $in: ids } }, { fields: ['fileId'] })).map(
-      (r) => r.fileId,
-    ),
-  [FilePurpose.AVATAR]: async (em, ids) =>
-    (await em.find(User, { avatarId: { $in: ids } }, { fields: ['avatarId'] })).map(
-      (r) => r.avatarId,
-    ),
+  [FilePurpose.ACTIVITY_IMAGE]: heldBy(Activity, 'imageId'),
+  [FilePurpose.NOTIFICATION_IMAGE]: heldBy(Notification, 'imageId'),
+  [FilePurpose.MESSAGE_IMAGE]: heldBy(Message, 'imageId'),
+  [FilePurpose.FAMILY_BACKGROUND]: heldBy(FamilyBackground, 'fileId'),
+  [FilePurpose.AVATAR]: heldBy(User, 'avatarId'),
 };
 
 /**

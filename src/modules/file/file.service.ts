@@ -289,46 +289,47 @@ export class FileService {
    * Checks that `fileId` names a READY file of the family for `purpose` and marks it referenced,
    * in the caller's unit of work; BAD_USER_INPUT on `field` otherwise.
    */
-  async reference(
+  reference(
     em: EntityManager,
     ref: { fileId: string; familyId: number; purpose: FilePurpose; field: string },
   ): Promise<File> {
-    const file = await em.findOne(File, {
-      id: ref.fileId,
-      family: ref.familyId,
-      purpose: ref.purpose,
-      status: FileStatus.READY,
-    });
-    if (file === null) {
-      throw BadUserInputError.field(
-        ref.field,
-        `must be a verified ${ref.purpose} upload of this family`,
-      );
-    }
-    // the latest reference time: the release sweep leaves files referenced after it started alone
-    file.referencedAt = new Date();
-    return file;
+    return this.take(
+      em,
+      { id: ref.fileId, family: ref.familyId, purpose: ref.purpose },
+      ref.field,
+      `must be a verified ${ref.purpose} upload of this family`,
+    );
   }
 
   /**
    * Checks that `fileId` names a READY AVATAR upload of the user and marks it referenced, in the
-   * caller's unit of work; BAD_USER_INPUT on `field` otherwise. Like {@link reference}, one
-   * answer for unknown, someone else's, unverified and wrong-purpose ids, so whether a file
-   * exists is never revealed.
+   * caller's unit of work; BAD_USER_INPUT on `field` otherwise.
    */
-  async referenceAvatar(
+  referenceAvatar(
     em: EntityManager,
     ref: { fileId: string; userId: number; field: string },
   ): Promise<File> {
-    const file = await em.findOne(File, {
-      id: ref.fileId,
-      owner: ref.userId,
-      purpose: FilePurpose.AVATAR,
-      status: FileStatus.READY,
-    });
-    if (file === null) {
-      throw BadUserInputError.field(ref.field, 'must be a verified AVATAR upload of yours');
-    }
+    return this.take(
+      em,
+      { id: ref.fileId, owner: ref.userId, purpose: FilePurpose.AVATAR },
+      ref.field,
+      'must be a verified AVATAR upload of yours',
+    );
+  }
+
+  /**
+   * The READY file matching `where`, marked referenced. One answer for unknown, someone else's,
+   * unverified and wrong-purpose ids, so whether a file exists is never revealed.
+   */
+  private async take(
+    em: EntityManager,
+    where: { id: string; purpose: FilePurpose } & ({ family: number } | { owner: number }),
+    field: string,
+    problem: string,
+  ): Promise<File> {
+    const file = await em.findOne(File, { ...where, status: FileStatus.READY });
+    if (file === null) throw BadUserInputError.field(field, problem);
+    // stamped now, before the caller commits: the release sweep's grace period covers the gap
     file.referencedAt = new Date();
     return file;
   }
