@@ -293,14 +293,7 @@ export class AiWorker {
     );
     if (claimed === 0) return; // another worker took it
     const heartbeat = setInterval(() => {
-      void this.options.orm.em
-        .fork()
-        .nativeUpdate(
-          AiJob,
-          { id: job.id, status: AiJobStatus.RUNNING, attempts },
-          { updatedAt: new Date() },
-        )
-        .catch(() => undefined);
+      void this.touch(job, attempts).catch(() => undefined);
     }, this.heartbeatMs);
     heartbeat.unref();
     try {
@@ -345,14 +338,17 @@ export class AiWorker {
     }
   }
 
-  /** Records how far a running attempt got (ignored once the claim is lost). */
-  private async progress(job: AiJob, attempts: number, progress: number): Promise<void> {
+  /**
+   * Refreshes a running attempt's `updatedAt` (its heartbeat), and records how far it got when
+   * `progress` is given; ignored once the claim is lost.
+   */
+  private async touch(job: AiJob, attempts: number, progress?: number): Promise<void> {
     await this.options.orm.em
       .fork()
       .nativeUpdate(
         AiJob,
         { id: job.id, status: AiJobStatus.RUNNING, attempts },
-        { progress, updatedAt: new Date() },
+        progress === undefined ? { updatedAt: new Date() } : { progress, updatedAt: new Date() },
       );
   }
 
@@ -504,9 +500,9 @@ export class AiWorker {
       await em.transactional((tx) => this.complete(tx, job, attempts, null));
       return;
     }
-    await this.progress(job, attempts, 40);
+    await this.touch(job, attempts, 40);
     const draft = await this.options.provider.writeMentalReport(stats);
-    await this.progress(job, attempts, 80);
+    await this.touch(job, attempts, 80);
     const notification = await em.transactional(async (tx) => {
       const report = tx.create(MentalReport, {
         family: tx.getReference(Family, job.family.id),

@@ -1,4 +1,4 @@
-import { raw } from '@mikro-orm/core';
+import { type EntityClass, type EntityKey, type FilterQuery, raw } from '@mikro-orm/core';
 import type { EntityManager } from '../../database/orm.js';
 import { Notification } from '../notification/notification.entity.js';
 import { NotificationGrade } from '../notification/notification.enums.js';
@@ -42,6 +42,27 @@ export interface MentalReportDraft {
 const num = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
+/** How many rows matching `where` hold each value of `column` (one grouped query). */
+async function countBy<T extends object, V extends string>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  column: EntityKey<T>,
+  where: FilterQuery<T>,
+): Promise<Map<V, number>> {
+  const rows = await em
+    .createQueryBuilder(entity)
+    .select([column, raw('count(*) as n')] as never)
+    .where(where as never)
+    .groupBy(column as never)
+    .execute<Record<string, unknown>[]>('all', false);
+  // unmapped rows are keyed by the column's name in the table, not the property's
+  const [field] = em.getMetadata(entity).properties[column].fieldNames;
+  return new Map(rows.map((row) => [row[field!] as V, Number(row['n'])]));
+}
+
+const sum = (counts: ReadonlyMap<unknown, number>) =>
+  [...counts.values()].reduce((total, n) => total + n, 0);
+
 /** Aggregates a family's records in [from, to) with a few grouped queries (no row scans in JS). */
 export async function gatherPeriodStats(
   em: EntityManager,
@@ -50,13 +71,8 @@ export async function gatherPeriodStats(
   to: Date,
 ): Promise<PeriodStats> {
   const period = { family: familyId, measuredAt: { $gte: from, $lt: to } };
-  const [moodRows, moodAverage, activityRows, health, alertRows, chatMessages] = await Promise.all([
-    em
-      .createQueryBuilder(MentalStatus)
-      .select(['emotion', raw('count(*) as n')])
-      .where(period)
-      .groupBy('emotion')
-      .execute<{ emotion: Emotion; n: number | string }[]>('all', false),
+  const [moods, moodAverage, actions, health, alerts, chatMessages] = await Promise.all([
+    countBy<MentalStatus, Emotion>(em, MentalStatus, 'emotion', period),
     em
       .createQueryBuilder(MentalStatus)
       .select([
@@ -68,12 +84,7 @@ export async function gatherPeriodStats(
       ])
       .where(period)
       .execute<Record<string, unknown>>('get', false),
-    em
-      .createQueryBuilder(Activity)
-      .select(['action', raw('count(*) as n')])
-      .where(period)
-      .groupBy('action')
-      .execute<{ action: ActivityAction; n: number | string }[]>('all', false),
+    countBy<Activity, ActivityAction>(em, Activity, 'action', period),
     em
       .createQueryBuilder(HealthStatus)
       .select([
@@ -86,16 +97,11 @@ export async function gatherPeriodStats(
       ])
       .where(period)
       .execute<Record<string, unknown>>('get', false),
-    em
-      .createQueryBuilder(Notification)
-      .select(['grade', raw('count(*) as n')])
-      .where({
-        family: familyId,
-        createdAt: { $gte: from, $lt: to },
-        grade: { $in: [NotificationGrade.WARN, NotificationGrade.CRIT] },
-      })
-      .groupBy('grade')
-      .execute<{ grade: NotificationGrade; n: number | string }[]>('all', false),
+    countBy<Notification, NotificationGrade>(em, Notification, 'grade', {
+      family: familyId,
+      createdAt: { $gte: from, $lt: to },
+      grade: { $in: [NotificationGrade.WARN, NotificationGrade.CRIT] },
+    }),
     em.count(ChatMessage, {
       conversation: { family: familyId },
       role: ChatRole.USER,
@@ -103,21 +109,12 @@ export async function gatherPeriodStats(
     }),
   ]);
 
-  const dominant = Object.fromEntries(Object.values(Emotion).map((e) => [e, 0])) as Record<
-    Emotion,
-    number
-  >;
-  let analyses = 0;
-  for (const row of moodRows) {
-    dominant[row.emotion] = Number(row.n);
-    analyses += Number(row.n);
-  }
-  const byAction: Partial<Record<ActivityAction, number>> = {};
-  let activities = 0;
-  for (const row of activityRows) {
-    byAction[row.action] = Number(row.n);
-    activities += Number(row.n);
-  }
+  const dominant = Object.fromEntries(
+    Object.values(Emotion).map((emotion) => [emotion, moods.get(emotion) ?? 0]),
+  ) as Record<Emotion, number>;
+  const analyses = sum(moods);
+  const byAction: Partial<Record<ActivityAction, number>> = Object.fromEntries(actions);
+  const activities = sum(actions);
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
   const hrAverage = num(health['hr_avg']);
   return {
@@ -152,8 +149,8 @@ export async function gatherPeriodStats(
       bodyTemperatureMax: num(health['temp_max']),
     },
     alerts: {
-      warn: Number(alertRows.find((r) => r.grade === NotificationGrade.WARN)?.n ?? 0),
-      crit: Number(alertRows.find((r) => r.grade === NotificationGrade.CRIT)?.n ?? 0),
+      warn: alerts.get(NotificationGrade.WARN) ?? 0,
+      crit: alerts.get(NotificationGrade.CRIT) ?? 0,
     },
     chatMessages,
   };
