@@ -140,9 +140,7 @@ export class Access {
     what = 'Family',
     id: number | string = familyId,
   ): Promise<FamilyStanding> {
-    if (this.source.viewer.kind === 'anonymous') throw new UnauthenticatedError();
-    const standing = await this.standingIn(familyId);
-    if (standing === undefined) throw new NotFoundError(what, id);
+    const standing = await this.requireStanding(familyId, what, id);
     if (!FAMILY_POLICY[action].includes(standing)) {
       throw new ForbiddenError(
         `Your role in this family does not allow this (${action.toLowerCase()}).`,
@@ -160,15 +158,25 @@ export class Access {
     what: string,
     id: number | string,
   ): Promise<FamilyStanding> {
-    if (this.source.viewer.kind === 'anonymous') throw new UnauthenticatedError();
-    const standing = await this.standingIn(familyId);
-    if (standing === undefined) throw new NotFoundError(what, id);
+    const standing = await this.requireStanding(familyId, what, id);
     if (
       !(await mayReadConversations(standing, () => sharesConversations(this.source.em, familyId)))
     )
       throw new ForbiddenError(
         "The elder's conversations are private unless the main user shares them (settings.shareConversations).",
       );
+    return standing;
+  }
+
+  /** The viewer's standing in the family: UNAUTHENTICATED, or NOT_FOUND outside it. */
+  private async requireStanding(
+    familyId: number,
+    what: string,
+    id: number | string,
+  ): Promise<FamilyStanding> {
+    if (this.source.viewer.kind === 'anonymous') throw new UnauthenticatedError();
+    const standing = await this.standingIn(familyId);
+    if (standing === undefined) throw new NotFoundError(what, id);
     return standing;
   }
 
