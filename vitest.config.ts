@@ -6,6 +6,8 @@ const require = createRequire(import.meta.url);
 const jsonReport = process.env['VITEST_JSON_REPORT'];
 
 export default defineConfig({
+  // test files declare resolvers too (test/closed-by-default.test.ts); src gets these from tsconfig
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   resolve: {
     // type-graphql and Apollo load graphql's CJS build; make the tests use that same instance
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],

@@ -113,7 +113,7 @@ describe('mental reports, the low-mood watch and shared conversations', () => {
 
     const NOTIFICATIONS =
       'subscription($familyId: ID) { notificationAdded(familyId: $familyId, minGrade: INFO) { id kind grade message } }';
-    const before = (await t.server.app.metrics.wsSubscriptions.get()).values[0]?.value ?? 0;
+    const before = await t.subscriptionsStarted();
     const live = t
       .ws({ authorization: f.caregivers[0]!.headers.authorization })
       .iterate({ query: NOTIFICATIONS, variables: { familyId: String(f.family.id) } });
@@ -419,7 +419,7 @@ describe('mental reports, the low-mood watch and shared conversations', () => {
 
     const CHAT_REPLY =
       'subscription($conversationId: ID!) { chatReply(conversationId: $conversationId) { role content } }';
-    const before = (await t.server.app.metrics.wsSubscriptions.get()).values[0]?.value ?? 0;
+    const before = await t.subscriptionsStarted();
     const events = t
       .ws({ authorization: caregiver.headers.authorization })
       .iterate({ query: CHAT_REPLY, variables: { conversationId: first.conversationId } });

@@ -223,7 +223,7 @@ describe('chat with the AI companion', () => {
   };
 
   async function subscribe(headers: { authorization: string }, variables: Record<string, unknown>) {
-    const before = (await t.server.app.metrics.wsSubscriptions.get()).values[0]?.value ?? 0;
+    const before = await t.subscriptionsStarted();
     const events = t
       .ws({ authorization: headers.authorization })
       .iterate({ query: CHAT_REPLY, variables });

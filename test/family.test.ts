@@ -1,3 +1,4 @@
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gender, User, UserRole } from '../src/modules/account/user.entity.js';
 import { Device } from '../src/modules/device/device.entity.js';
@@ -28,6 +29,8 @@ import {
   RejectMembershipDocument,
   RemoveFamilyBackgroundDocument,
   RemoveMemberDocument,
+  RequestToJoinFamilyAndPeekAtPeopleDocument,
+  RequestToJoinFamilyAndPeekDocument,
   RequestToJoinFamilyDocument,
   RevokeDeviceDocument,
   SubRegionsDocument,
@@ -39,6 +42,7 @@ import { createReadyFile } from './factories/files.js';
 import { createFamily, sessionFor, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
 import { codeOf } from './helpers/assertions.js';
+import type { ReceivedError } from './helpers/test-server.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -219,6 +223,48 @@ describe('joining a family by request and approval', () => {
     ).toBe('CONFLICT');
   });
 
+  it('shows a pending applicant the family name and nothing else (no memo, no people)', async () => {
+    const f = await createFamily(t, { mainName: '박순자', caregivers: 1 });
+    await em().nativeUpdate(Family, { id: f.family.id }, { memo: 'door code 1234' });
+    const ask = async (query: string) => {
+      const member = await createUser(t);
+      const response = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...member.headers },
+        body: JSON.stringify({
+          query,
+          variables: { familyId: String(f.family.id), mainUserName: '박순자', relation: 'nephew' },
+        }),
+      });
+      const text = await response.text();
+      const body = JSON.parse(text) as {
+        data: { requestToJoinFamily: { status: string; family: object } } | null;
+        errors: ReceivedError[];
+      };
+      const refused: Record<string, unknown> = Object.fromEntries(
+        body.errors.map((e) => [e.path?.slice(2).join('.') ?? '', e.extensions?.['code']] as const),
+      );
+      return { text, data: body.data, refused };
+    };
+
+    // the request goes through; the applicant sees which family they asked to join
+    const memo = await ask(print(RequestToJoinFamilyAndPeekDocument));
+    expect(memo.data?.requestToJoinFamily).toMatchObject({
+      status: 'PENDING',
+      family: { id: String(f.family.id), familyName: f.family.familyName, memo: null },
+    });
+    expect(memo.refused).toEqual({ memo: 'FORBIDDEN' });
+    expect(memo.text).not.toContain('door code');
+
+    const people = await ask(print(RequestToJoinFamilyAndPeekAtPeopleDocument));
+    expect(people.refused).toMatchObject({ mainUser: 'FORBIDDEN' });
+    expect(people.text).not.toContain('박순자');
+    expect(people.text).not.toContain('care worker');
+    expect(
+      await em().count(Membership, { family: f.family.id, status: MembershipStatus.PENDING }),
+    ).toBe(2);
+  });
+
   it('lets a manager reject a pending request', async () => {
     const f = await createFamily(t, { pending: 1 });
     expect(
@@ -339,11 +385,38 @@ describe('joining a family by invitation', () => {
   });
 });
 
-type Role = 'main' | 'manager' | 'caregiver' | 'pending' | 'stranger' | 'device' | 'admin';
-const ROLES: Role[] = ['main', 'manager', 'caregiver', 'pending', 'stranger', 'device', 'admin'];
+type Role =
+  | 'main'
+  | 'manager'
+  | 'caregiver'
+  | 'pending'
+  | 'stranger'
+  | 'otherMember'
+  | 'device'
+  | 'otherDevice'
+  | 'admin'
+  | 'anonymous';
+const ROLES: Role[] = [
+  'main',
+  'manager',
+  'caregiver',
+  'pending',
+  'stranger',
+  'otherMember',
+  'device',
+  'otherDevice',
+  'admin',
+  'anonymous',
+];
 
 async function headersFor(f: TestFamily, role: Role): Promise<Record<string, string>> {
   switch (role) {
+    case 'otherMember':
+      return (await createFamily(t, { managers: 1 })).managers[0]!.headers;
+    case 'otherDevice':
+      return (await createFamily(t)).device.headers;
+    case 'anonymous':
+      return {};
     case 'main':
       return f.main.headers;
     case 'manager':
@@ -361,22 +434,58 @@ async function headersFor(f: TestFamily, role: Role): Promise<Record<string, str
   }
 }
 
+/** Every row of a family that an operation of the matrix could change. */
+async function familyState(familyId: number): Promise<unknown> {
+  const e = em();
+  const plain = (rows: object[]) => JSON.parse(JSON.stringify(rows)) as unknown;
+  const family = await e.findOne(Family, { id: familyId }, { fields: ['familyName', 'memo'] });
+  return {
+    family: family === null ? null : { name: family.familyName, memo: family.memo },
+    memberships: plain(
+      await e.find(
+        Membership,
+        { family: familyId },
+        { orderBy: { id: 'asc' }, fields: ['user', 'role', 'status', 'relation'] },
+      ),
+    ),
+    devices: plain(
+      await e.find(
+        Device,
+        { family: familyId },
+        { orderBy: { id: 'asc' }, fields: ['name', 'revokedAt'] },
+      ),
+    ),
+    settings: plain(await e.find(CarebotSettings, { family: familyId })),
+    backgrounds: plain(
+      await e.find(FamilyBackground, { family: familyId }, { orderBy: { id: 'asc' } }),
+    ),
+    invites: await e.count(FamilyInvite, { family: familyId }),
+  };
+}
+
 describe('the family policy, role by role', () => {
-  type Outcome = 'ok' | 'NOT_FOUND' | 'FORBIDDEN';
+  type Outcome = 'ok' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED';
   const deny = {
     pending: 'NOT_FOUND',
     stranger: 'NOT_FOUND',
+    otherMember: 'NOT_FOUND',
     device: 'FORBIDDEN',
+    // user operations refuse any device before looking at the family
+    otherDevice: 'FORBIDDEN',
     admin: 'NOT_FOUND',
+    anonymous: 'UNAUTHENTICATED',
   } as const;
   const operations: {
     name: string;
     expected: Record<Role, Outcome>;
-    run: (f: TestFamily, headers: Record<string, string>) => Promise<unknown>;
+    /** Prepares what `run` acts on, before the family's state is taken. */
+    setup?: (f: TestFamily) => Promise<number>;
+    run: (f: TestFamily, headers: Record<string, string>, prepared: number) => Promise<unknown>;
   }[] = [
     {
       name: 'family (read)',
-      expected: { main: 'ok', manager: 'ok', caregiver: 'ok', ...deny },
+      // `family` is not a user-only operation: another family's device is simply outside it
+      expected: { main: 'ok', manager: 'ok', caregiver: 'ok', ...deny, otherDevice: 'NOT_FOUND' },
       run: (f, h) => t.request(FamilyDocument, { id: String(f.family.id) }, h),
     },
     {
@@ -451,12 +560,14 @@ describe('the family policy, role by role', () => {
     {
       name: 'removeFamilyBackground',
       expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
-      run: async (f, h) => {
+      setup: async (f) => {
         const e = em();
         const background = e.create(FamilyBackground, { family: f.family.id, fileId: 'bg-1' });
         await e.flush();
-        return t.request(RemoveFamilyBackgroundDocument, { id: String(background.id) }, h);
+        return background.id;
       },
+      run: (_f, h, backgroundId) =>
+        t.request(RemoveFamilyBackgroundDocument, { id: String(backgroundId) }, h),
     },
     {
       name: 'deleteFamily',
@@ -476,14 +587,17 @@ describe('the family policy, role by role', () => {
       it(`${operation.name} by ${role}: ${expected}`, async () => {
         const f = await createFamily(t, { managers: 1, caregivers: 2, pending: 2 });
         const headers = await headersFor(f, role);
+        const prepared = (await operation.setup?.(f)) ?? 0;
         if (expected === 'ok') {
-          await operation.run(f, headers);
+          await operation.run(f, headers, prepared);
         } else {
-          await expect(operation.run(f, headers)).rejects.toSatisfy(
+          const before = await familyState(f.family.id);
+          await expect(operation.run(f, headers, prepared)).rejects.toSatisfy(
             (error: { response?: { errors?: { extensions?: { code?: string } }[] } }) =>
               error.response?.errors?.[0]?.extensions?.code === expected,
           );
-          expect(await em().count(Family, { id: f.family.id })).toBe(1);
+          // a refused call leaves every row of the family as it was
+          expect(await familyState(f.family.id)).toEqual(before);
         }
       });
     }

@@ -37,16 +37,13 @@ function subscribe(
   return events[Symbol.asyncIterator]();
 }
 
-const liveCount = async () =>
-  (await t.server.app.metrics.wsSubscriptions.get()).values[0]?.value ?? 0;
-
 /** Subscribes, and resolves once the server counts one more live subscription. */
 async function live$(
   headers: { authorization: string },
   query: string,
   variables: Record<string, unknown> = {},
 ) {
-  const before = await liveCount();
+  const before = await t.subscriptionsStarted();
   const iterator = subscribe(headers, query, variables);
   const first = iterator.next();
   await t.waitForSubscriptions(before + 1);

@@ -10,6 +10,7 @@ import {
   isIntrospectionType,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { permissionTable } from '../src/auth/permission-table.js';
 import { createAppPubSub } from '../src/realtime/pubsub.js';
 import { createSchema, printSchemaSdl } from '../src/schema.js';
 import { PROJECT_ROOT } from '../src/util/project-root.js';
@@ -21,6 +22,12 @@ describe('schema.graphql', () => {
     const schema = await createSchema(createAppPubSub(undefined).pubSub);
     const committed = readFileSync(join(PROJECT_ROOT, 'schema.graphql'), 'utf8');
     expect(committed).toBe(printSchemaSdl(schema));
+  });
+
+  it('is matched by docs/permissions.md (run `npm run schema`; review its diff as a permission change)', async () => {
+    const schema = await createSchema(createAppPubSub(undefined).pubSub);
+    const committed = readFileSync(join(PROJECT_ROOT, 'docs/permissions.md'), 'utf8');
+    expect(committed).toBe(permissionTable(schema));
   });
 
   it('describes every type, field, argument and enum value', async () => {

@@ -9,13 +9,24 @@ import type { DeviceViewer, UserViewer, Viewer } from './viewer.js';
 /** Where a viewer stands in a family. Pending members, admins and strangers stand nowhere. */
 export type FamilyStanding = 'MAIN' | 'MANAGER' | 'CAREGIVER' | 'DEVICE';
 
+/**
+ * Who may read a field of family data: a standing, or an applicant whose request to join is
+ * still PENDING (they see the family's name, nothing else — SPEC §1).
+ */
+export type FamilyAudience = FamilyStanding | 'PENDING';
+
 /** What a viewer wants to do with a family. */
-export type FamilyAction = 'VIEW' | 'MANAGE' | 'OWN' | 'REPORT' | 'CHAT' | 'READ_SHARED_CHAT';
+export type FamilyAction =
+  'VIEW' | 'MANAGE' | 'OWN' | 'REPORT' | 'CHAT' | 'READ_SHARED_CHAT' | 'READ' | 'IDENTIFY';
 
 /** The family policy, as data: which standings may do what (SPEC §1). */
-export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyStanding[]>> = {
+export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyAudience[]>> = {
   /** read members, statuses, notifications; message; acknowledge alerts */
   VIEW: ['MAIN', 'MANAGER', 'CAREGIVER'],
+  /** read a record the family's Carebot also handles (readings, alerts, settings, messages) */
+  READ: ['MAIN', 'MANAGER', 'CAREGIVER', 'DEVICE'],
+  /** know the family by id and name: also an applicant waiting for approval */
+  IDENTIFY: ['MAIN', 'MANAGER', 'CAREGIVER', 'DEVICE', 'PENDING'],
   /** members, invites, devices, settings, family details */
   MANAGE: ['MAIN', 'MANAGER'],
   /** delete the family */
@@ -28,6 +39,71 @@ export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyStandin
   READ_SHARED_CHAT: ['MANAGER', 'CAREGIVER'],
 };
 
+declare const GRANTED: unique symbol;
+
+/**
+ * Proof that the access module allowed `action` on a family for this operation. Only
+ * {@link Access.requireFamily} makes one, so a service method that takes a grant cannot be
+ * called without the check: the type is the documentation and the compiler enforces it.
+ */
+export interface FamilyGrant<A extends FamilyAction = FamilyAction> {
+  readonly [GRANTED]: A;
+  readonly familyId: number;
+  readonly standing: FamilyStanding;
+  /** The record the operation named (the family itself, or e.g. a membership of it). */
+  readonly target: { readonly what: string; readonly id: number | string };
+}
+
+function grant<A extends FamilyAction>(
+  action: A,
+  familyId: number,
+  standing: FamilyStanding,
+  target: { what: string; id: number | string },
+): FamilyGrant<A> {
+  return { familyId, standing, target, action } as unknown as FamilyGrant<A>;
+}
+
+/**
+ * Where each user stands in each family, for the (user, family) pairs asked: ownership and ACTIVE
+ * memberships. The one query pair behind every standing: per request ({@link Access}) and per
+ * live delivery (`LiveAuthorizer`). `familyIds` undefined means every family of the users.
+ */
+export async function loadStandings(
+  em: EntityManager,
+  userIds: readonly number[],
+  familyIds?: readonly number[],
+): Promise<Map<string, FamilyStanding>> {
+  const standing = new Map<string, FamilyStanding>();
+  if (userIds.length === 0 || familyIds?.length === 0) return standing;
+  const inFamilies = familyIds === undefined ? {} : { id: { $in: [...familyIds] } };
+  const ofFamilies = familyIds === undefined ? {} : { family: { $in: [...familyIds] } };
+  const [owned, memberships] = await Promise.all([
+    em.find(
+      Family,
+      { ...inFamilies, mainUser: { $in: [...userIds] } },
+      { fields: ['id', 'mainUser'] },
+    ),
+    em.find(
+      Membership,
+      { ...ofFamilies, user: { $in: [...userIds] }, status: MembershipStatus.ACTIVE },
+      { fields: ['family', 'user', 'role'] },
+    ),
+  ]);
+  for (const m of memberships) standing.set(standingKey(m.user.id, m.family.id), m.role);
+  for (const f of owned) standing.set(standingKey(f.mainUser.id, f.id), 'MAIN');
+  return standing;
+}
+
+/** The key of {@link loadStandings}' map. */
+export function standingKey(userId: number, familyId: number): string {
+  return `${userId}:${familyId}`;
+}
+
+/** Whether a standing (or a pending applicant) may do `action`. */
+export function allows(action: FamilyAction, audience: FamilyAudience | undefined): boolean {
+  return audience !== undefined && FAMILY_POLICY[action].includes(audience);
+}
+
 /**
  * Whether a standing may read the family's conversations with the AI companion: always for the
  * main user and the Carebot, for the other members only while `shares()` (the family's
@@ -38,8 +114,8 @@ export async function mayReadConversations(
   shares: () => Promise<boolean>,
 ): Promise<boolean> {
   if (standing === undefined) return false;
-  if (FAMILY_POLICY.CHAT.includes(standing)) return true;
-  return FAMILY_POLICY.READ_SHARED_CHAT.includes(standing) && (await shares());
+  if (allows('CHAT', standing)) return true;
+  return allows('READ_SHARED_CHAT', standing) && (await shares());
 }
 
 /** The family's `shareConversations` setting. */
@@ -75,6 +151,9 @@ export class Access {
   private standingsFor: Viewer | undefined;
   private managedUsersPromise: Promise<ReadonlySet<number>> | undefined;
   private familyPeoplePromise: Promise<ReadonlySet<number>> | undefined;
+  private settled: ReadonlyMap<number, FamilyStanding> | undefined;
+  private applicationsPromise: Promise<ReadonlySet<number>> | undefined;
+  private readonly sharedChats = new Map<number, Promise<boolean>>();
 
   constructor(private readonly source: { em: EntityManager; viewer: Viewer }) {}
 
@@ -94,7 +173,16 @@ export class Access {
       this.standingsFor = viewer;
       this.managedUsersPromise = undefined;
       this.familyPeoplePromise = undefined;
-      this.standingsPromise = this.loadStandings(viewer);
+      this.applicationsPromise = undefined;
+      this.settled = undefined;
+      const loading = this.loadStandings(viewer);
+      this.standingsPromise = loading;
+      void loading.then(
+        (map) => {
+          if (this.standingsPromise === loading) this.settled = map;
+        },
+        () => undefined,
+      );
     }
     return this.standingsPromise;
   }
@@ -104,25 +192,80 @@ export class Access {
     if (viewer.kind === 'device') {
       map.set(viewer.familyId, 'DEVICE');
     } else if (viewer.kind === 'user') {
-      const { em } = this.source;
-      const [owned, memberships] = await Promise.all([
-        em.find(Family, { mainUser: viewer.userId }, { fields: ['id'] }),
-        em.find(
-          Membership,
-          { user: viewer.userId, status: MembershipStatus.ACTIVE },
-          { fields: ['family', 'role'] },
-        ),
-      ]);
-      for (const membership of memberships) map.set(membership.family.id, membership.role);
-      for (const family of owned) map.set(family.id, 'MAIN');
+      for (const [key, standing] of await loadStandings(this.source.em, [viewer.userId])) {
+        map.set(Number(key.slice(key.indexOf(':') + 1)), standing);
+      }
     }
     return map;
+  }
+
+  /** Families the viewer (a user) has asked to join and waits for. */
+  private applications(): Promise<ReadonlySet<number>> {
+    const { viewer, em } = this.source;
+    this.applicationsPromise ??=
+      viewer.kind !== 'user'
+        ? Promise.resolve(new Set<number>())
+        : em
+            .find(
+              Membership,
+              { user: viewer.userId, status: MembershipStatus.PENDING },
+              { fields: ['family'] },
+            )
+            .then((rows) => new Set(rows.map((m) => m.family.id)));
+    return this.applicationsPromise;
+  }
+
+  /**
+   * Whether the viewer may do `action` on the family — answered synchronously once the
+   * viewer's standings are loaded (every field of a dashboard asks), as a promise before.
+   * A pending applicant counts only for actions that name PENDING.
+   */
+  may(familyId: number, action: FamilyAction): boolean | Promise<boolean> {
+    const { viewer } = this.source;
+    if (this.settled !== undefined && this.standingsFor === viewer) {
+      const standing = this.settled.get(familyId);
+      if (allows(action, standing)) return true;
+      if (standing !== undefined || !allows(action, 'PENDING')) return false;
+    }
+    return (async () => {
+      const standing = await this.standingIn(familyId);
+      if (allows(action, standing)) return true;
+      if (standing !== undefined || !allows(action, 'PENDING')) return false;
+      return (await this.applications()).has(familyId);
+    })();
+  }
+
+  /** Whether the viewer is this user. */
+  isUser(userId: number): boolean {
+    const { viewer } = this.source;
+    return viewer.kind === 'user' && viewer.userId === userId;
+  }
+
+  /** Whether the viewer relates to the family at all (a standing or a pending application). */
+  async knows(familyId: number): Promise<boolean> {
+    if ((await this.standingIn(familyId)) !== undefined) return true;
+    return (await this.applications()).has(familyId);
+  }
+
+  /**
+   * Whether the viewer may read the family's conversations with the AI companion (see
+   * {@link mayReadConversations}); the setting is read once per family and operation.
+   */
+  async mayReadChats(familyId: number): Promise<boolean> {
+    return mayReadConversations(await this.standingIn(familyId), () => {
+      let shares = this.sharedChats.get(familyId);
+      if (shares === undefined) {
+        shares = sharesConversations(this.source.em, familyId);
+        this.sharedChats.set(familyId, shares);
+      }
+      return shares;
+    });
   }
 
   /** Ids of the families where the viewer may do `action`. */
   async familiesAllowed(action: FamilyAction): Promise<number[]> {
     return [...(await this.standings())]
-      .filter(([, standing]) => FAMILY_POLICY[action].includes(standing))
+      .filter(([, standing]) => allows(action, standing))
       .map(([familyId]) => familyId);
   }
 
@@ -134,19 +277,19 @@ export class Access {
    * Requires the viewer to be allowed `action` on the family: outside the viewer's families it
    * is NOT_FOUND (existence is never revealed), inside but not allowed FORBIDDEN.
    */
-  async requireFamily(
+  async requireFamily<A extends FamilyAction>(
     familyId: number,
-    action: FamilyAction,
+    action: A,
     what = 'Family',
     id: number | string = familyId,
-  ): Promise<FamilyStanding> {
+  ): Promise<FamilyGrant<A>> {
     const standing = await this.requireStanding(familyId, what, id);
-    if (!FAMILY_POLICY[action].includes(standing)) {
+    if (!allows(action, standing)) {
       throw new ForbiddenError(
         `Your role in this family does not allow this (${action.toLowerCase()}).`,
       );
     }
-    return standing;
+    return grant(action, familyId, standing, { what, id });
   }
 
   /**
@@ -157,15 +300,16 @@ export class Access {
     familyId: number,
     what: string,
     id: number | string,
-  ): Promise<FamilyStanding> {
+  ): Promise<FamilyGrant<'READ_SHARED_CHAT' | 'CHAT'>> {
     const standing = await this.requireStanding(familyId, what, id);
-    if (
-      !(await mayReadConversations(standing, () => sharesConversations(this.source.em, familyId)))
-    )
+    if (!(await this.mayReadChats(familyId)))
       throw new ForbiddenError(
         "The elder's conversations are private unless the main user shares them (settings.shareConversations).",
       );
-    return standing;
+    return grant(allows('CHAT', standing) ? 'CHAT' : 'READ_SHARED_CHAT', familyId, standing, {
+      what,
+      id,
+    });
   }
 
   /** The viewer's standing in the family: UNAUTHENTICATED, or NOT_FOUND outside it. */

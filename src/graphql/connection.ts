@@ -2,6 +2,7 @@ import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ArgsType, type ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { EntityManager } from '../database/orm.js';
+import { openData, typePolicy } from '../auth/type-access.js';
 import { BadUserInputError } from './errors.js';
 
 /** SPEC §4 page sizes. */
@@ -31,6 +32,8 @@ export class PageInfo {
   @Field(() => String, { nullable: true, description: 'Cursor of the last edge.' })
   endCursor!: string | null;
 }
+
+openData(PageInfo, 'cursors and flags of a page');
 
 export interface Edge<T> {
   cursor: string;
@@ -68,6 +71,11 @@ export function connectionTypes<T extends object>(
 
     @Field(() => Int, { description: 'How many items the whole list (with its filters) has.' })
     totalCount!: number;
+  }
+  // a page holds no data of its own: each node is guarded by its own type's policy
+  for (const type of [`${name}Edge`, `${name}Connection`]) {
+    if (typePolicy(type) === undefined)
+      openData(type, `a page of ${description}s; each node under ${name}'s own rule`);
   }
   return { EdgeType, ConnectionType };
 }

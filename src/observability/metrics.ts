@@ -36,6 +36,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly wsSubscriptionsStarted = new Counter({
+    name: 'graphql_ws_subscriptions_started_total',
+    help: 'Subscriptions started over graphql-ws (ready to deliver).',
+    registers: [this.registry],
+  });
+
   readonly liveEvents = new Counter({
     name: 'graphql_live_events_delivered_total',
     help: 'Events delivered to subscribers, by subscription.',

@@ -1,12 +1,10 @@
 import DataLoader from 'dataloader';
-import type { FamilyStanding } from '../auth/access.js';
+import { type FamilyStanding, loadStandings, standingKey } from '../auth/access.js';
 import type { Credential } from '../auth/credentials.js';
 import { authenticateDevice } from '../auth/devices.js';
 import { authenticateSessions } from '../auth/sessions.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Orm } from '../database/orm.js';
-import { Family } from '../modules/family/family.entity.js';
-import { Membership, MembershipStatus } from '../modules/family/membership.entity.js';
 
 /**
  * Re-authorises live deliveries. Every subscriber of an event is checked when the event is
@@ -44,29 +42,14 @@ export class LiveAuthorizer {
   async standing(viewer: Viewer, familyId: number): Promise<FamilyStanding | undefined> {
     if (viewer.kind === 'device') return viewer.familyId === familyId ? 'DEVICE' : undefined;
     if (viewer.kind !== 'user') return undefined;
-    return this.standings.load(`${viewer.userId}:${familyId}`);
+    return this.standings.load(standingKey(viewer.userId, familyId));
   }
 
   private async loadStandings(keys: readonly string[]): Promise<(FamilyStanding | undefined)[]> {
     const pairs = keys.map((key) => key.split(':').map(Number) as [number, number]);
     const users = [...new Set(pairs.map(([user]) => user))];
     const families = [...new Set(pairs.map(([, family]) => family))];
-    const em = this.orm.em.fork();
-    const [owned, memberships] = await Promise.all([
-      em.find(
-        Family,
-        { id: { $in: families }, mainUser: { $in: users } },
-        { fields: ['id', 'mainUser'] },
-      ),
-      em.find(
-        Membership,
-        { family: { $in: families }, user: { $in: users }, status: MembershipStatus.ACTIVE },
-        { fields: ['family', 'user', 'role'] },
-      ),
-    ]);
-    const standing = new Map<string, FamilyStanding>();
-    for (const m of memberships) standing.set(`${m.user.id}:${m.family.id}`, m.role);
-    for (const f of owned) standing.set(`${f.mainUser.id}:${f.id}`, 'MAIN');
+    const standing = await loadStandings(this.orm.em.fork(), users, families);
     return keys.map((key) => standing.get(key));
   }
 }

@@ -229,6 +229,7 @@ export function attachWsServer(options: {
         const connection = connections.get(ctx.extra.socket);
         if (connection !== undefined) connection.operations += 1;
         app.metrics.wsSubscriptions.inc();
+        app.metrics.wsSubscriptionsStarted.inc();
       },
       onComplete: (ctx) => {
         const connection = connections.get(ctx.extra.socket);

@@ -1,11 +1,20 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { permissionTable } from '../auth/permission-table.js';
 import { createAppPubSub } from '../realtime/pubsub.js';
 import { createSchema, printSchemaSdl } from '../schema.js';
 import { PROJECT_ROOT } from '../util/project-root.js';
 
-// `npm run schema`: writes the SDL that the code defines to schema.graphql (committed)
-const target = join(PROJECT_ROOT, 'schema.graphql');
+// `npm run schema`: writes what the code defines, both committed and checked by tests: the SDL
+// to schema.graphql and who may use each operation and field to docs/permissions.md
 const schema = await createSchema(createAppPubSub(undefined).pubSub);
-writeFileSync(target, printSchemaSdl(schema));
-console.log(`wrote ${target}`);
+const outputs = {
+  'schema.graphql': printSchemaSdl(schema),
+  'docs/permissions.md': permissionTable(schema),
+};
+for (const [file, text] of Object.entries(outputs)) {
+  const target = join(PROJECT_ROOT, file);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, text);
+  console.log(`wrote ${target}`);
+}

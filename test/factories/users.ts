@@ -15,6 +15,17 @@ export interface TestUser {
 
 let counter = 0;
 
+/** argon2 is slow on purpose: hash each distinct password once per test file. */
+const hashes = new Map<string, Promise<string>>();
+function hashOnce(password: string): Promise<string> {
+  let hash = hashes.get(password);
+  if (hash === undefined) {
+    hash = hashPassword(password);
+    hashes.set(password, hash);
+  }
+  return hash;
+}
+
 /** Creates a user (and a session) straight in the database: fast, and no sign-up rate limit. */
 export async function createUser(
   t: TestServer,
@@ -27,11 +38,11 @@ export async function createUser(
 ): Promise<TestUser> {
   counter += 1;
   const email = overrides.email ?? `user${counter}-${Date.now()}@example.com`;
-  const password = overrides.password ?? `correct horse ${counter}`;
+  const password = overrides.password ?? 'correct horse battery staple';
   const em = t.server.app.orm.em.fork();
   const user = em.create(User, {
     email,
-    passwordHash: await hashPassword(password),
+    passwordHash: await hashOnce(password),
     name: overrides.name ?? `Test User ${counter}`,
     role: overrides.role ?? UserRole.MEMBER,
     birthDate: overrides.birthDate ?? '1950-05-05',

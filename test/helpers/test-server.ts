@@ -43,7 +43,12 @@ export interface TestServer {
   ): Promise<ReceivedError[]>;
   /** A graphql-ws client on this server (closed with the server). */
   ws(connectionParams?: Record<string, unknown>): Client;
-  /** Resolves once `count` subscriptions are live on the server, so an event now reaches them. */
+  /** How many subscriptions the server has started so far (ended ones included). */
+  subscriptionsStarted(): Promise<number>;
+  /**
+   * Resolves once the server has started `count` subscriptions in all, so an event now reaches
+   * the latest: counted from starts, not from live ones, since earlier ones end asynchronously.
+   */
   waitForSubscriptions(count: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -132,6 +137,8 @@ export async function startTestServer(
   const http = (headers: Record<string, string> = {}) =>
     new GraphQLClient(server.url, { headers: { 'content-type': 'application/json', ...headers } });
 
+  const started = async () =>
+    (await server.app.metrics.wsSubscriptionsStarted.get()).values[0]?.value ?? 0;
   const testServer: TestServer = {
     server,
     countQueries: async (work) => {
@@ -177,10 +184,11 @@ export async function startTestServer(
       wsClients.push(client);
       return client;
     },
+    subscriptionsStarted: () => started(),
     waitForSubscriptions: async (count) => {
       const deadline = Date.now() + 5000;
       for (;;) {
-        const value = (await server.app.metrics.wsSubscriptions.get()).values[0]?.value ?? 0;
+        const value = await started();
         if (value >= count) break;
         if (Date.now() > deadline)
           throw new Error(`only ${value} of ${count} subscriptions became live`);

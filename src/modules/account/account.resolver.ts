@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Public, SignedIn } from '../../auth/operation-access.js';
 import type { Context } from '../../context.js';
 import { parseId } from '../../graphql/ids.js';
 import {
@@ -12,9 +13,11 @@ import {
 } from './account.inputs.js';
 import { AuthPayload, SessionInfo } from './account.types.js';
 import { User } from './user.entity.js';
+import { openData } from '../../auth/type-access.js';
 
 @Resolver()
 export class AccountResolver {
+  @Public('creates an account (rate limited per IP)')
   @Mutation(() => AuthPayload, {
     description:
       'Creates an account and signs it in (the token is also set as an HttpOnly cookie). Rate limited per IP.',
@@ -26,6 +29,7 @@ export class AccountResolver {
     return ctx.app.services.account.signUp(ctx, input);
   }
 
+  @Public('checks a password (rate limited per account and IP)')
   @Mutation(() => AuthPayload, {
     description:
       'Signs in. A wrong e-mail or password is one UNAUTHENTICATED error; 5 failures per 15 minutes per account and IP are RATE_LIMITED.',
@@ -34,6 +38,7 @@ export class AccountResolver {
     return ctx.app.services.account.logIn(ctx, args);
   }
 
+  @Public("ends the caller's own session, if any")
   @Mutation(() => Boolean, {
     description: 'Ends the current session and clears the cookie; false when there was none.',
   })
@@ -41,7 +46,7 @@ export class AccountResolver {
     return ctx.app.services.account.logOut(ctx);
   }
 
-  @Authorized()
+  @SignedIn()
   @Mutation(() => Int, {
     description: 'Ends every session of the viewer, this one included; returns how many.',
   })
@@ -49,7 +54,7 @@ export class AccountResolver {
     return ctx.app.services.account.logOutEverywhere(ctx);
   }
 
-  @Authorized()
+  @SignedIn()
   @Query(() => [SessionInfo], {
     description: "The viewer's live sessions, most recently used first.",
   })
@@ -57,7 +62,7 @@ export class AccountResolver {
     return ctx.app.services.account.mySessions(ctx);
   }
 
-  @Authorized()
+  @SignedIn()
   @Mutation(() => Boolean, { description: "Ends one of the viewer's sessions." })
   revokeSession(
     @Arg('id', () => ID, { description: 'The session to end.' }) id: string,
@@ -66,12 +71,13 @@ export class AccountResolver {
     return ctx.app.services.account.revokeSession(ctx, parseId(id, 'Session'));
   }
 
+  @Public('the signed-in user, or null')
   @Query(() => User, { nullable: true, description: 'The signed-in user, or null.' })
   me(@Ctx() ctx: Context): Promise<User | null> {
     return ctx.app.services.account.me(ctx);
   }
 
-  @Authorized()
+  @SignedIn()
   @Mutation(() => User, { description: "Changes the viewer's profile." })
   updateMe(
     @Arg('input', () => UpdateMeInput, { description: 'The fields to change.' })
@@ -81,7 +87,7 @@ export class AccountResolver {
     return ctx.app.services.account.updateMe(ctx, input);
   }
 
-  @Authorized()
+  @SignedIn()
   @Mutation(() => Boolean, {
     description: "Deletes the viewer's account and everything that is only theirs.",
   })
@@ -89,7 +95,7 @@ export class AccountResolver {
     return ctx.app.services.account.deleteMe(ctx, password);
   }
 
-  @Authorized()
+  @SignedIn()
   @Mutation(() => Boolean, {
     description: 'Changes the password and ends every other session of the viewer.',
   })
@@ -100,6 +106,7 @@ export class AccountResolver {
     return ctx.app.services.account.changePassword(ctx, currentPassword, newPassword);
   }
 
+  @Public('always answers true; mails the owner of the address (rate limited)')
   @Mutation(() => Boolean, {
     description:
       'E-mails a password reset link valid for 30 minutes if the account exists. Always true. Rate limited per IP.',
@@ -111,6 +118,7 @@ export class AccountResolver {
     return ctx.app.services.account.requestPasswordReset(ctx, email);
   }
 
+  @Public('needs the token mailed to the account owner')
   @Mutation(() => Boolean, {
     description: 'Sets a new password with a reset token (single use) and ends every session.',
   })
@@ -121,3 +129,6 @@ export class AccountResolver {
     return ctx.app.services.account.resetPassword(ctx, token, newPassword);
   }
 }
+
+openData(AuthPayload, "the caller's own new session");
+openData('Session', "the caller's own sessions");

@@ -4,6 +4,7 @@ import { DateScalar } from '../../graphql/scalars.js';
 import { masterRegion, subRegion } from '../region/regions.js';
 import { Address } from './account.types.js';
 import { Gender, User } from './user.entity.js';
+import { openData } from '../../auth/type-access.js';
 
 /** Personal details: null unless the viewer may see them (the user, admins). */
 @Resolver(() => User)
@@ -64,3 +65,9 @@ export class UserResolver {
     return (await ctx.access.canSeePersonalDetails(user.id)) ? user.suspendedUntil : null;
   }
 }
+
+openData(
+  User,
+  'id, name and role go to whoever reaches the user; email, phone, birthDate, gender, address and suspendedUntil only to the user, admins and managers of their families (Access.canSeePersonalDetails); avatar to whoever shares a family with them (Access.canSeeAvatar)',
+);
+openData(Address, "part of User, under the user's personal-details rule");

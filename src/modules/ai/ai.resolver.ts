@@ -1,7 +1,8 @@
+import type { FamilyGrant } from '../../auth/access.js';
+import { FamilyAccess, Grant, SignedIn, UserOrDevice } from '../../auth/operation-access.js';
 import {
   Arg,
   Args,
-  Authorized,
   Ctx,
   FieldResolver,
   ID,
@@ -13,7 +14,6 @@ import {
   createUnionType,
 } from 'type-graphql';
 import { mayReadConversations, sharesConversations } from '../../auth/access.js';
-import { FamilyAccess } from '../../auth/family-access.js';
 import type { Context } from '../../context.js';
 import { type Connection, TimeRangeArgs } from '../../graphql/connection.js';
 import { parseId } from '../../graphql/ids.js';
@@ -25,13 +25,16 @@ import { AiJob, ChatMessage, Conversation } from './ai.entities.js';
 import { ChatRole } from './ai.enums.js';
 import { SendChatMessageInput } from './ai.inputs.js';
 import { ChatMessageConnection, ConversationConnection } from './ai.types.js';
+import { familyData } from '../../auth/type-access.js';
+import { Reference } from '@mikro-orm/core';
 
 /** Most replies replayed to a `chatReply` subscriber that passes `after`. */
 const REPLAY_MAX = 100;
 
-// No @Authorized(): the Carebot device chats too (as its main user); the service decides.
+// No @SignedIn(): the Carebot device chats too (as its main user); the service decides.
 @Resolver(() => Conversation)
 export class ConversationResolver {
+  @UserOrDevice('the main user or the Carebot (CHAT on the family)')
   @Mutation(() => ChatMessage, {
     description:
       "Sends a message to the AI companion (the main user or the family's Carebot) and returns it at once; the reply arrives on `chatReply` and is stored.",
@@ -44,6 +47,7 @@ export class ConversationResolver {
     return ctx.app.services.ai.send(ctx, input);
   }
 
+  @UserOrDevice('CHAT, or READ_SHARED_CHAT while the main user shares conversations')
   @Query(() => ConversationConnection, {
     description:
       "The elder's conversations with the AI companion, for the main user or the family's Carebot (private: other members get FORBIDDEN).",
@@ -65,6 +69,7 @@ export class ConversationResolver {
     );
   }
 
+  @UserOrDevice('CHAT, or READ_SHARED_CHAT while the main user shares conversations')
   @Query(() => Conversation, {
     nullable: true,
     description:
@@ -77,6 +82,7 @@ export class ConversationResolver {
     return ctx.app.services.ai.conversation(ctx, parseId(id, 'Conversation'));
   }
 
+  @UserOrDevice('VIEW for report jobs; the conversation rule for chat replies')
   @Query(() => AiJob, {
     nullable: true,
     description:
@@ -100,6 +106,7 @@ export class ConversationResolver {
     return ctx.app.services.ai.messages(ctx, conversation.id, args);
   }
 
+  @UserOrDevice('CHAT, or READ_SHARED_CHAT while the main user shares conversations')
   @Subscription(() => ChatMessage, {
     description:
       "The AI companion's replies in a conversation (whoever may read it). With `after` (a message id), replies stored after it are sent first, each once.",
@@ -191,7 +198,7 @@ export const AiJobResult = createUnionType({
 
 @Resolver(() => AiJob)
 export class AiJobResolver {
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { familyArg: 'familyId' })
   @Mutation(() => AiJob, {
     description:
@@ -202,9 +209,10 @@ export class AiJobResolver {
     @Arg('from', () => Date, { description: 'Start of the period (inclusive).' }) from: Date,
     @Arg('to', () => Date, { description: 'End of the period (exclusive), not in the future.' })
     to: Date,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<AiJob> {
-    return ctx.app.services.ai.requestMentalReport(ctx, parseId(familyId, 'Family'), from, to);
+    return ctx.app.services.ai.requestMentalReport(ctx, grant, from, to);
   }
 
   @FieldResolver(() => AiJobResult, {
@@ -218,3 +226,19 @@ export class AiJobResolver {
     return ctx.app.services.ai.result(ctx, job);
   }
 }
+
+familyData(Conversation, {
+  familyOf: (conversation) => conversation.family.id,
+  read: 'CONVERSATION',
+});
+familyData(ChatMessage, {
+  familyOf: async (message, ctx) => {
+    const conversation = message.conversation;
+    if (Reference.isReference(conversation) && conversation.isInitialized())
+      return conversation.unwrap().family.id;
+    return (await ctx.em.findOneOrFail(Conversation, conversation.id, { fields: ['family'] }))
+      .family.id;
+  },
+  read: 'CONVERSATION',
+});
+familyData(AiJob, { familyOf: (job) => job.family.id, read: 'READ' });

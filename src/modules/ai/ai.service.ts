@@ -1,3 +1,4 @@
+import type { FamilyGrant } from '../../auth/access.js';
 import type { Context } from '../../context.js';
 import { type Connection, type TimeRangeArgs, paginate } from '../../graphql/connection.js';
 import {
@@ -154,7 +155,12 @@ export class AiService {
    * Queues a mental report of [from, to) for a family (main user or manager, checked by the
    * resolver); the job's `result` is the report, and the family gets an INFO notification.
    */
-  async requestMentalReport(ctx: Context, familyId: number, from: Date, to: Date): Promise<AiJob> {
+  async requestMentalReport(
+    ctx: Context,
+    { familyId }: FamilyGrant<'MANAGE'>,
+    from: Date,
+    to: Date,
+  ): Promise<AiJob> {
     const now = Date.now();
     if (to.getTime() > now + MEASURED_AT_WINDOW.futureMs)
       throw BadUserInputError.field('to', 'must not be in the future');

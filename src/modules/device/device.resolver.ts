@@ -1,44 +1,45 @@
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { FamilyGrant } from '../../auth/access.js';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { requireDevice } from '../../auth/access.js';
-import { FamilyAccess } from '../../auth/family-access.js';
+import { DeviceOnly, FamilyAccess, Grant, SignedIn } from '../../auth/operation-access.js';
 import type { Context } from '../../context.js';
 import { NotFoundError } from '../../graphql/errors.js';
 import { parseId } from '../../graphql/ids.js';
 import { CarebotSettings } from '../settings/settings.entity.js';
 import { DeviceRegistration, RegisterDeviceArgs } from './device.types.js';
+import { Device } from './device.entity.js';
+import { familyData, openData } from '../../auth/type-access.js';
 
 @Resolver()
 export class DeviceResolver {
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { familyArg: 'familyId' })
   @Mutation(() => DeviceRegistration, {
     description:
       'Registers a Carebot for a family (MANAGER). The token is shown only in this answer.',
   })
   registerDevice(
-    @Args() { familyId, name, currentPassword }: RegisterDeviceArgs,
+    @Args() { name, currentPassword }: RegisterDeviceArgs,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<DeviceRegistration> {
-    return ctx.app.services.device.register(
-      ctx,
-      parseId(familyId, 'Family'),
-      name,
-      currentPassword,
-    );
+    return ctx.app.services.device.register(ctx, grant, name, currentPassword);
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { deviceArg: 'id' })
   @Mutation(() => Boolean, {
     description: 'Revokes a device (MANAGER): its token stops working at once.',
   })
   revokeDevice(
     @Arg('id', () => ID, { description: 'The device.' }) id: string,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    return ctx.app.services.device.revoke(ctx, parseId(id, 'Device'));
+    return ctx.app.services.device.revoke(ctx, grant, parseId(id, 'Device'));
   }
 
+  @DeviceOnly()
   @Query(() => CarebotSettings, {
     description: "For a Carebot device: its family's current settings.",
   })
@@ -49,3 +50,6 @@ export class DeviceResolver {
     return settings;
   }
 }
+
+familyData(Device, { familyOf: (device) => device.family.id, read: 'VIEW' });
+openData(DeviceRegistration, 'returned once, to the manager who registered the device');

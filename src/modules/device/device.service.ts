@@ -1,4 +1,4 @@
-import { requireUser } from '../../auth/access.js';
+import { type FamilyGrant, requireUser } from '../../auth/access.js';
 import { requireRecentAuthentication } from '../../auth/reauth.js';
 import { hashToken, newToken } from '../../auth/tokens.js';
 import type { Context } from '../../context.js';
@@ -7,10 +7,10 @@ import { Device } from './device.entity.js';
 
 /** Carebot devices of a family (SPEC §5 "Devices and reports": registration). */
 export class DeviceService {
-  /** Caller checked MANAGE. The token is returned once; only its hash is stored. */
+  /** The token is returned once; only its hash is stored. */
   async register(
     ctx: Context,
-    familyId: number,
+    { familyId }: FamilyGrant<'MANAGE'>,
     name: string,
     currentPassword: string | null | undefined,
   ): Promise<{ device: Device; token: string }> {
@@ -26,9 +26,13 @@ export class DeviceService {
     return { device, token };
   }
 
-  /** Caller checked MANAGE on the device's family. The device can no longer authenticate. */
-  async revoke(ctx: Context, deviceId: number): Promise<boolean> {
-    await ctx.em.nativeUpdate(Device, { id: deviceId, revokedAt: null }, { revokedAt: new Date() });
+  /** The device can no longer authenticate. */
+  async revoke(ctx: Context, grant: FamilyGrant<'MANAGE'>, deviceId: number): Promise<boolean> {
+    await ctx.em.nativeUpdate(
+      Device,
+      { id: deviceId, family: grant.familyId, revokedAt: null },
+      { revokedAt: new Date() },
+    );
     return true;
   }
 }

@@ -1,16 +1,6 @@
-import {
-  Arg,
-  Args,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
-import { FamilyAccess } from '../../auth/family-access.js';
+import type { FamilyGrant } from '../../auth/access.js';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { FamilyAccess, Grant, SignedIn } from '../../auth/operation-access.js';
 import type { Context } from '../../context.js';
 import { parseId } from '../../graphql/ids.js';
 import { User, UserRole } from '../account/user.entity.js';
@@ -32,10 +22,11 @@ import {
 } from './family.inputs.js';
 import { FamilyCandidate, FamilyInviteCode } from './family.types.js';
 import { Membership, type MembershipStatus } from './membership.entity.js';
+import { familyData, openData } from '../../auth/type-access.js';
 
 @Resolver(() => Family)
 export class FamilyResolver {
-  @Authorized(UserRole.MAIN)
+  @SignedIn(UserRole.MAIN)
   @Mutation(() => Family, {
     description: "Creates the main user's family (one each) with default Carebot settings.",
   })
@@ -54,48 +45,46 @@ export class FamilyResolver {
   })
   family(
     @Arg('id', () => ID, { description: 'The family.' }) id: string,
+    @Grant() grant: FamilyGrant<'VIEW'>,
     @Ctx() ctx: Context,
   ): Promise<Family> {
-    return ctx.app.services.family.get(ctx, parseId(id, 'Family'));
+    return ctx.app.services.family.get(ctx, grant);
   }
 
-  @Authorized()
+  @SignedIn()
   @Query(() => [Family], { description: 'Every family the viewer owns or is an ACTIVE member of.' })
   myFamilies(@Ctx() ctx: Context): Promise<Family[]> {
     return ctx.app.services.family.mine(ctx);
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { familyArg: 'id' })
   @Mutation(() => Family, { description: 'Renames a family or changes its memo (MANAGER).' })
   updateFamily(
     @Arg('id', () => ID, { description: 'The family.' }) id: string,
     @Arg('input', () => UpdateFamilyInput, { description: 'The changes.' })
     input: UpdateFamilyInput,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<Family> {
-    return ctx.app.services.family.update(ctx, parseId(id, 'Family'), input);
+    return ctx.app.services.family.update(ctx, grant, input);
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('OWN', { familyArg: 'id' })
   @Mutation(() => Boolean, {
     description:
       'Deletes a family and everything of it (main user only; type the family name to confirm).',
   })
   deleteFamily(
-    @Args() { id, confirmFamilyName, currentPassword }: DeleteFamilyArgs,
+    @Args() { confirmFamilyName, currentPassword }: DeleteFamilyArgs,
+    @Grant() grant: FamilyGrant<'OWN'>,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    return ctx.app.services.family.delete(
-      ctx,
-      parseId(id, 'Family'),
-      confirmFamilyName,
-      currentPassword,
-    );
+    return ctx.app.services.family.delete(ctx, grant, confirmFamilyName, currentPassword);
   }
 
-  @Authorized()
+  @SignedIn()
   @Query(() => [FamilyCandidate], {
     description:
       "Finds an elder's family from what a relative knows (names masked). Rate limited per IP.",
@@ -108,7 +97,7 @@ export class FamilyResolver {
     return ctx.app.services.family.find(ctx, input);
   }
 
-  @Authorized(UserRole.MEMBER)
+  @SignedIn(UserRole.MEMBER)
   @Mutation(() => Membership, {
     description:
       "Asks to join a family (PENDING until a manager approves). The main user's name must match.",
@@ -125,39 +114,42 @@ export class FamilyResolver {
     );
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { membershipArg: 'id' })
   @Mutation(() => Membership, { description: 'Approves a pending request (MANAGER).' })
   approveMembership(
     @Arg('id', () => ID, { description: 'The pending membership.' }) id: string,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<Membership> {
-    return ctx.app.services.family.approve(ctx, parseId(id, 'Membership'));
+    return ctx.app.services.family.approve(ctx, grant, parseId(id, 'Membership'));
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { membershipArg: 'id' })
   @Mutation(() => Boolean, { description: 'Rejects a pending request (MANAGER).' })
   rejectMembership(
     @Arg('id', () => ID, { description: 'The pending membership.' }) id: string,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    return ctx.app.services.family.reject(ctx, parseId(id, 'Membership'));
+    return ctx.app.services.family.reject(ctx, grant, parseId(id, 'Membership'));
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { familyArg: 'familyId' })
   @Mutation(() => FamilyInviteCode, {
     description: 'Creates a single-use invitation code valid for 72 hours (MANAGER).',
   })
   createFamilyInvite(
-    @Args() { familyId, role }: CreateInviteArgs,
+    @Args() { role }: CreateInviteArgs,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<FamilyInviteCode> {
-    return ctx.app.services.family.createInvite(ctx, parseId(familyId, 'Family'), role);
+    return ctx.app.services.family.createInvite(ctx, grant, role);
   }
 
-  @Authorized(UserRole.MEMBER)
+  @SignedIn(UserRole.MEMBER)
   @Mutation(() => Membership, {
     description: 'Joins a family with an invitation code (ACTIVE at once).',
   })
@@ -168,7 +160,7 @@ export class FamilyResolver {
     return ctx.app.services.family.acceptInvite(ctx, code, relation);
   }
 
-  @Authorized()
+  @SignedIn()
   @Mutation(() => Membership, {
     description:
       'Changes a membership: managers change role and relation; a member their own relation.',
@@ -182,17 +174,18 @@ export class FamilyResolver {
     return ctx.app.services.family.updateMembership(ctx, parseId(id, 'Membership'), input);
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { membershipArg: 'membershipId' })
   @Mutation(() => Boolean, { description: 'Removes a member or a pending request (MANAGER).' })
   removeMember(
     @Arg('membershipId', () => ID, { description: 'The membership.' }) membershipId: string,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    return ctx.app.services.family.removeMember(ctx, parseId(membershipId, 'Membership'));
+    return ctx.app.services.family.removeMember(ctx, grant, parseId(membershipId, 'Membership'));
   }
 
-  @Authorized()
+  @SignedIn()
   @Mutation(() => Boolean, {
     description: 'Leaves a family, or withdraws a pending request to join it.',
   })
@@ -203,31 +196,32 @@ export class FamilyResolver {
     return ctx.app.services.family.leave(ctx, parseId(familyId, 'Family'));
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { familyArg: 'familyId' })
   @Mutation(() => FamilyBackground, { description: 'Adds a background picture (MANAGER).' })
   addFamilyBackground(
-    @Args() { familyId, fileId }: AddBackgroundArgs,
+    @Args() { fileId }: AddBackgroundArgs,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<FamilyBackground> {
-    return ctx.app.services.family.addBackground(ctx, parseId(familyId, 'Family'), fileId);
+    return ctx.app.services.family.addBackground(ctx, grant, fileId);
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { backgroundArg: 'id' })
   @Mutation(() => Boolean, { description: 'Removes a background picture (MANAGER).' })
   removeFamilyBackground(
     @Arg('id', () => ID, { description: 'The background.' }) id: string,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    return ctx.app.services.family.removeBackground(ctx, parseId(id, 'FamilyBackground'));
+    return ctx.app.services.family.removeBackground(ctx, grant, parseId(id, 'FamilyBackground'));
   }
 
   // The fields below reach a family's contents; a pending member sees the family's name only.
 
   @FieldResolver(() => User, { description: 'The elder who owns the family.' })
   async mainUser(@Root() family: Family, @Ctx() ctx: Context): Promise<User | null> {
-    await ctx.access.requireFamily(family.id, 'VIEW');
     return ctx.loaders.user.load(family.mainUser.id);
   }
 
@@ -239,7 +233,6 @@ export class FamilyResolver {
     @Args() { status }: MembersArgs,
     @Ctx() ctx: Context,
   ): Promise<Membership[]> {
-    await ctx.access.requireFamily(family.id, 'VIEW');
     const memberships = await ctx.loaders.membershipsByFamily.load(family.id);
     return status == null
       ? memberships
@@ -248,19 +241,26 @@ export class FamilyResolver {
 
   @FieldResolver(() => CarebotSettings, { description: "The family's Carebot settings." })
   async settings(@Root() family: Family, @Ctx() ctx: Context): Promise<CarebotSettings | null> {
-    await ctx.access.requireFamily(family.id, 'VIEW');
     return ctx.loaders.settingsByFamily.load(family.id);
   }
 
   @FieldResolver(() => [Device], { description: 'Registered (not revoked) Carebot devices.' })
   async devices(@Root() family: Family, @Ctx() ctx: Context): Promise<Device[]> {
-    await ctx.access.requireFamily(family.id, 'VIEW');
     return ctx.loaders.devicesByFamily.load(family.id);
   }
 
   @FieldResolver(() => [FamilyBackground], { description: 'Background pictures.' })
   async backgrounds(@Root() family: Family, @Ctx() ctx: Context): Promise<FamilyBackground[]> {
-    await ctx.access.requireFamily(family.id, 'VIEW');
     return ctx.loaders.backgroundsByFamily.load(family.id);
   }
 }
+
+// A pending applicant knows the family by id and name only (SPEC §1); the rest is VIEW.
+familyData(Family, {
+  familyOf: (family) => family.id,
+  read: 'VIEW',
+  fields: { id: 'IDENTIFY', familyName: 'IDENTIFY' },
+});
+familyData(FamilyBackground, { familyOf: (background) => background.family.id, read: 'VIEW' });
+openData('FamilyInvite', 'returned once, to the manager who created the code');
+openData(FamilyCandidate, 'a masked search result (findFamilies), shown to any signed-in user');

@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { requireUser } from '../../auth/access.js';
+import { type FamilyGrant, requireUser } from '../../auth/access.js';
 import { requireRecentAuthentication } from '../../auth/reauth.js';
 import type { Context } from '../../context.js';
 import {
@@ -89,26 +89,28 @@ export class FamilyService {
     return ctx.em.find(Family, { id: { $in: ids } }, { orderBy: { id: 'asc' } });
   }
 
-  /** Caller checked VIEW. */
-  async get(ctx: Context, familyId: number): Promise<Family> {
-    const family = await ctx.loaders.family.load(familyId);
-    if (family === null) throw new NotFoundError('Family', familyId);
+  async get(ctx: Context, grant: FamilyGrant<'VIEW'>): Promise<Family> {
+    const family = await ctx.loaders.family.load(grant.familyId);
+    if (family === null) throw new NotFoundError('Family', grant.familyId);
     return family;
   }
 
-  /** Caller checked MANAGE. */
-  async update(ctx: Context, familyId: number, input: UpdateFamilyInput): Promise<Family> {
-    const family = await ctx.em.findOneOrFail(Family, { id: familyId });
+  async update(
+    ctx: Context,
+    grant: FamilyGrant<'MANAGE'>,
+    input: UpdateFamilyInput,
+  ): Promise<Family> {
+    const family = await ctx.em.findOneOrFail(Family, { id: grant.familyId });
     if (input.familyName != null) family.familyName = input.familyName.trim();
     if (input.memo !== undefined) family.memo = input.memo?.trim() || null;
     await ctx.em.flush();
     return family;
   }
 
-  /** Caller checked OWN. Every row of the family goes with it (foreign keys cascade). */
+  /** Every row of the family goes with it (foreign keys cascade). */
   async delete(
     ctx: Context,
-    familyId: number,
+    { familyId }: FamilyGrant<'OWN'>,
     confirmFamilyName: string,
     currentPassword: string | null | undefined,
   ): Promise<boolean> {
@@ -207,9 +209,15 @@ export class FamilyService {
     }
   }
 
-  /** Caller checked MANAGE on the membership's family. */
-  async approve(ctx: Context, membershipId: number): Promise<Membership> {
-    const membership = await ctx.em.findOneOrFail(Membership, { id: membershipId });
+  async approve(
+    ctx: Context,
+    grant: FamilyGrant<'MANAGE'>,
+    membershipId: number,
+  ): Promise<Membership> {
+    const membership = await ctx.em.findOneOrFail(Membership, {
+      id: membershipId,
+      family: grant.familyId,
+    });
     if ((membership.status as MembershipStatus) !== MembershipStatus.PENDING)
       throw new ConflictError('This membership is already active.');
     membership.status = MembershipStatus.ACTIVE;
@@ -217,10 +225,10 @@ export class FamilyService {
     return membership;
   }
 
-  /** Caller checked MANAGE on the membership's family. */
-  async reject(ctx: Context, membershipId: number): Promise<boolean> {
+  async reject(ctx: Context, grant: FamilyGrant<'MANAGE'>, membershipId: number): Promise<boolean> {
     const deleted = await ctx.em.nativeDelete(Membership, {
       id: membershipId,
+      family: grant.familyId,
       status: MembershipStatus.PENDING,
     });
     if (deleted === 0)
@@ -230,8 +238,11 @@ export class FamilyService {
     return true;
   }
 
-  /** Caller checked MANAGE. */
-  async createInvite(ctx: Context, familyId: number, role: FamilyRole): Promise<FamilyInviteCode> {
+  async createInvite(
+    ctx: Context,
+    { familyId }: FamilyGrant<'MANAGE'>,
+    role: FamilyRole,
+  ): Promise<FamilyInviteCode> {
     const viewer = requireUser(ctx.viewer);
     const code = newInviteCode();
     const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
@@ -302,9 +313,12 @@ export class FamilyService {
     return membership;
   }
 
-  /** Caller checked MANAGE on the membership's family. */
-  async removeMember(ctx: Context, membershipId: number): Promise<boolean> {
-    await ctx.em.nativeDelete(Membership, { id: membershipId });
+  async removeMember(
+    ctx: Context,
+    grant: FamilyGrant<'MANAGE'>,
+    membershipId: number,
+  ): Promise<boolean> {
+    await ctx.em.nativeDelete(Membership, { id: membershipId, family: grant.familyId });
     return true;
   }
 
@@ -322,8 +336,11 @@ export class FamilyService {
     return true;
   }
 
-  /** Caller checked MANAGE. */
-  async addBackground(ctx: Context, familyId: number, fileId: string): Promise<FamilyBackground> {
+  async addBackground(
+    ctx: Context,
+    { familyId }: FamilyGrant<'MANAGE'>,
+    fileId: string,
+  ): Promise<FamilyBackground> {
     await ctx.app.services.file.reference(ctx.em, {
       fileId,
       familyId,
@@ -338,9 +355,12 @@ export class FamilyService {
     return background;
   }
 
-  /** Caller checked MANAGE on the background's family. */
-  async removeBackground(ctx: Context, backgroundId: number): Promise<boolean> {
-    await ctx.em.nativeDelete(FamilyBackground, { id: backgroundId });
+  async removeBackground(
+    ctx: Context,
+    grant: FamilyGrant<'MANAGE'>,
+    backgroundId: number,
+  ): Promise<boolean> {
+    await ctx.em.nativeDelete(FamilyBackground, { id: backgroundId, family: grant.familyId });
     return true;
   }
 }

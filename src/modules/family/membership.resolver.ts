@@ -3,6 +3,7 @@ import type { Context } from '../../context.js';
 import { User } from '../account/user.entity.js';
 import { Family } from './family.entity.js';
 import { Membership } from './membership.entity.js';
+import { familyData } from '../../auth/type-access.js';
 
 @Resolver(() => Membership)
 export class MembershipResolver {
@@ -16,3 +17,10 @@ export class MembershipResolver {
     return ctx.loaders.user.load(membership.user.id);
   }
 }
+
+familyData(Membership, {
+  familyOf: (membership) => membership.family.id,
+  read: 'VIEW',
+  subjects: (membership) => [membership.user.id],
+  subjectNote: 'the member themself, also while PENDING',
+});

@@ -1,3 +1,4 @@
+import { UserOrDevice } from '../../auth/operation-access.js';
 import {
   Arg,
   Ctx,
@@ -19,6 +20,7 @@ import { Activity } from '../report/report.entities.js';
 import { File } from './file.entity.js';
 import { CreateUploadInput } from './file.inputs.js';
 import { FILE_ID } from './file.storage.js';
+import { openData } from '../../auth/type-access.js';
 
 @ObjectType({ description: 'One HTTP header the upload request must carry.' })
 export class UploadHeader {
@@ -49,6 +51,9 @@ export class UploadTicket {
 
 @Resolver(() => File)
 export class FileResolver {
+  @UserOrDevice(
+    'the family of the upload: REPORT for a device, VIEW or MANAGE by purpose for a user; an avatar: the user',
+  )
   @Mutation(() => UploadTicket, {
     description:
       'Starts an upload for a family you belong to (a member or its device), or of your own avatar (AVATAR, no family). Unverified files cannot be referenced; unreferenced ones are deleted after 24 hours.',
@@ -61,6 +66,7 @@ export class FileResolver {
     return ctx.app.services.file.createUpload(ctx, input);
   }
 
+  @UserOrDevice('the uploader of the file')
   @Mutation(() => File, {
     description:
       'Verifies an upload you made (size, type by magic bytes; images re-encoded, at most 2048 px, metadata stripped): READY or REJECTED.',
@@ -72,6 +78,9 @@ export class FileResolver {
     return ctx.app.services.file.completeUpload(ctx, FILE_ID.test(fileId) ? fileId : '-');
   }
 
+  @UserOrDevice(
+    "the uploader; VIEW on the file's family; an avatar: whoever sees the user; a message picture: the two sides of its message",
+  )
   @Query(() => File, {
     description:
       'A file of one of your families (a MESSAGE_IMAGE only to its uploader and to the sender and recipient of a message carrying it), or an avatar you may see; NOT_FOUND otherwise.',
@@ -147,3 +156,10 @@ export class UserFileResolver {
     return loadFile(ctx, user.avatarId);
   }
 }
+
+openData(
+  File,
+  "decided per file before it is returned (FileService through Access): the uploader; VIEW on the file's family; an avatar, whoever sees its user; a message picture, the two sides of its message",
+);
+openData(UploadTicket, 'returned to the uploader only');
+openData(UploadHeader, 'part of UploadTicket');

@@ -1,6 +1,7 @@
 import { Repeater } from '@graphql-yoga/subscription';
+import { DeviceOnly, UserOrDevice } from '../../auth/operation-access.js';
 import { Arg, Ctx, Field, ID, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
-import { Access, FAMILY_POLICY, requireDevice } from '../../auth/access.js';
+import { Access, allows, requireDevice } from '../../auth/access.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Context } from '../../context.js';
 import { Loaders } from '../../database/loaders.js';
@@ -13,6 +14,7 @@ import { Notification } from '../notification/notification.entity.js';
 import { GRADE_RANK, NotificationGrade, gradesFrom } from '../notification/notification.enums.js';
 import { toNotificationEvent } from '../notification/notification.service.js';
 import { CarebotSettings } from '../settings/settings.entity.js';
+import { openData } from '../../auth/type-access.js';
 
 /** Most missed notifications replayed on resume; more than that and the client must resync. */
 const REPLAY_MAX = 1000;
@@ -120,6 +122,7 @@ export function authorisedStream<T>(
 
 @Resolver()
 export class LiveResolver {
+  @UserOrDevice('VIEW on each family, re-checked at every delivery')
   @Subscription(() => Notification, {
     description:
       "New notifications of the viewer's families (or one family), at or above `minGrade`. With `after` (the last id seen) the missed ones come first, in order, then live ones, each once.",
@@ -177,7 +180,7 @@ export class LiveResolver {
         sources,
         async (viewer, event) => {
           const standing = await ctx.app.liveAuthorizer.standing(viewer, event.familyId);
-          return standing !== undefined && FAMILY_POLICY.VIEW.includes(standing);
+          return allows('VIEW', standing);
         },
         {
           ...(replay === undefined ? {} : { replay }),
@@ -223,6 +226,7 @@ export class LiveResolver {
     } as unknown as Notification;
   }
 
+  @UserOrDevice("the viewer's own mailbox (a device: its main user's)")
   @Subscription(() => Message, {
     description:
       "Messages sent to the viewer (a device: to its family's main user), as they arrive.",
@@ -244,6 +248,7 @@ export class LiveResolver {
     return ctx.em.findOneOrFail(Message, { id: event.id });
   }
 
+  @UserOrDevice("the viewer's own counts")
   @Subscription(() => UnreadCounts, {
     description:
       "The viewer's unread message and notification counts: now, then after every change.",
@@ -276,6 +281,7 @@ export class LiveResolver {
     return { messages, notifications };
   }
 
+  @DeviceOnly()
   @Subscription(() => CarebotSettings, {
     description: "For a Carebot device: its family's settings, whenever they change.",
     subscribe: async ({ context }) => {
@@ -301,3 +307,5 @@ export class LiveResolver {
     return ctx.em.findOneOrFail(CarebotSettings, { family: device.familyId });
   }
 }
+
+openData(UnreadCounts, "the viewer's own counts");

@@ -1,3 +1,4 @@
+import { UserOrDevice } from '../../auth/operation-access.js';
 import {
   Arg,
   Args,
@@ -18,11 +19,13 @@ import { Family } from '../family/family.entity.js';
 import { Message } from './message.entity.js';
 import { MessagesArgs, SendMessageInput } from './message.inputs.js';
 import { MessageConnection } from './message.types.js';
+import { familyData } from '../../auth/type-access.js';
 
-// No @Authorized(): a Carebot device uses these too, acting for its family's main user; the
+// No @SignedIn(): a Carebot device uses these too, acting for its family's main user; the
 // service requires a signed-in user or a device.
 @Resolver(() => Message)
 export class MessageResolver {
+  @UserOrDevice('to someone sharing an ACTIVE family; a device writes as its main user')
   @Mutation(() => Message, {
     description:
       'Sends a message to someone who shares an ACTIVE family with you (a Carebot sends as its main user).',
@@ -35,6 +38,7 @@ export class MessageResolver {
     return ctx.app.services.message.send(ctx, input);
   }
 
+  @UserOrDevice("the viewer's own mailbox (a device: its main user's)")
   @Query(() => MessageConnection, {
     description: "The viewer's received or sent messages (a Carebot: its main user's).",
   })
@@ -42,6 +46,7 @@ export class MessageResolver {
     return ctx.app.services.message.list(ctx, args);
   }
 
+  @UserOrDevice('the two sides of the message')
   @Query(() => Message, {
     nullable: true,
     description: 'A message the viewer sent or received (and has not deleted); else NOT_FOUND.',
@@ -53,11 +58,13 @@ export class MessageResolver {
     return ctx.app.services.message.get(ctx, parseId(id, 'Message'));
   }
 
+  @UserOrDevice("the viewer's own mailbox")
   @Query(() => Int, { description: 'How many received messages the viewer has not read.' })
   unreadMessageCount(@Ctx() ctx: Context): Promise<number> {
     return ctx.app.services.message.unreadCount(ctx);
   }
 
+  @UserOrDevice('the recipient')
   @Mutation(() => Int, {
     description:
       'Marks received messages read (at most 100 ids); returns how many were unread and changed.',
@@ -69,6 +76,7 @@ export class MessageResolver {
     return ctx.app.services.message.markRead(ctx, ids);
   }
 
+  @UserOrDevice('the two sides of the message (hides it for the caller)')
   @Mutation(() => Boolean, {
     description: 'Deletes a message for the viewer only; the other side still has it.',
   })
@@ -111,3 +119,11 @@ export class MessageResolver {
     return ctx.loaders.family.load(message.family.id);
   }
 }
+
+// the two sides keep their messages after leaving the family; a device reads its main user's
+familyData(Message, {
+  familyOf: (message) => message.family.id,
+  read: 'READ',
+  subjects: (message) => [message.fromUser.id, message.toUser.id],
+  subjectNote: 'its sender and recipient, also after leaving the family',
+});

@@ -1,12 +1,15 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Public } from '../../auth/operation-access.js';
 import type { Context } from '../../context.js';
 import { UnauthenticatedError } from '../../graphql/errors.js';
 import { newsDay } from './news.dates.js';
 import { NewsItem } from './news.entity.js';
 import { NEWS_LIMIT, NewsArgs } from './news.inputs.js';
+import { openData } from '../../auth/type-access.js';
 
 @Resolver(() => NewsItem)
 export class NewsResolver {
+  @Public('shared news headlines, no personal data')
   @Query(() => [NewsItem], {
     description:
       "One day's headlines (an Asia/Seoul calendar day: news is read in Korea), newest first, " +
@@ -15,9 +18,11 @@ export class NewsResolver {
       'reads it aloud); without a credential it is UNAUTHENTICATED.',
   })
   news(@Args() { date, limit }: NewsArgs, @Ctx() ctx: Context): Promise<NewsItem[]> {
-    // not @Authorized(): that gate keeps devices out, and the Carebot is a reader too
+    // not @SignedIn(): that gate keeps devices out, and the Carebot is a reader too
     if (ctx.viewer.kind === 'anonymous') throw new UnauthenticatedError();
     const day = newsDay(date, new Date());
     return ctx.app.services.news.forDay(ctx.em, day, limit ?? NEWS_LIMIT.default);
   }
 }
+
+openData(NewsItem, 'shared news headlines');

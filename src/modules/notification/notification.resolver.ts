@@ -1,7 +1,14 @@
+import type { FamilyGrant } from '../../auth/access.js';
+import {
+  DeviceOnly,
+  FamilyAccess,
+  Grant,
+  SignedIn,
+  UserOrDevice,
+} from '../../auth/operation-access.js';
 import {
   Arg,
   Args,
-  Authorized,
   Ctx,
   FieldResolver,
   ID,
@@ -11,7 +18,6 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { FamilyAccess } from '../../auth/family-access.js';
 import type { Context } from '../../context.js';
 import { connectionTypes, type Connection, paginate } from '../../graphql/connection.js';
 import { bulkKeys, parseId } from '../../graphql/ids.js';
@@ -24,6 +30,7 @@ import {
   NotificationsArgs,
   RaiseNotificationInput,
 } from './notification.inputs.js';
+import { familyData } from '../../auth/type-access.js';
 
 export const NotificationConnection = connectionTypes(
   'Notification',
@@ -33,6 +40,7 @@ export const NotificationConnection = connectionTypes(
 
 @Resolver(() => Notification)
 export class NotificationResolver {
+  @DeviceOnly()
   @Mutation(() => Notification, { description: 'Device: raises a notification for its family.' })
   raiseNotification(
     @Arg('input', () => RaiseNotificationInput, { description: 'The notification.' })
@@ -42,7 +50,7 @@ export class NotificationResolver {
     return ctx.app.services.notification.raise(ctx, input);
   }
 
-  @Authorized()
+  @SignedIn()
   @Mutation(() => Int, {
     description:
       "Marks notifications read for the viewer; returns how many changed (others' families count 0).",
@@ -54,7 +62,7 @@ export class NotificationResolver {
     return ctx.app.services.notification.markRead(ctx, bulkKeys(ids));
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('VIEW', { familyArg: 'familyId' })
   @Mutation(() => Int, {
     description:
@@ -62,12 +70,13 @@ export class NotificationResolver {
   })
   markAllNotificationsRead(
     @Arg('familyId', () => ID, { description: 'The family.' }) familyId: string,
+    @Grant() grant: FamilyGrant<'VIEW'>,
     @Ctx() ctx: Context,
   ): Promise<number> {
-    return ctx.app.services.notification.markAllRead(ctx, parseId(familyId, 'Family'));
+    return ctx.app.services.notification.markAllRead(ctx, grant);
   }
 
-  @Authorized()
+  @SignedIn()
   @Mutation(() => Notification, {
     description:
       'Takes responsibility for an alert (the first acknowledgement stands) and reads it.',
@@ -79,16 +88,18 @@ export class NotificationResolver {
     return ctx.app.services.notification.acknowledge(ctx, parseId(id, 'Notification'));
   }
 
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { notificationArg: 'id' })
   @Mutation(() => Boolean, { description: 'Deletes a notification for everyone (MANAGER).' })
   deleteNotification(
     @Arg('id', () => ID, { description: 'The notification.' }) id: string,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    return ctx.app.services.notification.delete(ctx, parseId(id, 'Notification'));
+    return ctx.app.services.notification.delete(ctx, grant, parseId(id, 'Notification'));
   }
 
+  @UserOrDevice('VIEW families of the viewer (a device: none)')
   @Query(() => Int, {
     description:
       "Notifications the viewer has not read, across the viewer's families (0 when signed out).",
@@ -137,7 +148,6 @@ export class FamilyNotificationResolver {
     @Args() args: NotificationsArgs,
     @Ctx() ctx: Context,
   ): Promise<Connection<Notification>> {
-    await ctx.access.requireFamily(family.id, 'VIEW');
     const where: Record<string, unknown> = { family: family.id };
     if (args.minGrade != null) where['grade'] = { $in: gradesFrom(args.minGrade) };
     if (args.kinds != null && args.kinds.length > 0) where['kind'] = { $in: args.kinds };
@@ -157,7 +167,8 @@ export class FamilyNotificationResolver {
     description: 'Notifications of this family the viewer has not read.',
   })
   async unreadNotificationCount(@Root() family: Family, @Ctx() ctx: Context): Promise<number> {
-    await ctx.access.requireFamily(family.id, 'VIEW');
     return ctx.app.services.notification.unreadCount(ctx, family.id);
   }
 }
+
+familyData(Notification, { familyOf: (notification) => notification.family.id, read: 'READ' });

@@ -1,4 +1,4 @@
-import { requireDevice, requireUser } from '../../auth/access.js';
+import { type FamilyGrant, requireDevice, requireUser } from '../../auth/access.js';
 import type { Context } from '../../context.js';
 import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
 import type { NotificationEvent } from '../../realtime/pubsub.js';
@@ -68,8 +68,7 @@ export class NotificationService {
     );
   }
 
-  /** Caller checked VIEW on the family. */
-  async markAllRead(ctx: Context, familyId: number): Promise<number> {
+  async markAllRead(ctx: Context, { familyId }: FamilyGrant<'VIEW'>): Promise<number> {
     const viewer = requireUser(ctx.viewer);
     const unread = await ctx.em.find(
       Notification,
@@ -123,9 +122,12 @@ export class NotificationService {
     return notification;
   }
 
-  /** Caller checked MANAGE on the notification's family. */
-  async delete(ctx: Context, notificationId: number): Promise<boolean> {
-    await ctx.em.nativeDelete(Notification, { id: notificationId });
+  async delete(
+    ctx: Context,
+    grant: FamilyGrant<'MANAGE'>,
+    notificationId: number,
+  ): Promise<boolean> {
+    await ctx.em.nativeDelete(Notification, { id: notificationId, family: grant.familyId });
     return true;
   }
 

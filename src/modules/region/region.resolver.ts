@@ -1,7 +1,9 @@
 import { Arg, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
+import { Public } from '../../auth/operation-access.js';
 import type { Context } from '../../context.js';
 import { BadUserInputError } from '../../graphql/errors.js';
 import { Region } from './region.entity.js';
+import { openData } from '../../auth/type-access.js';
 
 @ObjectType('Region', { description: 'A Korean administrative region with its legal-dong code.' })
 export class RegionInfo {
@@ -14,6 +16,7 @@ export class RegionInfo {
 
 @Resolver()
 export class RegionResolver {
+  @Public('reference data')
   @Query(() => [RegionInfo], { description: "Korea's 17 provincial-level governments, by code." })
   masterRegions(@Ctx() ctx: Context): Promise<RegionInfo[]> {
     return ctx.em.find(
@@ -23,6 +26,7 @@ export class RegionResolver {
     );
   }
 
+  @Public('reference data')
   @Query(() => [RegionInfo], { description: 'The municipalities of one province, by code.' })
   async subRegions(
     @Arg('masterRegionCode', { description: 'Two-digit province code.' }) masterRegionCode: string,
@@ -40,3 +44,5 @@ export class RegionResolver {
     );
   }
 }
+
+openData('Region', 'reference data');

@@ -1,3 +1,4 @@
+import { DeviceOnly } from '../../auth/operation-access.js';
 import {
   Arg,
   Args,
@@ -35,6 +36,7 @@ import {
   MentalStatusInput,
   ReportBatchInput,
 } from './report.inputs.js';
+import { familyData, openData } from '../../auth/type-access.js';
 
 @ObjectType({ description: 'What a `reportBatch` stored.' })
 export class BatchReportResult {
@@ -76,6 +78,7 @@ const INPUT = { description: 'The reading.' };
 
 @Resolver()
 export class ReportResolver {
+  @DeviceOnly()
   @Mutation(() => HomeStatus, {
     description: 'Device: reports the home environment (alerts on thresholds).',
   })
@@ -86,6 +89,7 @@ export class ReportResolver {
     return ctx.app.services.report.reportHome(ctx, input);
   }
 
+  @DeviceOnly()
   @Mutation(() => HealthStatus, {
     description: 'Device: reports vital signs (alerts on thresholds).',
   })
@@ -96,6 +100,7 @@ export class ReportResolver {
     return ctx.app.services.report.reportHealth(ctx, input);
   }
 
+  @DeviceOnly()
   @Mutation(() => Activity, {
     description: 'Device: reports an activity (a FALL raises a CRIT alert).',
   })
@@ -106,6 +111,7 @@ export class ReportResolver {
     return ctx.app.services.report.reportActivity(ctx, input);
   }
 
+  @DeviceOnly()
   @Mutation(() => MentalStatus, { description: 'Device: reports a mental-state reading.' })
   reportMentalStatus(
     @Arg('input', () => MentalStatusInput, INPUT) input: MentalStatusInput,
@@ -114,6 +120,7 @@ export class ReportResolver {
     return ctx.app.services.report.reportMental(ctx, input);
   }
 
+  @DeviceOnly()
   @Mutation(() => MentalReport, { description: 'Device: submits a mental report for a period.' })
   submitMentalReport(
     @Arg('input', () => MentalReportInput, { description: 'The report.' }) input: MentalReportInput,
@@ -122,6 +129,7 @@ export class ReportResolver {
     return ctx.app.services.report.submitMentalReport(ctx, input);
   }
 
+  @DeviceOnly()
   @Mutation(() => BatchReportResult, {
     description: 'Device: stores up to 1,000 buffered readings, all or nothing.',
   })
@@ -132,6 +140,7 @@ export class ReportResolver {
     return ctx.app.services.report.reportBatch(ctx, input);
   }
 
+  @DeviceOnly()
   @Mutation(() => Boolean, {
     description:
       'Device: deletes its newest reading of a kind (a correction); false when there is none.',
@@ -167,7 +176,6 @@ export class FamilyStatusResolver {
     entity: new () => T,
     timeField?: string,
   ): Promise<T | null> {
-    await ctx.access.requireFamily(family.id, 'VIEW');
     return (await ctx.loaders.latest(entity, timeField).load(family.id)) as T | null;
   }
 
@@ -178,7 +186,6 @@ export class FamilyStatusResolver {
     args: TimeRangeArgs,
     timeField: string,
   ): Promise<Connection<T>> {
-    await ctx.access.requireFamily(family.id, 'VIEW');
     return paginate({
       em: ctx.em,
       entity,
@@ -258,3 +265,9 @@ export class FamilyStatusResolver {
     return this.list(ctx, family, MentalReport, args, 'createdAt');
   }
 }
+
+for (const type of [HomeStatus, HealthStatus, Activity, MentalStatus, MentalReport] as const) {
+  familyData(type as typeof HomeStatus, { familyOf: (reading) => reading.family.id, read: 'READ' });
+}
+openData(EmotionScores, 'part of MentalStatus, reached only through it');
+openData(BatchReportResult, 'counts returned to the reporting device');

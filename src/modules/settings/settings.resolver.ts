@@ -1,14 +1,15 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { FamilyAccess } from '../../auth/family-access.js';
+import type { FamilyGrant } from '../../auth/access.js';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { FamilyAccess, Grant, SignedIn } from '../../auth/operation-access.js';
 import type { Context } from '../../context.js';
-import { parseId } from '../../graphql/ids.js';
 import { CarebotSettings } from './settings.entity.js';
 import { thresholdsOf } from './settings.service.js';
 import { CarebotThresholds, UpdateSettingsInput } from './settings.types.js';
+import { familyData, openData } from '../../auth/type-access.js';
 
 @Resolver(() => CarebotSettings)
 export class SettingsResolver {
-  @Authorized()
+  @SignedIn()
   @FamilyAccess('MANAGE', { familyArg: 'familyId' })
   @Mutation(() => CarebotSettings, {
     description: "Changes a family's Carebot settings (MANAGER).",
@@ -17,9 +18,10 @@ export class SettingsResolver {
     @Arg('familyId', () => ID, { description: 'The family.' }) familyId: string,
     @Arg('input', () => UpdateSettingsInput, { description: 'The changes.' })
     input: UpdateSettingsInput,
+    @Grant() grant: FamilyGrant<'MANAGE'>,
     @Ctx() ctx: Context,
   ): Promise<CarebotSettings> {
-    return ctx.app.services.settings.update(ctx, parseId(familyId, 'Family'), input);
+    return ctx.app.services.settings.update(ctx, grant, input);
   }
 
   @FieldResolver(() => CarebotThresholds, { description: 'Alert thresholds.' })
@@ -27,3 +29,6 @@ export class SettingsResolver {
     return thresholdsOf(settings);
   }
 }
+
+familyData(CarebotSettings, { familyOf: (settings) => settings.family.id, read: 'READ' });
+openData(CarebotThresholds, 'part of CarebotSettings, reached only through it');

@@ -1,3 +1,4 @@
+import type { FamilyGrant } from '../../auth/access.js';
 import type { Context } from '../../context.js';
 import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
 import { CarebotSettings } from './settings.entity.js';
@@ -37,12 +38,12 @@ export function thresholdsOf(settings: CarebotSettings): CarebotThresholds {
 /** The Carebot settings of a family (SPEC §5 "Settings and tools"). */
 export class SettingsService {
   /**
-   * Applies a partial change after checking that every min stays below its max. Caller checked
-   * MANAGE; sharing the elder's conversations takes OWN (the main user).
+   * Applies a partial change after checking that every min stays below its max; sharing the
+   * elder's conversations takes OWN (the main user).
    */
   async update(
     ctx: Context,
-    familyId: number,
+    { familyId }: FamilyGrant<'MANAGE'>,
     input: UpdateSettingsInput,
   ): Promise<CarebotSettings> {
     if (input.shareConversations != null) {

@@ -1,0 +1,157 @@
+import {
+  defaultFieldResolver,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  isIntrospectionType,
+  isObjectType,
+} from 'graphql';
+import type { ClassType } from 'type-graphql';
+import { ForbiddenError, NotFoundError } from '../graphql/errors.js';
+import type { EntityManager } from '../database/orm.js';
+import type { Access, FamilyAction } from './access.js';
+
+/**
+ * Who may read a field of family data: a family action of the access policy, or the
+ * conversation rule (the main user and the Carebot; the other members while the main user
+ * shares conversations).
+ */
+export type ReadRule = FamilyAction | 'CONVERSATION';
+
+/** What the type guard needs of the GraphQL context. */
+export interface AccessContext {
+  access: Access;
+  em: EntityManager;
+}
+
+/** The policy of an object type whose data belongs to one family. */
+export interface FamilyDataPolicy<T> {
+  /** The family the record belongs to (async when it must be looked up, e.g. via a parent). */
+  familyOf(record: T, ctx: AccessContext): number | Promise<number>;
+  /** Who may read every field not listed in `fields`; a field added later gets this rule. */
+  read: ReadRule;
+  /** Fields opened (or closed) beyond `read`. */
+  fields?: Readonly<Record<string, ReadRule>>;
+  /**
+   * The users the record is about, who may read all of it whatever their standing (an
+   * applicant's own membership, the two sides of a message).
+   */
+  subjects?(record: T): readonly number[];
+  /** Why `subject` may read it, for the permission table. */
+  subjectNote?: string;
+}
+
+/** How a GraphQL object type is guarded. */
+export type TypePolicy =
+  { kind: 'family'; policy: FamilyDataPolicy<never> } | { kind: 'open'; reason: string };
+
+const policies = new Map<string, TypePolicy>();
+
+function register(name: string, policy: TypePolicy): void {
+  if (policies.has(name)) throw new Error(`The GraphQL type ${name} has two access policies.`);
+  policies.set(name, policy);
+}
+
+/**
+ * Declares an object type as family data: every field is closed to anyone the rule does not
+ * name, so a field added later stays closed until a rule opens it.
+ */
+export function familyData<T extends object>(
+  type: ClassType<T> | string,
+  policy: FamilyDataPolicy<T>,
+): void {
+  register(typeof type === 'string' ? type : type.name, {
+    kind: 'family',
+    policy: policy,
+  });
+}
+
+/**
+ * Declares an object type as holding no family data of its own (reference data, the viewer's
+ * own records, page wrappers, values embedded in a guarded parent), with the reason, which the
+ * permission table shows.
+ */
+export function openData(type: ClassType | string, reason: string): void {
+  register(typeof type === 'string' ? type : type.name, { kind: 'open', reason });
+}
+
+/** The declared policy of a type, if any. */
+export function typePolicy(name: string): TypePolicy | undefined {
+  return policies.get(name);
+}
+
+const ROOTS = new Set(['Query', 'Mutation', 'Subscription']);
+
+/** The object types of the schema that the guard covers (every one but the roots). */
+export function guardedTypes(schema: GraphQLSchema): GraphQLObjectType[] {
+  return Object.values(schema.getTypeMap())
+    .filter(isObjectType)
+    .filter((type) => !isIntrospectionType(type) && !ROOTS.has(type.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The rule of one field of a family-data type. */
+export function fieldRule(policy: FamilyDataPolicy<never>, field: string): ReadRule {
+  return policy.fields?.[field] ?? policy.read;
+}
+
+function allowed(access: Access, familyId: number, rule: ReadRule): boolean | Promise<boolean> {
+  return rule === 'CONVERSATION' ? access.mayReadChats(familyId) : access.may(familyId, rule);
+}
+
+/**
+ * Puts every family-data type of the schema behind its policy: each field's resolver first asks
+ * the access module whether the viewer may read that field of that family's record (answered
+ * synchronously once the viewer's standings are loaded). Throws when an object type has no
+ * policy at all: a new type cannot be served until someone decides who may read it.
+ */
+export function guardTypes(schema: GraphQLSchema): void {
+  const missing: string[] = [];
+  for (const type of guardedTypes(schema)) {
+    const declared = policies.get(type.name);
+    if (declared === undefined) {
+      missing.push(type.name);
+      continue;
+    }
+    if (declared.kind === 'open') continue;
+    const { policy } = declared;
+    const families = new WeakMap<object, number | Promise<number>>();
+    const familyOf = (record: object, ctx: AccessContext): number | Promise<number> => {
+      let familyId = families.get(record);
+      if (familyId === undefined) {
+        familyId = policy.familyOf(record as never, ctx);
+        families.set(record, familyId);
+      }
+      return familyId;
+    };
+    for (const field of Object.values(type.getFields())) {
+      const rule = fieldRule(policy, field.name);
+      const resolve: GraphQLFieldResolver<unknown, AccessContext> =
+        field.resolve ?? defaultFieldResolver;
+      field.resolve = (record, args, ctx: AccessContext, info) => {
+        if (policy.subjects?.(record as never).some((user) => ctx.access.isUser(user)) === true)
+          return resolve(record, args, ctx, info);
+        const familyId = familyOf(record as object, ctx);
+        const decide = (id: number): unknown => {
+          const verdict = allowed(ctx.access, id, rule);
+          if (verdict === true) return resolve(record, args, ctx, info);
+          if (verdict === false) return deny(ctx, id);
+          return verdict.then((ok) => (ok ? resolve(record, args, ctx, info) : deny(ctx, id)));
+        };
+        return typeof familyId === 'number' ? decide(familyId) : familyId.then(decide);
+      };
+      const deny = async (ctx: AccessContext, familyId: number): Promise<never> => {
+        // outside the family its records do not exist; inside, the role is what is missing
+        if (!(await ctx.access.knows(familyId))) throw new NotFoundError(type.name);
+        throw new ForbiddenError(
+          `Your place in this family does not let you read ${type.name}.${field.name}.`,
+        );
+      };
+    }
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `These GraphQL types have no access policy; declare familyData(…) or openData(…) for each: ${missing.join(', ')}`,
+    );
+  }
+}
