@@ -172,23 +172,24 @@ export class FamilyService {
     });
   }
 
+  /**
+   * Adds `userId` to the family. The unique (family, user) index is the only check for an
+   * existing membership or request, so two concurrent joins by one user end in one row and a
+   * CONFLICT, never a duplicate. `claim` runs first in the same transaction (a refused join
+   * leaves what it claimed untouched).
+   */
   private async join(
     ctx: Context,
     family: Family,
     userId: number,
     grant: { relation: string; role: FamilyRole; status: MembershipStatus },
-    beforeFlush?: (em: Context['em']) => Promise<void>,
+    claim?: (em: Context['em']) => Promise<void>,
   ): Promise<Membership> {
     if (family.mainUser.id === userId)
       throw new ConflictError('You are the main user of this family.');
-    if ((await ctx.em.count(Membership, { family: family.id, user: userId })) > 0) {
-      throw new ConflictError(
-        'You are already a member of this family, or your request is waiting for approval.',
-      );
-    }
     try {
       return await ctx.em.transactional(async (em) => {
-        await beforeFlush?.(em);
+        await claim?.(em);
         const membership = em.create(Membership, {
           family: em.getReference(Family, family.id),
           user: em.getReference(User, userId),
@@ -274,10 +275,11 @@ export class FamilyService {
       viewer.userId,
       { relation, role: invite.role, status: MembershipStatus.ACTIVE },
       async (em) => {
-        // single use even when two people race with one code: only one claim succeeds
+        // single use even when two people race with one code: the conditional UPDATE lets one
+        // claim through, and every other attempt with that code hears the same BAD_USER_INPUT
         const claimed = await em.nativeUpdate(
           FamilyInvite,
-          { id: invite.id, usedAt: null },
+          { id: invite.id, usedAt: null, expiresAt: { $gt: now } },
           { usedAt: now },
         );
         if (claimed === 0) throw invalid();

@@ -1,8 +1,9 @@
+import type { QueryResult } from '@mikro-orm/core';
 import { type FamilyGrant, requireDevice, requireUser } from '../../auth/access.js';
 import type { Context } from '../../context.js';
+import type { EntityManager } from '../../database/orm.js';
 import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
 import type { NotificationEvent } from '../../realtime/pubsub.js';
-import { User } from '../account/user.entity.js';
 import { Family } from '../family/family.entity.js';
 import { FilePurpose } from '../file/file.entity.js';
 import { Notification, NotificationRead } from './notification.entity.js';
@@ -56,45 +57,61 @@ export class NotificationService {
       throw BadUserInputError.field('ids', `must hold at most ${BULK_MAX} ids`);
     const families = await ctx.access.familiesAllowed('VIEW');
     if (ids.length === 0 || families.length === 0) return 0;
-    const unread = await ctx.em.find(
-      Notification,
-      { id: { $in: ids }, family: { $in: families }, reads: { $none: { user: viewer.userId } } },
-      { fields: ['id'] },
-    );
-    return this.record(
-      ctx,
-      viewer.userId,
-      unread.map((n) => n.id),
-    );
+    const added = await ctx.em.transactional(async (em) => {
+      const unread = await em.find(
+        Notification,
+        { id: { $in: ids }, family: { $in: families }, reads: { $none: { user: viewer.userId } } },
+        { fields: ['id'] },
+      );
+      return this.insertReads(
+        em,
+        viewer.userId,
+        unread.map((n) => n.id),
+      );
+    });
+    if (added > 0) ctx.app.events.unreadCountsChanged([viewer.userId]);
+    return added;
   }
 
   async markAllRead(ctx: Context, { familyId }: FamilyGrant<'VIEW'>): Promise<number> {
     const viewer = requireUser(ctx.viewer);
-    const unread = await ctx.em.find(
-      Notification,
-      { family: familyId, reads: { $none: { user: viewer.userId } } },
-      { fields: ['id'] },
-    );
-    return this.record(
-      ctx,
-      viewer.userId,
-      unread.map((n) => n.id),
-    );
+    const added = await ctx.em.transactional(async (em) => {
+      const unread = await em.find(
+        Notification,
+        { family: familyId, reads: { $none: { user: viewer.userId } } },
+        { fields: ['id'] },
+      );
+      return this.insertReads(
+        em,
+        viewer.userId,
+        unread.map((n) => n.id),
+      );
+    });
+    if (added > 0) ctx.app.events.unreadCountsChanged([viewer.userId]);
+    return added;
   }
 
-  private async record(ctx: Context, userId: number, notificationIds: number[]): Promise<number> {
+  /**
+   * Records that `userId` read these notifications and returns how many marks are new. The
+   * unique (notification, user) index decides: a mark another request wrote meanwhile is
+   * skipped, not an error, so concurrent marks of one notification count it once.
+   */
+  private async insertReads(
+    em: EntityManager,
+    userId: number,
+    notificationIds: number[],
+  ): Promise<number> {
     if (notificationIds.length === 0) return 0;
-    await ctx.em.transactional(async (em) => {
-      for (const id of notificationIds) {
-        em.create(NotificationRead, {
-          notification: em.getReference(Notification, id),
-          user: em.getReference(User, userId),
-        });
-      }
-      await em.flush();
-    });
-    ctx.app.events.unreadCountsChanged([userId]);
-    return notificationIds.length;
+    const readAt = new Date();
+    // ascending ids: concurrent multi-row inserts take their row locks in one order (no deadlock)
+    const sorted = [...new Set(notificationIds)].sort((a, b) => a - b);
+    const result = await em
+      .createQueryBuilder(NotificationRead)
+      .insert(sorted.map((id) => ({ notification: id, user: userId, readAt })))
+      .onConflict(['notification', 'user'])
+      .ignore()
+      .execute<QueryResult>('run');
+    return result.affectedRows;
   }
 
   /** Someone takes responsibility for an alert; the first acknowledgement stands. Reads it too. */
@@ -104,21 +121,23 @@ export class NotificationService {
     if (notification === null) throw new NotFoundError('Notification', notificationId);
     await ctx.access.requireFamily(notification.family.id, 'VIEW', 'Notification', notificationId);
     const now = new Date();
-    const acknowledged = await ctx.em.nativeUpdate(
-      Notification,
-      { id: notificationId, acknowledgedAt: null },
-      { acknowledgedAt: now, acknowledgedBy: viewer.userId },
-    );
+    const { acknowledged, read } = await ctx.em.transactional(async (em) => {
+      // the conditional UPDATE comes first: it locks the notification row before the read mark's
+      // foreign-key check does, so concurrent acknowledgements queue instead of deadlocking
+      const claimed = await em.nativeUpdate(
+        Notification,
+        { id: notificationId, acknowledgedAt: null },
+        { acknowledgedAt: now, acknowledgedBy: viewer.userId },
+      );
+      return {
+        acknowledged: claimed > 0,
+        read: await this.insertReads(em, viewer.userId, [notificationId]),
+      };
+    });
+    // whoever came first, every caller answers with the stored acknowledgement
     await ctx.em.refresh(notification);
-    if (
-      (await ctx.em.count(NotificationRead, {
-        notification: notificationId,
-        user: viewer.userId,
-      })) === 0
-    ) {
-      await this.record(ctx, viewer.userId, [notificationId]);
-    }
-    if (acknowledged > 0) ctx.log.info({ notificationId }, 'notification acknowledged');
+    if (read > 0) ctx.app.events.unreadCountsChanged([viewer.userId]);
+    if (acknowledged) ctx.log.info({ notificationId }, 'notification acknowledged');
     return notification;
   }
 

@@ -41,6 +41,23 @@ interface KindSpec<E extends { id: number; reportId: string | null }> {
   alerts(row: Row, thresholds: CarebotThresholds): Alert[];
 }
 
+/** Any kind's spec, for code that handles every kind alike (the batch). */
+type AnySpec = KindSpec<{ id: number; reportId: string | null }>;
+
+/** One kind's validated batch readings: those without a reportId, and the rest by reportId. */
+interface PlannedKind {
+  spec: AnySpec;
+  fresh: Row[];
+  byReportId: ReadonlyMap<string, Row>;
+}
+
+/**
+ * How often a batch is tried when concurrent uploads with overlapping reportIds meet at the
+ * unique index. Each failed attempt means another upload committed some of these readings, so
+ * the next attempt finds more of them stored; uploads of one buffer settle on the second.
+ */
+const BATCH_ATTEMPTS = 5;
+
 const sameTime = (a: unknown, b: unknown) =>
   a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
 
@@ -273,22 +290,22 @@ export class ReportService {
     const device = requireDevice(ctx.viewer);
     const groups = [
       {
-        spec: HOME as KindSpec<{ id: number; reportId: string | null }>,
+        spec: HOME as AnySpec,
         inputs: input.home ?? [],
         path: 'input.home',
       },
       {
-        spec: HEALTH as KindSpec<{ id: number; reportId: string | null }>,
+        spec: HEALTH as AnySpec,
         inputs: input.health ?? [],
         path: 'input.health',
       },
       {
-        spec: ACTIVITY as KindSpec<{ id: number; reportId: string | null }>,
+        spec: ACTIVITY as AnySpec,
         inputs: input.activities ?? [],
         path: 'input.activities',
       },
       {
-        spec: MENTAL as KindSpec<{ id: number; reportId: string | null }>,
+        spec: MENTAL as AnySpec,
         inputs: input.mental ?? [],
         path: 'input.mental',
       },
@@ -301,8 +318,9 @@ export class ReportService {
       );
     if (total === 0) return { stored: 0, duplicates: 0, notificationsRaised: 0 };
 
-    let duplicates = 0;
-    const toStore: { spec: KindSpec<{ id: number; reportId: string | null }>; rows: Row[] }[] = [];
+    // validation first and once: a bad reading is BAD_USER_INPUT before any query
+    let inBatchDuplicates = 0;
+    const planned: PlannedKind[] = [];
     for (const { spec, inputs, path } of groups) {
       const rows = inputs.map((reading, index) => spec.row(reading as never, `${path}.${index}`));
       const byReportId = new Map<string, Row>();
@@ -318,17 +336,47 @@ export class ReportService {
             throw new ConflictError(
               `reportId ${row.reportId} appears twice with different content.`,
             );
-          duplicates += 1;
+          inBatchDuplicates += 1;
           continue;
         }
         byReportId.set(row.reportId, row);
       }
+      planned.push({ spec, fresh, byReportId });
+    }
+
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = await this.storeBatch(ctx, device.familyId, planned, input.activities ?? []);
+        return { ...result, duplicates: result.duplicates + inBatchDuplicates };
+      } catch (error) {
+        // another upload of the same buffer (a device retrying before the first answer came)
+        // committed some of these reportIds between our lookup and our insert; the whole batch
+        // rolled back, and the next attempt finds them stored and counts them as duplicates
+        if (error instanceof UniqueConstraintViolationException && attempt < BATCH_ATTEMPTS)
+          continue;
+        throw error;
+      }
+    }
+  }
+
+  /** One all-or-nothing attempt at storing a validated batch: readings already stored are skipped. */
+  private async storeBatch(
+    ctx: Context,
+    familyId: number,
+    planned: readonly PlannedKind[],
+    activities: ActivityInput[],
+  ): Promise<BatchResult> {
+    let duplicates = 0;
+    const toStore: { spec: AnySpec; rows: Row[] }[] = [];
+    for (const kind of planned) {
+      const { spec, fresh } = kind;
+      const byReportId = new Map(kind.byReportId);
       // one query per kind finds every reading already stored by an earlier attempt
       const existing =
         byReportId.size === 0
           ? []
           : await ctx.em.find(spec.entity, {
-              family: device.familyId,
+              family: familyId,
               reportId: { $in: [...byReportId.keys()] },
             } as never);
       for (const stored of existing) {
@@ -341,18 +389,22 @@ export class ReportService {
         byReportId.delete(stored.reportId!);
         duplicates += 1;
       }
-      toStore.push({ spec, rows: [...fresh, ...byReportId.values()] });
+      // in reportId order: overlapping uploads take the unique index's locks in one order
+      const retried = [...byReportId.values()].sort((a, b) =>
+        a.reportId! < b.reportId! ? -1 : a.reportId! > b.reportId! ? 1 : 0,
+      );
+      toStore.push({ spec, rows: [...fresh, ...retried] });
     }
 
-    let notifications: Notification[] = [];
+    const notifications: Notification[] = [];
     const stored = await ctx.em.transactional(async (em) => {
-      const thresholds = await this.thresholds(em, device.familyId);
-      const family = em.getReference(Family, device.familyId);
-      for (const [index, activity] of (input.activities ?? []).entries()) {
+      const thresholds = await this.thresholds(em, familyId);
+      const family = em.getReference(Family, familyId);
+      for (const [index, activity] of activities.entries()) {
         await this.referenceImage(
           ctx,
           em,
-          device.familyId,
+          familyId,
           { imageId: activity.imageId ?? null, reportId: null },
           `input.activities.${index}.imageId`,
         );
@@ -362,7 +414,7 @@ export class ReportService {
         for (const row of rows) {
           em.create(spec.entity, { ...row, family } as never);
           notifications.push(
-            ...this.createNotifications(em, device.familyId, spec.alerts(row, thresholds)),
+            ...this.createNotifications(em, familyId, spec.alerts(row, thresholds)),
           );
           count += 1;
         }
@@ -372,9 +424,7 @@ export class ReportService {
       return count;
     });
     this.announce(ctx, notifications);
-    const raised = notifications.length;
-    notifications = [];
-    return { stored, duplicates, notificationsRaised: raised };
+    return { stored, duplicates, notificationsRaised: notifications.length };
   }
 
   /** Deletes the newest reading (by measuredAt) of a kind (SPEC: device correction). */
