@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { acquireLease, releaseLease } from '../src/jobs/lease.js';
 import { PeriodicJobs } from '../src/jobs/periodic.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
-import { NotificationKind } from '../src/modules/notification/notification.enums.js';
+import {
+  NotificationGrade,
+  NotificationKind,
+} from '../src/modules/notification/notification.enums.js';
 import { checkInactivity } from '../src/modules/notification/notification.jobs.js';
+import { notify } from '../src/modules/notification/notify.js';
 import type { NotificationEvent } from '../src/realtime/pubsub.js';
 import { ReportActivityDocument } from './__generated__/graphql.js';
 import { createFamily } from './factories/families.js';
@@ -172,6 +176,39 @@ describe('a job lease', () => {
       expect(await b.tick('probe')).toBe(true);
       await b.stop();
       expect(runs).toEqual(['A', 'A', 'B']);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('notify', () => {
+  it('announces a notification only once its transaction has committed, never after a rollback', async () => {
+    const t = await startTestServer();
+    try {
+      const f = await createFamily(t);
+      const { orm, events } = t.server.app;
+      const seen = announced(t);
+      const draft = {
+        familyId: f.family.id,
+        grade: NotificationGrade.INFO,
+        kind: NotificationKind.OTHER,
+        message: 'hello',
+      };
+      await expect(
+        orm.em.fork().transactional(async (tx) => {
+          await notify(tx, events, draft);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(seen).toEqual([]);
+      const stored = await orm.em.fork().transactional(async (tx) => {
+        const notification = await notify(tx, events, draft);
+        // stored, not yet announced: the transaction is still open
+        expect(seen).toEqual([]);
+        return notification!;
+      });
+      expect(seen.map((event) => event.id)).toEqual([stored.id]);
     } finally {
       await t.close();
     }

@@ -44,6 +44,37 @@ export function afterCommit(em: EntityManager, publish: () => void): void {
 }
 
 /**
+ * Adds notifications to `em`'s transaction without flushing (so they share the caller's flush,
+ * e.g. one multi-row INSERT with the readings that raised them) and announces them after the
+ * transaction commits. Refused outside a transaction: there the announcement could precede the
+ * write. Prefer {@link notify}, which flushes, unless the caller flushes anyway.
+ */
+export function stageNotifications(
+  em: EntityManager,
+  events: EventBus,
+  drafts: readonly Omit<NotificationDraft, 'dedupeKey'>[],
+): Notification[] {
+  if (!em.isInTransaction())
+    throw new Error('stageNotifications() outside a transaction: use notify()');
+  const created = drafts.map((draft) =>
+    em.create(Notification, {
+      family: em.getReference(Family, draft.familyId),
+      grade: draft.grade,
+      kind: draft.kind,
+      message: draft.message,
+      imageId: draft.imageId ?? null,
+      createdAt: draft.createdAt ?? new Date(),
+    }),
+  );
+  if (created.length > 0)
+    afterCommit(em, () => {
+      for (const notification of created)
+        events.notificationAdded(toNotificationEvent(notification));
+    });
+  return created;
+}
+
+/**
  * The one way to raise a notification: stores it through `em` (flushing it; inside the caller's
  * transaction when there is one) and announces it to subscribers only after it has committed, so
  * a subscriber never hears of a notification it cannot read or that was rolled back. With a
