@@ -23,22 +23,16 @@ import { PARSE_OPTIONS, queryLimits } from './graphql/limits.js';
 import { observabilityPlugin } from './observability/apollo-plugin.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
-import { Scheduler } from './jobs/scheduler.js';
 import { createMailer } from './mail/mailer.js';
-import { PURGE_INTERVAL_MS, purgeAccounts } from './modules/account/account.jobs.js';
 import { AccountService } from './modules/account/account.service.js';
 import { createAiProvider } from './modules/ai/ai.provider.js';
 import { AiService } from './modules/ai/ai.service.js';
-import { WEEKLY_REPORT_CHECK_INTERVAL_MS, queueWeeklyMentalReports } from './modules/ai/ai.jobs.js';
-import { AI_JOB_STALE_MS, AiWorker } from './modules/ai/ai.worker.js';
+import { AiWorker } from './modules/ai/ai.worker.js';
+import type { PeriodicJobs } from './jobs/periodic.js';
+import { startJobs } from './jobs/start-jobs.js';
 import { File, FileStatus } from './modules/file/file.entity.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { FamilyService } from './modules/family/family.service.js';
-import {
-  ORPHAN_PURGE_INTERVAL_MS,
-  purgeOrphanFiles,
-  releaseFilesOfDeletedRecords,
-} from './modules/file/file.jobs.js';
 import { FileService } from './modules/file/file.service.js';
 import {
   BodyTooLargeError,
@@ -49,12 +43,6 @@ import {
 } from './modules/file/file.storage.js';
 import { MessageService } from './modules/message/message.service.js';
 import { NewsService } from './modules/news/news.service.js';
-import {
-  checkInactivity,
-  INACTIVITY_CHECK_INTERVAL_MS,
-  purgeOldNotifications,
-  RETENTION_PURGE_INTERVAL_MS,
-} from './modules/notification/notification.jobs.js';
 import { NotificationService } from './modules/notification/notification.service.js';
 import { ReportService } from './modules/report/report.service.js';
 import { SettingsService } from './modules/settings/settings.service.js';
@@ -78,6 +66,8 @@ export interface RunningServer {
   /** `ws://host:port/graphql` */
   wsUrl: string;
   port: number;
+  /** The periodic jobs this instance takes part in (tests tick them). */
+  periodic: PeriodicJobs;
   /** Stops accepting work, closes sockets, drains requests and disconnects the database. */
   close(): Promise<void>;
 }
@@ -284,46 +274,6 @@ export async function createServer(
     aiWorker,
     startedAt: Date.now(),
   };
-  const scheduler = new Scheduler(logger);
-  scheduler.every('purge-accounts', PURGE_INTERVAL_MS, async () => {
-    await purgeAccounts(orm, logger);
-  });
-  scheduler.every('inactivity', INACTIVITY_CHECK_INTERVAL_MS, async () => {
-    await checkInactivity(orm, app.events, logger);
-  });
-  scheduler.every('purge-notifications', RETENTION_PURGE_INTERVAL_MS, async () => {
-    await purgeOldNotifications(orm, config.notificationRetentionDays, logger);
-  });
-  scheduler.every('recover-ai-jobs', AI_JOB_STALE_MS, async () => {
-    await aiWorker.recoverAbandoned();
-  });
-  scheduler.every('purge-orphan-files', ORPHAN_PURGE_INTERVAL_MS, async () => {
-    await releaseFilesOfDeletedRecords(orm, logger);
-    await purgeOrphanFiles(orm, files, logger);
-  });
-  if (config.weeklyMentalReports) {
-    // also at start: a node restarted every hour would otherwise never get to it
-    scheduler.every(
-      'weekly-mental-reports',
-      WEEKLY_REPORT_CHECK_INTERVAL_MS,
-      async () => {
-        if ((await queueWeeklyMentalReports(orm, logger)) > 0) aiWorker.wake();
-      },
-      { runAtStart: true },
-    );
-  }
-  if (config.newsFeeds.length > 0) {
-    // also at start, in the background: a fresh server fills today's news without waiting
-    scheduler.every(
-      'fetch-news',
-      config.newsFetchIntervalMs,
-      async () => {
-        await news.refresh();
-      },
-      { runAtStart: true },
-    );
-  }
-  await aiWorker.start();
   const schema = await createSchema(app.pubSub);
   const limits = queryLimits();
 
@@ -431,20 +381,33 @@ export async function createServer(
   if (fileStorage instanceof LocalFileStorage)
     fileStorage.baseUrl = config.publicApiUrl ?? `http://${host}:${port}`;
 
+  // background work starts once the server listens: recovering jobs never delays serving
+  const jobs = await startJobs(app);
+
   let closing: Promise<void> | undefined;
   return {
     app,
     port,
+    periodic: jobs.periodic,
     url: `http://${host}:${port}/graphql`,
     wsUrl: `ws://${host}:${port}/graphql`,
     close: () => {
+      // each step runs even when an earlier one failed; the first failure is reported at the end
       closing ??= (async () => {
-        await scheduler.stop();
-        await apollo.stop();
-        await aiWorker.stop();
-        await pubSubHandle.close();
-        await redis?.quit();
-        await orm.close();
+        const failures: unknown[] = [];
+        const step = async (work: () => Promise<unknown>) => {
+          try {
+            await work();
+          } catch (error) {
+            failures.push(error);
+          }
+        };
+        await step(() => jobs.stop());
+        await step(() => apollo.stop());
+        await step(() => pubSubHandle.close());
+        await step(async () => redis?.quit());
+        await step(() => orm.close());
+        if (failures.length > 0) throw failures[0];
       })();
       return closing;
     },

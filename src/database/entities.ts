@@ -1,3 +1,4 @@
+import { JobLease } from '../jobs/job-lease.entity.js';
 import { AiJob, ChatMessage, Conversation, MoodWatch } from '../modules/ai/ai.entities.js';
 import { PasswordReset } from '../modules/account/password-reset.entity.js';
 import { Device } from '../modules/device/device.entity.js';
@@ -50,4 +51,5 @@ export const entities: Function[] = [
   AiJob,
   MoodWatch,
   NewsItem,
+  JobLease,
 ];

@@ -5,9 +5,8 @@ import type { EntityManager, Orm } from '../../database/orm.js';
 import type { Logger } from '../../observability/logger.js';
 import type { EventBus } from '../../realtime/events.js';
 import { Family } from '../family/family.entity.js';
-import { Notification } from '../notification/notification.entity.js';
 import { NotificationGrade, NotificationKind } from '../notification/notification.enums.js';
-import { toNotificationEvent } from '../notification/notification.service.js';
+import { notify } from '../notification/notify.js';
 import { MentalReport, MentalStatus } from '../report/report.entities.js';
 import { Emotion, MentalSource } from '../report/report.enums.js';
 import { AiJob, ChatMessage, Conversation, MoodWatch } from './ai.entities.js';
@@ -130,8 +129,8 @@ export class AiWorker {
     const worker = new Worker<{ id: number }>(
       QUEUE_NAME,
       async (entry) => {
-        // throws only when the database is unreachable: BullMQ retries the entry, then drops it
-        // and the outbox adds it again (the row is still PENDING)
+        // throws only when the database is unreachable: BullMQ drops the entry (no retries of its
+        // own) and the outbox adds it again (the row is still PENDING)
         await this.runById(entry.data.id);
         // what the job queued (e.g. a reply's mood analysis) is due now
         this.wake();
@@ -244,8 +243,9 @@ export class AiWorker {
         data: { id },
         opts: {
           jobId,
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
+          // one retry layer: the row's attempts with backoff. A queue entry that fails (the
+          // database was unreachable) is dropped, and the outbox adds the still-PENDING row again
+          attempts: 1,
           removeOnComplete: { age: KEEP_FINISHED_S },
           // a failed entry must not block the row's next enqueue under the same id
           removeOnFail: true,
@@ -417,7 +417,7 @@ export class AiWorker {
     const message = await em.findOne(ChatMessage, { id: messageId });
     if (message === null) throw new Error(`chat message ${messageId} is gone`);
     const mood = await this.options.provider.analyseMood(message.content);
-    const warning = await em.transactional(async (tx) => {
+    await em.transactional(async (tx) => {
       const status = tx.create(MentalStatus, {
         family: tx.getReference(Family, job.family.id),
         emotion: mood.emotion,
@@ -427,20 +427,16 @@ export class AiWorker {
       });
       await tx.flush();
       await this.complete(tx, job, attempts, status.id);
-      return this.watchMood(tx, job.family.id, status.measuredAt);
+      await this.watchMood(tx, job.family.id, status.measuredAt);
     });
-    if (warning !== null) this.options.events.notificationAdded(toNotificationEvent(warning));
   }
 
   /**
    * Starts or ends the family's low-mood episode after an analysis, inside its transaction.
-   * Returns the episode's one WARN notification when this analysis started the episode.
+   * Raises the episode's one WARN notification (announced after commit) when this analysis
+   * started the episode.
    */
-  private async watchMood(
-    tx: EntityManager,
-    familyId: number,
-    now: Date,
-  ): Promise<Notification | null> {
+  private async watchMood(tx: EntityManager, familyId: number, now: Date): Promise<void> {
     const rule = this.lowMood;
     await tx
       .createQueryBuilder(MoodWatch)
@@ -472,20 +468,18 @@ export class AiWorker {
         watch.lowSince = null;
         await tx.flush();
       }
-      return null;
+      return;
     }
-    if (analyses < rule.minAnalyses || share <= rule.share) return null;
+    if (analyses < rule.minAnalyses || share <= rule.share) return;
     watch.lowSince = now;
     const hours = rule.windowHours;
-    const warning = tx.create(Notification, {
-      family: tx.getReference(Family, familyId),
+    await notify(tx, this.options.events, {
+      familyId,
       grade: NotificationGrade.WARN,
       kind: NotificationKind.MOOD,
       message: `Sadness or anxiety dominated ${low} of the last ${analyses} conversation analyses (${hours} h). A call or a visit may help.`,
       createdAt: now,
     });
-    await tx.flush();
-    return warning;
   }
 
   /** Writes a mental report of the period, stores it and tells the family (INFO). */
@@ -503,7 +497,7 @@ export class AiWorker {
     await this.touch(job, attempts, 40);
     const draft = await this.options.provider.writeMentalReport(stats);
     await this.touch(job, attempts, 80);
-    const notification = await em.transactional(async (tx) => {
+    await em.transactional(async (tx) => {
       const report = tx.create(MentalReport, {
         family: tx.getReference(Family, job.family.id),
         periodStart: from,
@@ -513,16 +507,14 @@ export class AiWorker {
         recommendations: draft.recommendations.slice(0, 20).map((r) => r.slice(0, 500)),
         provider: draft.provider.slice(0, 100),
       });
-      const created = tx.create(Notification, {
-        family: tx.getReference(Family, job.family.id),
+      await tx.flush();
+      await this.complete(tx, job, attempts, report.id);
+      await notify(tx, this.options.events, {
+        familyId: job.family.id,
         grade: NotificationGrade.INFO,
         kind: NotificationKind.REPORT,
         message: `A new mental report is ready (${seoulDate(from)} to ${seoulDate(to)}, risk ${draft.riskLevel}).`,
       });
-      await tx.flush();
-      await this.complete(tx, job, attempts, report.id);
-      return created;
     });
-    this.options.events.notificationAdded(toNotificationEvent(notification));
   }
 }

@@ -19,9 +19,12 @@ import { NotificationGrade, NotificationKind } from './notification.enums.js';
 @Index({ properties: ['family', 'createdAt'] })
 @Index({ properties: ['family', 'kind', 'createdAt'] })
 @Index({ properties: ['createdAt'] })
+// a job raises an alert with a key (e.g. `inactivity:<quiet since>`): stored once per family
+// however many nodes or runs try, by an insert that ignores the conflict
+@Unique({ properties: ['family', 'dedupeKey'] })
 @ObjectType({ description: 'An alert or notice for a family.' })
 export class Notification {
-  [OptionalProps]?: 'createdAt' | 'imageId' | 'acknowledgedBy' | 'acknowledgedAt';
+  [OptionalProps]?: 'createdAt' | 'imageId' | 'acknowledgedBy' | 'acknowledgedAt' | 'dedupeKey';
 
   @PrimaryKey({ autoincrement: true })
   @Field(() => ID, {
@@ -48,6 +51,10 @@ export class Notification {
   @Index()
   @Property({ length: 100, nullable: true })
   imageId: string | null = null;
+
+  /** Unique per family when set: what makes a job's alert idempotent (see `notify`). */
+  @Property({ length: 100, nullable: true })
+  dedupeKey: string | null = null;
 
   @ManyToOne(() => User, { ref: true, nullable: true, deleteRule: 'set null' })
   acknowledgedBy: Ref<User> | null = null;

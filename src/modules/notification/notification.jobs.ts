@@ -1,21 +1,38 @@
 import type { Orm } from '../../database/orm.js';
 import type { Logger } from '../../observability/logger.js';
 import type { EventBus } from '../../realtime/events.js';
-import { Family } from '../family/family.entity.js';
+import { raw } from '@mikro-orm/core';
 import { Activity } from '../report/report.entities.js';
 import { CarebotSettings } from '../settings/settings.entity.js';
 import { Notification } from './notification.entity.js';
 import { NotificationGrade, NotificationKind } from './notification.enums.js';
-import { toNotificationEvent } from './notification.service.js';
+import { notify } from './notify.js';
 
 /** How often families are checked for inactivity, and old notifications purged. */
 export const INACTIVITY_CHECK_INTERVAL_MS = 5 * 60_000;
 export const RETENTION_PURGE_INTERVAL_MS = 60 * 60_000;
 
+/** A date read by a raw aggregate (`max(...)`): drivers give a Date, an epoch number or text. */
+function dateOf(value: unknown): Date | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return value;
+  if (typeof value === 'number') return new Date(value);
+  if (typeof value !== 'string') return undefined;
+  const text = value;
+  // MariaDB's `YYYY-MM-DD hh:mm:ss.mmm` is UTC here (the connection's time zone is +00:00)
+  return new Date(
+    /^\d+$/.test(text) ? Number(text) : text.includes('T') ? text : `${text.replace(' ', 'T')}Z`,
+  );
+}
+
 /**
  * Raises one INACTIVITY warning per quiet period: when a family has had no activity report for
- * its `inactivityAlertHours` (counted from the last activity, or from the family's creation),
- * and no INACTIVITY notification was raised since that activity. Returns the families warned.
+ * its `inactivityAlertHours` (counted from the last activity, or from the family's creation).
+ * Idempotent by construction: the warning's dedupe key names the quiet period
+ * (`inactivity:<quiet since>`), unique per family, so overlapping runs on several nodes store
+ * and announce one warning. Two queries whatever the number of families (settings with the
+ * family's creation, and the last activity of every family), plus one insert per warning.
+ * Returns the families warned by this run.
  */
 export async function checkInactivity(
   orm: Orm,
@@ -27,42 +44,34 @@ export async function checkInactivity(
   const settings = await em.find(
     CarebotSettings,
     {},
-    { fields: ['family', 'inactivityAlertHours'] },
+    { populate: ['family'], fields: ['inactivityAlertHours', 'family.createdAt'] },
   );
-  const warned: Notification[] = [];
+  if (settings.length === 0) return [];
+  const rows = await em
+    .createQueryBuilder(Activity)
+    .select(['family', raw('max(measured_at) as last_activity')] as never)
+    .groupBy('family' as never)
+    .execute<{ family_id: number; last_activity: unknown }[]>('all', false);
+  const lastActivity = new Map(
+    rows.map((row) => [Number(row.family_id), dateOf(row.last_activity)]),
+  );
+  const warned: number[] = [];
   for (const { family, inactivityAlertHours } of settings) {
-    const lastActivity = await em.findOne(
-      Activity,
-      { family: family.id },
-      { orderBy: { measuredAt: 'desc' }, fields: ['measuredAt'] },
-    );
-    const quietSince =
-      lastActivity?.measuredAt ??
-      (await em.findOne(Family, { id: family.id }, { fields: ['createdAt'] }))?.createdAt;
-    if (quietSince === undefined) continue;
+    const quietSince = lastActivity.get(family.id) ?? family.getEntity().createdAt;
     const hours = (now.getTime() - quietSince.getTime()) / 3600_000;
     if (hours < inactivityAlertHours) continue;
-    const alreadyWarned = await em.count(Notification, {
-      family: family.id,
+    const raised = await notify(em, events, {
+      familyId: family.id,
+      grade: NotificationGrade.WARN,
       kind: NotificationKind.INACTIVITY,
-      createdAt: { $gte: quietSince },
+      message: `No activity for ${Math.floor(hours)} hours (since ${quietSince.toISOString()}).`,
+      createdAt: now,
+      dedupeKey: `inactivity:${quietSince.toISOString()}`,
     });
-    if (alreadyWarned > 0) continue;
-    warned.push(
-      em.create(Notification, {
-        family: em.getReference(Family, family.id),
-        grade: NotificationGrade.WARN,
-        kind: NotificationKind.INACTIVITY,
-        message: `No activity for ${Math.floor(hours)} hours (since ${quietSince.toISOString()}).`,
-        createdAt: now,
-      }),
-    );
+    if (raised !== null) warned.push(family.id);
   }
-  if (warned.length === 0) return [];
-  await em.flush();
-  for (const notification of warned) events.notificationAdded(toNotificationEvent(notification));
-  logger.info({ families: warned.length }, 'inactivity warnings raised');
-  return warned.map((n) => n.family.id);
+  if (warned.length > 0) logger.info({ families: warned.length }, 'inactivity warnings raised');
+  return warned;
 }
 
 /** Deletes notifications older than the retention period (SPEC §5); returns how many. */

@@ -4,10 +4,10 @@ import type { Context } from '../../context.js';
 import type { EntityManager } from '../../database/orm.js';
 import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
 import type { NotificationEvent } from '../../realtime/pubsub.js';
-import { Family } from '../family/family.entity.js';
 import { FilePurpose } from '../file/file.entity.js';
 import { Notification, NotificationRead } from './notification.entity.js';
 import type { RaiseNotificationInput } from './notification.inputs.js';
+import { notify } from './notify.js';
 
 /** At most this many ids in one bulk call. */
 export const BULK_MAX = 100;
@@ -38,16 +38,15 @@ export class NotificationService {
         field: 'input.imageId',
       });
     }
-    const notification = ctx.em.create(Notification, {
-      family: ctx.em.getReference(Family, device.familyId),
+    // no dedupe key: notify() always stores it
+    const notification = await notify(ctx.em, ctx.app.events, {
+      familyId: device.familyId,
       grade: input.grade,
       kind: input.kind,
       message: input.message.trim(),
       imageId: input.imageId ?? null,
     });
-    await ctx.em.flush();
-    ctx.app.events.notificationAdded(toNotificationEvent(notification));
-    return notification;
+    return notification!;
   }
 
   /** Marks notifications read for the viewer; only unread ones of the viewer's families count. */

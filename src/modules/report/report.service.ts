@@ -5,8 +5,8 @@ import type { EntityManager } from '../../database/orm.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { Family } from '../family/family.entity.js';
 import { FilePurpose } from '../file/file.entity.js';
-import { Notification } from '../notification/notification.entity.js';
-import { toNotificationEvent } from '../notification/notification.service.js';
+import { type Notification } from '../notification/notification.entity.js';
+import { stageNotifications } from '../notification/notify.js';
 import { CarebotSettings } from '../settings/settings.entity.js';
 import { thresholdsOf } from '../settings/settings.service.js';
 import type { CarebotThresholds } from '../settings/settings.types.js';
@@ -217,13 +217,17 @@ export class ReportService {
     return existing;
   }
 
+  /** Stored with the caller's flush and announced after its transaction commits. */
   private createNotifications(
+    ctx: Context,
     em: EntityManager,
     familyId: number,
     alerts: Alert[],
   ): Notification[] {
-    return alerts.map((alert) =>
-      em.create(Notification, { family: em.getReference(Family, familyId), ...alert }),
+    return stageNotifications(
+      em,
+      ctx.app.events,
+      alerts.map((alert) => ({ familyId, ...alert })),
     );
   }
 
@@ -237,7 +241,6 @@ export class ReportService {
     // devices buffer readings offline and retry: the same reportId returns the first record
     const replayed = await this.replay(ctx.em, spec, device.familyId, row);
     if (replayed !== null) return replayed;
-    let notifications: Notification[] = [];
     try {
       const stored = await ctx.em.transactional(async (em) => {
         const thresholds = await this.thresholds(em, device.familyId);
@@ -246,11 +249,10 @@ export class ReportService {
           ...row,
           family: em.getReference(Family, device.familyId),
         } as never);
-        notifications = this.createNotifications(em, device.familyId, spec.alerts(row, thresholds));
+        this.createNotifications(ctx, em, device.familyId, spec.alerts(row, thresholds));
         await em.flush();
         return record;
       });
-      this.announce(ctx, notifications);
       return stored;
     } catch (error) {
       // two retries at once: the unique (family, reportId) index lets one through
@@ -278,11 +280,6 @@ export class ReportService {
       purpose: FilePurpose.ACTIVITY_IMAGE,
       field,
     });
-  }
-
-  private announce(ctx: Context, notifications: Notification[]): void {
-    for (const notification of notifications)
-      ctx.app.events.notificationAdded(toNotificationEvent(notification));
   }
 
   /** Up to 1,000 readings in one transaction, all or nothing; retried readings count as duplicates. */
@@ -414,7 +411,7 @@ export class ReportService {
         for (const row of rows) {
           em.create(spec.entity, { ...row, family } as never);
           notifications.push(
-            ...this.createNotifications(em, familyId, spec.alerts(row, thresholds)),
+            ...this.createNotifications(ctx, em, familyId, spec.alerts(row, thresholds)),
           );
           count += 1;
         }
@@ -423,7 +420,7 @@ export class ReportService {
       await em.flush();
       return count;
     });
-    this.announce(ctx, notifications);
+    // a rolled-back attempt announces nothing: stageNotifications publishes on commit only
     return { stored, duplicates, notificationsRaised: notifications.length };
   }
 
