@@ -453,7 +453,8 @@ describe('the family policy, role by role', () => {
       expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
       run: async (f, h) => {
         const e = em();
-        const background = e.create(FamilyBackground, { family: f.family.id, fileId: 'bg-1' });
+        const { id: fileId } = await createReadyFile(t, f.family.id);
+        const background = e.create(FamilyBackground, { family: f.family.id, fileId });
         await e.flush();
         return t.request(RemoveFamilyBackgroundDocument, { id: String(background.id) }, h);
       },

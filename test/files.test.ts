@@ -12,7 +12,7 @@ import {
   RELEASE_GRACE_MS,
   releaseFilesOfDeletedRecords,
 } from '../src/modules/file/file.jobs.js';
-import { newFileId } from '../src/modules/file/file.storage.js';
+import { newFileId } from '../src/modules/file/file.id.js';
 import { Activity } from '../src/modules/report/report.entities.js';
 import {
   AddFamilyBackgroundFileDocument,
