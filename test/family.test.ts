@@ -562,7 +562,8 @@ describe('the family policy, role by role', () => {
       expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
       setup: async (f) => {
         const e = em();
-        const background = e.create(FamilyBackground, { family: f.family.id, fileId: 'bg-1' });
+        const { id: fileId } = await createReadyFile(t, f.family.id);
+        const background = e.create(FamilyBackground, { family: f.family.id, fileId });
         await e.flush();
         return background.id;
       },

@@ -6,14 +6,18 @@ import S3rver from 's3rver';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { User } from '../src/modules/account/user.entity.js';
-import { File, FileStatus } from '../src/modules/file/file.entity.js';
+import { File, FilePurpose as StoredPurpose, FileStatus } from '../src/modules/file/file.entity.js';
 import {
   purgeOrphanFiles,
   RELEASE_GRACE_MS,
   releaseFilesOfDeletedRecords,
 } from '../src/modules/file/file.jobs.js';
-import { newFileId } from '../src/modules/file/file.storage.js';
+import { newFileId } from '../src/modules/file/file.id.js';
+import { FamilyBackground } from '../src/modules/family/family-background.entity.js';
+import { Message } from '../src/modules/message/message.entity.js';
+import { Notification } from '../src/modules/notification/notification.entity.js';
 import { Activity } from '../src/modules/report/report.entities.js';
+import { ActivityAction } from '../src/modules/report/report.enums.js';
 import {
   AddFamilyBackgroundFileDocument,
   CompleteUploadDocument,
@@ -36,6 +40,7 @@ import {
   SendMessageWithImageDocument,
   UpdateMyAvatarDocument,
 } from './__generated__/graphql.js';
+import { createReadyFile } from './factories/files.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
 import { codeOf } from './helpers/assertions.js';
@@ -1123,6 +1128,135 @@ describe.each(drivers)('files on $name', (driver) => {
       code: 'BAD_USER_INPUT',
       fields: { 'input.imageId': expect.any(String) as string },
     });
+  });
+
+  it('refuses an upper-cased file id in every input that takes one, naming the field and changing nothing', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const caregiver = f.caregivers[0]!;
+    const snapshot = await readyImage(f);
+    const { fileId: picture } = await upload(
+      f.device.headers,
+      f.family.id,
+      'NOTIFICATION_IMAGE',
+      'image/png',
+      await png(10, 10),
+    );
+    await complete(f.device.headers, picture);
+    const attachment = await mainUserUpload(f, 'MESSAGE_IMAGE', 'image/png', await png(10, 10));
+    const background = await readyBackground(f);
+    const avatar = await readyAvatar(f.main.headers);
+    const upper = (id: string) => id.toUpperCase();
+    const refusal = (field: string) => ({
+      code: 'BAD_USER_INPUT',
+      fields: { [field]: 'must be a file id' },
+    });
+    const measuredAt = new Date().toISOString();
+
+    const attempts = [
+      [
+        'input.imageId',
+        t.requestErrors(
+          ReportActivityWithImageDocument,
+          { input: { action: 'WALKING', imageId: upper(snapshot.id), measuredAt } },
+          f.device.headers,
+        ),
+      ],
+      [
+        'input.imageId',
+        t.requestErrors(
+          RaiseNotificationWithImageDocument,
+          { input: { grade: 'INFO', kind: 'OTHER', message: 'look', imageId: upper(picture) } },
+          f.device.headers,
+        ),
+      ],
+      [
+        'input.imageId',
+        t.requestErrors(
+          SendMessageWithImageDocument,
+          {
+            input: {
+              toUserId: String(caregiver.user.id),
+              content: 'look',
+              imageId: upper(attachment.id),
+            },
+          },
+          f.main.headers,
+        ),
+      ],
+      [
+        'fileId',
+        t.requestErrors(
+          AddFamilyBackgroundFileDocument,
+          { familyId: String(f.family.id), fileId: upper(background.id) },
+          f.main.headers,
+        ),
+      ],
+      [
+        'input.avatarId',
+        t.requestErrors(
+          UpdateMyAvatarDocument,
+          { input: { avatarId: upper(avatar.id) } },
+          f.main.headers,
+        ),
+      ],
+    ] as const;
+    for (const [field, attempt] of attempts) {
+      expect((await attempt)[0]?.extensions).toEqual(refusal(field));
+    }
+
+    const db = em();
+    expect(await db.count(Activity, { family: f.family.id })).toBe(0);
+    expect(await db.count(Notification, { family: f.family.id })).toBe(0);
+    expect(await db.count(Message, { family: f.family.id })).toBe(0);
+    expect(await db.count(FamilyBackground, { family: f.family.id })).toBe(0);
+    expect((await db.findOneOrFail(User, { id: f.main.user.id })).avatarId).toBeNull();
+    const files = await db.find(File, {
+      id: { $in: [snapshot.id, picture, attachment.id, background.id, avatar.id] },
+    });
+    expect(files.map((file) => file.referencedAt)).toEqual([null, null, null, null, null]);
+    // nor does the database take the upper-cased id for the real one
+    expect(await db.count(File, { id: upper(snapshot.id) })).toBe(0);
+  });
+
+  it('never releases or purges a file a record points at, even one that never stamped it', async () => {
+    const f = await createFamily(t);
+    const { orm, logger, services } = t.server.app;
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    // a record written straight to the table, as a new feature that forgot to take the file
+    // through the file service would: nothing stamped `referencedAt`
+    const unstamped = await createReadyFile(t, f.family.id, StoredPurpose.ACTIVITY_IMAGE, {
+      createdAt: dayAgo,
+      referencedAt: null,
+    });
+    // a file stamped long ago, and still used
+    const stamped = await createReadyFile(t, f.family.id, StoredPurpose.FAMILY_BACKGROUND, {
+      createdAt: dayAgo,
+      referencedAt: dayAgo,
+    });
+    const db = em();
+    const activity = db.create(Activity, {
+      family: f.family.id,
+      action: ActivityAction.WALKING,
+      imageId: unstamped.id,
+      measuredAt: new Date(),
+    });
+    const held = db.create(FamilyBackground, { family: f.family.id, fileId: stamped.id });
+    await db.flush();
+
+    const later = new Date(Date.now() + 25 * 3600_000);
+    await releaseFilesOfDeletedRecords(orm, logger, later);
+    await purgeOrphanFiles(orm, services.file, logger, later);
+
+    const after = em();
+    expect(await after.count(File, { id: { $in: [unstamped.id, stamped.id] } })).toBe(2);
+    expect((await after.findOneOrFail(File, stamped.id)).referencedAt).not.toBeNull();
+    expect((await after.findOneOrFail(Activity, activity.id)).imageId).toBe(unstamped.id);
+    expect((await after.findOneOrFail(FamilyBackground, held.id)).fileId).toBe(stamped.id);
+
+    // once the record is gone, the file goes the usual way
+    await after.nativeDelete(Activity, { id: activity.id });
+    expect(await purgeOrphanFiles(orm, services.file, logger, later)).toBeGreaterThanOrEqual(1);
+    expect(await em().count(File, { id: unstamped.id })).toBe(0);
   });
 
   /** A READY family background uploaded by the main user. */

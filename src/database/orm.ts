@@ -16,6 +16,7 @@ import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { Config, DatabaseDriver } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { PROJECT_ROOT, RUNNING_FROM_SOURCE } from '../util/project-root.js';
+import { collateFileIds } from '../modules/file/file.references.js';
 import { syncRegions } from '../modules/region/region.sync.js';
 import { entities } from './entities.js';
 
@@ -71,7 +72,11 @@ export function ormOptions(options: OrmOptions): Partial<Options> {
   const common: Partial<Options> = {
     entities,
     metadataProvider: ReflectMetadataProvider,
-    discovery: { warnWhenNoEntities: false },
+    discovery: {
+      warnWhenNoEntities: false,
+      // file ids compare exactly on both databases (binary collation on MariaDB)
+      afterDiscovered: collateFileIds,
+    },
     extensions: [Migrator],
     migrations: migrationsOptions(database.driver),
     preferTs: RUNNING_FROM_SOURCE,

@@ -1,6 +1,6 @@
 import { Family } from '../../src/modules/family/family.entity.js';
 import { File, FilePurpose, FileStatus } from '../../src/modules/file/file.entity.js';
-import { newFileId } from '../../src/modules/file/file.storage.js';
+import { newFileId } from '../../src/modules/file/file.id.js';
 import type { TestServer } from '../helpers/test-server.js';
 
 /**

@@ -54,7 +54,9 @@ export interface TestServer {
 }
 
 /** Creates a fresh, empty MariaDB database beside the one in `baseUrl`; returns its URL and a dropper. */
-async function freshMariaDb(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshMariaDb(
+  baseUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   // the name is ours (random hex), never client text; the test user may create `carebot%` databases
   const name = `carebot_t_${randomBytes(6).toString('hex')}`;
   const admin = await createOrm({

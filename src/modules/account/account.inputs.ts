@@ -9,6 +9,7 @@ import {
   IsPhone,
 } from '../../graphql/validators.js';
 import { Gender, UserRole } from './user.entity.js';
+import { IsFileId } from '../file/file.id.js';
 
 /** The roles a person may choose at sign-up (admins are created from the command line only). */
 export enum SignUpRole {
@@ -125,7 +126,7 @@ export class UpdateMeInput {
       'Profile picture: an AVATAR upload of yours, verified by completeUpload; null removes it. A replaced or removed picture is deleted by the hourly cleanup once a day old.',
   })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'must be a file id' })
+  @IsFileId()
   avatarId?: string | null;
 }
 

@@ -1,6 +1,7 @@
 import { DateType, type Opt, OptionalProps } from '@mikro-orm/core';
-import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { File } from '../file/file.entity.js';
 
 export enum UserRole {
   MAIN = 'MAIN',
@@ -72,11 +73,15 @@ export class User {
 
   /**
    * The profile picture: a READY `AVATAR` file the user owns, referenced by id like every other
-   * record's file. Exposed as `User.avatar` to whoever may see it (Access.canSeeAvatar).
-   * Indexed: the hourly release sweep (file.jobs.ts) asks which of a batch of files are still used.
+   * record's file, by a foreign key (file.references.ts): deleting the file clears it.
+   * Exposed as `User.avatar` to whoever may see it (Access.canSeeAvatar).
    */
-  @Index()
-  @Property({ length: 26, nullable: true })
+  @ManyToOne(() => File, {
+    mapToPk: true,
+    fieldName: 'avatar_id',
+    nullable: true,
+    deleteRule: 'set null',
+  })
   avatarId: string | null = null;
 
   /** While in the future, the user can neither log in nor use an existing session. */

@@ -1,7 +1,8 @@
 import { type Opt, OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Family } from './family.entity.js';
+import { File } from '../file/file.entity.js';
 
 /** A picture shown behind the family's dashboard (seed 1.0.2); the file lives in storage. */
 @Entity({ tableName: 'family_background' })
@@ -16,10 +17,9 @@ export class FamilyBackground {
   @ManyToOne(() => Family, { ref: true, deleteRule: 'cascade' })
   family!: Ref<Family>;
 
-  // the hourly release sweep (file.jobs.ts) asks which of a batch of file ids are still used
-  @Index()
-  @Property({ length: 100 })
-  @Field({ description: 'The stored file (from the upload API).' })
+  // a background is nothing but its picture: it goes with the file (file.references.ts)
+  @ManyToOne(() => File, { mapToPk: true, fieldName: 'file_id', deleteRule: 'cascade' })
+  @Field(() => String, { description: 'The stored file (from the upload API).' })
   fileId!: string;
 
   @Property({ type: 'datetime', length: 3 })

@@ -4,6 +4,7 @@ import { DateScalar } from '../../graphql/scalars.js';
 import { CharLength, IsNotBlank } from '../../graphql/validators.js';
 import { Gender } from '../account/user.entity.js';
 import { FamilyRole, MembershipStatus } from './membership.entity.js';
+import { IsFileId } from '../file/file.id.js';
 
 @InputType({ description: 'A new family.' })
 export class CreateFamilyInput {
@@ -146,6 +147,6 @@ export class AddBackgroundArgs {
   familyId!: string;
 
   @Field({ description: 'The uploaded file to show.' })
-  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'must be a file id' })
+  @IsFileId()
   fileId!: string;
 }

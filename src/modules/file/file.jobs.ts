@@ -1,12 +1,7 @@
-import type { EntityClass, EntityKey } from '@mikro-orm/core';
 import type { EntityManager, Orm } from '../../database/orm.js';
 import type { Logger } from '../../observability/logger.js';
-import { User } from '../account/user.entity.js';
-import { FamilyBackground } from '../family/family-background.entity.js';
-import { Message } from '../message/message.entity.js';
-import { Notification } from '../notification/notification.entity.js';
-import { Activity } from '../report/report.entities.js';
-import { File, FilePurpose } from './file.entity.js';
+import { File } from './file.entity.js';
+import { unreferenced } from './file.references.js';
 import { type FileService, keysOf } from './file.service.js';
 
 /** How often orphaned uploads are removed, and how long an upload may stay unreferenced. */
@@ -21,29 +16,8 @@ export const ORPHAN_AFTER_MS = 24 * 3600_000;
 export const RELEASE_GRACE_MS = 60 * 60_000;
 const BATCH = 500;
 
-/** Which of `ids` the `column` of some `entity` row still holds. */
-function heldBy<T extends object>(entity: EntityClass<T>, column: EntityKey<T>) {
-  return async (em: EntityManager, ids: string[]): Promise<unknown[]> =>
-    (
-      await em.find(entity, { [column]: { $in: ids } } as never, {
-        fields: [column] as never,
-      })
-    ).map((row) => row[column]);
-}
-
-/**
- * Where a record of each purpose points at its file. One line per purpose: a record type that
- * starts holding files adds its line here, or its files are released after it is deleted.
- */
-const STILL_USED: Partial<
-  Record<FilePurpose, (em: EntityManager, ids: string[]) => Promise<unknown[]>>
-> = {
-  [FilePurpose.ACTIVITY_IMAGE]: heldBy(Activity, 'imageId'),
-  [FilePurpose.NOTIFICATION_IMAGE]: heldBy(Notification, 'imageId'),
-  [FilePurpose.MESSAGE_IMAGE]: heldBy(Message, 'imageId'),
-  [FilePurpose.FAMILY_BACKGROUND]: heldBy(FamilyBackground, 'fileId'),
-  [FilePurpose.AVATAR]: heldBy(User, 'avatarId'),
-};
+/** The File filter "no record's foreign key points at this file", for `em`. */
+const noRecordHolds = (em: EntityManager) => unreferenced(em.getMetadata(), em.getPlatform());
 
 /**
  * Releases referenced files whose records are gone (a deleted notification, message, activity or
@@ -62,31 +36,27 @@ export async function releaseFilesOfDeletedRecords(
   const em = orm.em.fork();
   const settled = new Date(now.getTime() - RELEASE_GRACE_MS);
   let released = 0;
-  for (const [purpose, stillUsed] of Object.entries(STILL_USED) as [
-    FilePurpose,
-    NonNullable<(typeof STILL_USED)[FilePurpose]>,
-  ][]) {
-    let after = '';
-    for (;;) {
-      const batch = await em.find(
-        File,
-        { purpose, referencedAt: { $ne: null, $lte: settled }, id: { $gt: after } },
-        { fields: ['id'], orderBy: { id: 'asc' }, limit: BATCH },
-      );
-      if (batch.length === 0) break;
-      const ids = batch.map((file) => file.id);
-      const used = new Set(await stillUsed(em, ids));
-      const unused = ids.filter((id) => !used.has(id));
-      if (unused.length > 0) {
-        released += await em.nativeUpdate(
-          File,
-          { id: { $in: unused }, referencedAt: { $lte: settled } },
-          { referencedAt: null },
-        );
-      }
-      if (batch.length < BATCH) break;
-      after = ids.at(-1)!;
-    }
+  let after = '';
+  for (;;) {
+    // every foreign key to File counts, whatever the file's purpose: the metadata lists them
+    const batch = await em.find(
+      File,
+      {
+        referencedAt: { $ne: null, $lte: settled },
+        id: { $gt: after },
+        ...noRecordHolds(em),
+      },
+      { fields: ['id'], orderBy: { id: 'asc' }, limit: BATCH },
+    );
+    if (batch.length === 0) break;
+    const ids = batch.map((file) => file.id);
+    released += await em.nativeUpdate(
+      File,
+      { id: { $in: ids }, referencedAt: { $lte: settled }, ...noRecordHolds(em) },
+      { referencedAt: null },
+    );
+    if (batch.length < BATCH) break;
+    after = ids.at(-1)!;
   }
   if (released > 0) logger.info({ files: released }, 'released files of deleted records');
   return released;
@@ -110,12 +80,22 @@ export async function purgeOrphanFiles(
   for (;;) {
     const orphans = await em.find(
       File,
-      { referencedAt: null, createdAt: { $lte: new Date(now.getTime() - ORPHAN_AFTER_MS) } },
+      {
+        referencedAt: null,
+        createdAt: { $lte: new Date(now.getTime() - ORPHAN_AFTER_MS) },
+        ...noRecordHolds(em),
+      },
       { fields: ['id', 'storageKey', 'thumbnailKey'], limit: BATCH },
     );
     if (orphans.length === 0) break;
     const ids = orphans.map((file) => file.id);
-    const deleted = await em.nativeDelete(File, { id: { $in: ids }, referencedAt: null });
+    // never a file some record points at, whether or not its reference stamped `referencedAt`:
+    // the foreign keys would clear that record's reference (or take the record) with the file
+    const deleted = await em.nativeDelete(File, {
+      id: { $in: ids },
+      referencedAt: null,
+      ...noRecordHolds(em),
+    });
     if (deleted > 0) {
       const kept = new Set(
         deleted === ids.length

@@ -19,7 +19,7 @@ import { Notification } from '../notification/notification.entity.js';
 import { Activity } from '../report/report.entities.js';
 import { File } from './file.entity.js';
 import { CreateUploadInput } from './file.inputs.js';
-import { FILE_ID } from './file.storage.js';
+import { FILE_ID } from './file.id.js';
 import { openData } from '../../auth/type-access.js';
 
 @ObjectType({ description: 'One HTTP header the upload request must carry.' })

@@ -18,7 +18,8 @@ import {
   sniffContentType,
   THUMBNAIL_EDGE,
 } from './file.purposes.js';
-import { type FileStorage, newFileId } from './file.storage.js';
+import { newFileId } from './file.id.js';
+import type { FileStorage } from './file.storage.js';
 
 /** Upload URLs last 15 minutes; download URLs 10 minutes (fetched again with the record). */
 export const UPLOAD_URL_TTL_SECONDS = 15 * 60;

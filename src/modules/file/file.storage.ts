@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { FileStorageConfig } from '../../config.js';
+import { FILE_ID } from './file.id.js';
 
 /** A URL a client may use for a while, and the headers it must send with it. */
 export interface SignedUrl {
@@ -48,33 +49,8 @@ export interface FileStorage {
   remove(keys: readonly string[]): Promise<void>;
 }
 
-/** File ids: 26 lower-case base32 characters (128 random bits). */
-export const FILE_ID = /^[a-z2-7]{26}$/;
 /** Storage keys: a file id and an optional suffix. */
-export const STORAGE_KEY = /^[a-z2-7]{26}(\.upload|\.thumb)?$/;
-
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
-
-/**
- * A new random, opaque file id. Lower-case base32 rather than base64url: MariaDB compares our
- * utf8mb4_unicode_ci columns case-insensitively, so ids must not differ by case alone.
- */
-export function newFileId(): string {
-  const bytes = randomBytes(17);
-  let bits = 0;
-  let value = 0;
-  let id = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && id.length < 26) {
-      id += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1;
-  }
-  return id;
-}
+export const STORAGE_KEY = new RegExp(`${FILE_ID.source.slice(0, -1)}(\\.upload|\\.thumb)?$`);
 
 const expiry = (options: SignOptions) =>
   Math.floor((options.now ?? new Date()).getTime() / 1000) + options.expiresInSeconds;

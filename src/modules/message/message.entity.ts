@@ -4,6 +4,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../account/user.entity.js';
 import { Device } from '../device/device.entity.js';
 import { Family } from '../family/family.entity.js';
+import { File } from '../file/file.entity.js';
 
 /** Longest message, in characters (Unicode code points, as the database counts them). */
 export const MESSAGE_MAX_LENGTH = 2000;
@@ -45,11 +46,15 @@ export class Message {
   content!: string;
 
   /**
-   * A stored file (from the upload API). Indexed: the hourly release sweep (file.jobs.ts) asks
-   * which of a batch of files are still used, and `file(id)` who sent or received a picture.
+   * A stored file (from the upload API), by a foreign key (file.references.ts): deleting the
+   * file clears it. Indexed (as every foreign key): `file(id)` asks who sent or received it.
    */
-  @Index()
-  @Property({ length: 100, nullable: true })
+  @ManyToOne(() => File, {
+    mapToPk: true,
+    fieldName: 'image_id',
+    nullable: true,
+    deleteRule: 'set null',
+  })
   imageId: string | null = null;
 
   /** When the recipient read it; null while unread. */

@@ -1,9 +1,10 @@
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { TimeRangeArgs } from '../../graphql/connection.js';
 import { CharLength, IsNotBlank } from '../../graphql/validators.js';
 import { MESSAGE_MAX_LENGTH } from './message.entity.js';
 import { MessageBox } from './message.types.js';
+import { IsFileId } from '../file/file.id.js';
 
 @InputType({ description: 'A new message.' })
 export class SendMessageInput {
@@ -20,7 +21,7 @@ export class SendMessageInput {
 
   @Field(() => String, { nullable: true, description: 'An uploaded picture to attach.' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'must be a file id' })
+  @IsFileId()
   imageId?: string | null;
 }
 

@@ -13,6 +13,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../account/user.entity.js';
 import { Family } from '../family/family.entity.js';
 import { NotificationGrade, NotificationKind } from './notification.enums.js';
+import { File } from '../file/file.entity.js';
 
 /** An alert or notice for a family. Ids are monotonic: subscribers resume after the last one seen. */
 @Entity({ tableName: 'notification' })
@@ -47,9 +48,13 @@ export class Notification {
   @Field({ description: 'Human-readable text.' })
   message!: string;
 
-  // the hourly release sweep (file.jobs.ts) asks which of a batch of file ids are still used
-  @Index()
-  @Property({ length: 100, nullable: true })
+  // a foreign key to the file (file.references.ts): deleting the file clears it
+  @ManyToOne(() => File, {
+    mapToPk: true,
+    fieldName: 'image_id',
+    nullable: true,
+    deleteRule: 'set null',
+  })
   imageId: string | null = null;
 
   /** Unique per family when set: what makes a job's alert idempotent (see `notify`). */

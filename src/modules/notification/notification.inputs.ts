@@ -1,9 +1,10 @@
-import { ArrayMaxSize, IsIn, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsOptional } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { PageArgs } from '../../graphql/connection.js';
 import { SortOrder } from '../../graphql/connection.js';
 import { CharLength, IsNotBlank } from '../../graphql/validators.js';
 import { NotificationGrade, NotificationKind } from './notification.enums.js';
+import { IsFileId } from '../file/file.id.js';
 
 @InputType({ description: 'A notification a device raises itself.' })
 export class RaiseNotificationInput {
@@ -22,7 +23,7 @@ export class RaiseNotificationInput {
 
   @Field(() => String, { nullable: true, description: 'A snapshot (file id).' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'must be a file id' })
+  @IsFileId()
   imageId?: string | null;
 }
 

@@ -11,6 +11,7 @@ import {
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Family } from '../family/family.entity.js';
 import { ActivityAction, Emotion, MentalSource, RiskLevel } from './report.enums.js';
+import { File } from '../file/file.entity.js';
 
 // Every reading: its family, the device's optional idempotency key (unique per family: a retry
 // finds the first record), when it was measured and when it arrived. The (family, measuredAt)
@@ -136,9 +137,13 @@ export class Activity {
   @Field(() => Float, { nullable: true, description: 'How sure the device is, 0–1.' })
   score: number | null = null;
 
-  // the hourly release sweep (file.jobs.ts) asks which of a batch of file ids are still used
-  @Index()
-  @Property({ length: 100, nullable: true })
+  // a foreign key to the file (file.references.ts): deleting the file clears it
+  @ManyToOne(() => File, {
+    mapToPk: true,
+    fieldName: 'image_id',
+    nullable: true,
+    deleteRule: 'set null',
+  })
   @Field(() => String, { nullable: true, description: 'A snapshot (file id), if one was taken.' })
   imageId: string | null = null;
 

@@ -5,7 +5,6 @@ import {
   IsNumber,
   IsOptional,
   IsUUID,
-  Matches,
   Max,
   Min,
   ValidateBy,
@@ -15,6 +14,7 @@ import {
 import { Field, Float, InputType, Int } from 'type-graphql';
 import { CharLength } from '../../graphql/validators.js';
 import { ActivityAction, Emotion, MentalSource, RiskLevel } from './report.enums.js';
+import { IsFileId } from '../file/file.id.js';
 
 /** SPEC §2: a device's `measuredAt` is accepted within [now − 7 days, now + 5 minutes]. */
 export const MEASURED_AT_WINDOW = { pastMs: 7 * 24 * 3600_000, futureMs: 5 * 60_000 } as const;
@@ -145,7 +145,7 @@ export class ActivityInput {
 
   @Field(() => String, { nullable: true, description: 'A snapshot (file id).' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'must be a file id' })
+  @IsFileId()
   imageId?: string | null;
 
   @Field(() => Date, { description: 'When it happened (within the last 7 days).' })
