@@ -2,18 +2,8 @@ import type { Config } from './config.js';
 import type { Orm } from './database/orm.js';
 import type { Mailer } from './mail/mailer.js';
 import type { AiProvider } from './modules/ai/ai.provider.js';
-import type { AiService } from './modules/ai/ai.service.js';
 import type { AiWorker } from './modules/ai/ai.worker.js';
-import type { AccountService } from './modules/account/account.service.js';
-import type { DeviceService } from './modules/device/device.service.js';
-import type { FamilyService } from './modules/family/family.service.js';
-import type { FileService } from './modules/file/file.service.js';
-import type { MessageService } from './modules/message/message.service.js';
-import type { NewsService } from './modules/news/news.service.js';
-import type { NotificationService } from './modules/notification/notification.service.js';
-import type { ReportService } from './modules/report/report.service.js';
-import type { SettingsService } from './modules/settings/settings.service.js';
-import type { WeatherService } from './modules/weather/weather.service.js';
+import type { Services } from './modules/index.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { EventBus } from './realtime/events.js';
@@ -22,21 +12,7 @@ import type { AppPubSub } from './realtime/pubsub.js';
 import type { RateLimiter } from './security/rate-limit.js';
 
 /** The services resolvers call; each owns the writes and transactions of one feature. */
-export interface Services {
-  account: AccountService;
-  family: FamilyService;
-  device: DeviceService;
-  settings: SettingsService;
-  report: ReportService;
-  notification: NotificationService;
-  message: MessageService;
-  file: FileService;
-  ai: AiService;
-  /** Current weather per region (in-memory cache in front of the provider). */
-  weather: WeatherService;
-  /** The shared news cache and the job that fills it. */
-  news: NewsService;
-}
+export type { Services } from './modules/index.js';
 
 /**
  * The long-lived parts of one server instance, built once at start and shared by every request.

@@ -4,39 +4,15 @@ import { Access } from './auth/access.js';
 import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import { Loaders } from './database/loaders.js';
 import type { EntityManager } from './database/orm.js';
-import type { Logger } from './observability/logger.js';
 import type { LiveConnection } from './realtime/live.js';
+import type { HttpExchange, Scope } from './scope.js';
 
-/**
- * What an operation may do to the HTTP exchange that carries it (absent over WebSocket).
- * Implemented by server.ts, the one module that knows the HTTP framework.
- */
-export interface HttpExchange {
-  /** True when the request reached us over HTTPS (directly or, with TRUST_PROXY, via a proxy). */
-  secure: boolean;
-  /** Sets the session cookie; `expiresAt` null makes it a browser-session cookie. */
-  setSessionCookie(token: string, expiresAt: Date | null): void;
-  clearSessionCookie(): void;
-}
+export type { HttpExchange } from './scope.js';
 
-/** The per-operation GraphQL context. */
-export interface Context {
+/** The per-operation GraphQL context: the service scope, plus the application and transport. */
+export interface Context extends Scope {
   app: App;
-  /** Identifies the operation in logs; echoed to HTTP clients as `x-request-id`. */
-  requestId: string;
-  log: Logger;
-  /** A fresh fork for this operation: identity map and unit of work are never shared. */
-  em: EntityManager;
-  viewer: Viewer;
-  /** The family policy, answered for this viewer (cached per operation). */
-  access: Access;
-  /** Per-operation DataLoaders over `em`. */
-  loaders: Loaders;
   transport: 'http' | 'ws';
-  /** Client address (rate limits, session list). */
-  ip: string;
-  userAgent: string | undefined;
-  http: HttpExchange | undefined;
   /** The WebSocket this operation runs on (absent over HTTP). */
   live: LiveConnection | undefined;
 }

@@ -11,49 +11,26 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
-import { Redis } from 'ioredis';
 import type { App } from './app.js';
 import type { Config } from './config.js';
 import { credentialFrom, SESSION_COOKIE, viewerFor } from './auth/credentials.js';
+import { type AppOptions, createApp } from './composition.js';
 import { createContext, requestIdFrom, type Context, type HttpExchange } from './context.js';
-import { type OrmOptions, createOrm, migrateUp } from './database/orm.js';
 import { ErrorCode } from './graphql/errors.js';
 import { formatError } from './graphql/format-error.js';
 import { PARSE_OPTIONS, queryLimits } from './graphql/limits.js';
-import { observabilityPlugin } from './observability/apollo-plugin.js';
-import { createLogger, type Logger } from './observability/logger.js';
-import { Metrics } from './observability/metrics.js';
-import { createMailer } from './mail/mailer.js';
-import { AccountService } from './modules/account/account.service.js';
-import { createAiProvider } from './modules/ai/ai.provider.js';
-import { AiService } from './modules/ai/ai.service.js';
-import { AiWorker } from './modules/ai/ai.worker.js';
 import type { PeriodicJobs } from './jobs/periodic.js';
 import { startJobs } from './jobs/start-jobs.js';
 import { File, FileStatus } from './modules/file/file.entity.js';
-import { DeviceService } from './modules/device/device.service.js';
-import { FamilyService } from './modules/family/family.service.js';
-import { FileService } from './modules/file/file.service.js';
 import {
   BodyTooLargeError,
-  createFileStorage,
   LocalFileStorage,
   STORAGE_KEY,
   type SignedQuery,
 } from './modules/file/file.storage.js';
-import { MessageService } from './modules/message/message.service.js';
-import { NewsService } from './modules/news/news.service.js';
-import { NotificationService } from './modules/notification/notification.service.js';
-import { ReportService } from './modules/report/report.service.js';
-import { SettingsService } from './modules/settings/settings.service.js';
-import { createWeatherProvider } from './modules/weather/weather.provider.js';
-import { WeatherService } from './modules/weather/weather.service.js';
-import { EventBus } from './realtime/events.js';
-import { LiveAuthorizer } from './realtime/live-auth.js';
-import { createAppPubSub } from './realtime/pubsub.js';
-import { type RateLimit, type RateLimitName, RateLimiter } from './security/rate-limit.js';
-import { mutationRateLimitPlugin } from './security/rate-limit-plugin.js';
+import { observabilityPlugin } from './observability/apollo-plugin.js';
 import { attachWsServer } from './realtime/ws-server.js';
+import { mutationRateLimitPlugin } from './security/rate-limit-plugin.js';
 import { createSchema } from './schema.js';
 
 /** SPEC §2: request bodies are at most 1 MiB. */
@@ -195,85 +172,11 @@ function serveLocalFiles(
  */
 export async function createServer(
   config: Config,
-  options: {
-    logger?: Logger;
-    onQuery?: OrmOptions['onQuery'];
-    /** Replaces SPEC §7 budgets by name; for benchmarks only (`bench:ingest` raises `mutation`). */
-    rateLimits?: Partial<Record<RateLimitName, RateLimit>>;
-  } = {},
+  options: AppOptions = {},
 ): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger(config);
-  const orm = await createOrm({
-    database: config.database,
-    dbPoolMax: config.dbPoolMax,
-    dbDebug: config.dbDebug,
-    logger,
-    onQuery: options.onQuery,
-  });
-  if (config.migrateOnStart) {
-    const applied = await migrateUp(orm);
-    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  }
-  const pubSubHandle = createAppPubSub(config.redisUrl, config.redisKeyPrefix);
-  // rate limits are shared by every replica when Redis is configured
-  const redis =
-    config.redisUrl === undefined
-      ? undefined
-      : new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
-  const rateLimiter = new RateLimiter({
-    redis,
-    keyPrefix: `${config.redisKeyPrefix}:rl`,
-    limits: options.rateLimits,
-  });
-  const mailer = createMailer(config, logger);
-  const fileStorage = createFileStorage(config.fileStorage, config.fileUrlSecret);
-  const files = new FileService({ storage: fileStorage, logger });
-  const events = new EventBus(pubSubHandle.pubSub);
-  const aiProvider = createAiProvider(config);
-  const aiWorker = new AiWorker({
-    orm,
-    events,
-    provider: aiProvider,
-    logger,
-    lowMood: config.lowMood,
-    ...(config.redisUrl === undefined
-      ? {}
-      : {
-          queue: {
-            redisUrl: config.redisUrl,
-            prefix: `${config.redisKeyPrefix}:bull`,
-            concurrency: config.aiJobConcurrency,
-          },
-        }),
-  });
-  const news = new NewsService({ orm, feeds: config.newsFeeds, logger });
-  const app: App = {
-    config,
-    orm,
-    pubSub: pubSubHandle.pubSub,
-    events,
-    liveAuthorizer: new LiveAuthorizer(orm),
-    logger,
-    metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
-    rateLimiter,
-    mailer,
-    services: {
-      account: new AccountService({ config, rateLimiter, mailer, logger }),
-      family: new FamilyService({ rateLimiter }),
-      device: new DeviceService(),
-      settings: new SettingsService(),
-      report: new ReportService(),
-      notification: new NotificationService(),
-      message: new MessageService(),
-      file: files,
-      ai: new AiService(),
-      weather: new WeatherService({ provider: createWeatherProvider(config), logger }),
-      news,
-    },
-    aiProvider,
-    aiWorker,
-    startedAt: Date.now(),
-  };
+  const built = await createApp(config, options);
+  const { app, fileStorage } = built;
+  const { orm } = app;
   const schema = await createSchema(app.pubSub);
   const limits = queryLimits();
 
@@ -404,9 +307,7 @@ export async function createServer(
         };
         await step(() => jobs.stop());
         await step(() => apollo.stop());
-        await step(() => pubSubHandle.close());
-        await step(async () => redis?.quit());
-        await step(() => orm.close());
+        await step(() => built.close());
         if (failures.length > 0) throw failures[0];
       })();
       return closing;

@@ -5,7 +5,9 @@ import { hashPassword, verifyPassword } from '../../auth/passwords.js';
 import { openSession, sessionExpiresAt } from '../../auth/sessions.js';
 import { hashToken, looksLikeToken, newToken } from '../../auth/tokens.js';
 import type { Config } from '../../config.js';
-import type { Context } from '../../context.js';
+import type { Orm } from '../../database/orm.js';
+import type { Scope } from '../../scope.js';
+import type { FileService } from '../file/file.service.js';
 import type { EntityManager } from '../../database/orm.js';
 import {
   BadUserInputError,
@@ -51,12 +53,14 @@ export class AccountService {
       rateLimiter: RateLimiter;
       mailer: Mailer;
       logger: Logger;
+      orm: Orm;
+      files: FileService;
     },
   ) {}
 
   /** Opens a session (flushing the unit of work) and answers the rest of the operation as its user. */
   private async issue(
-    ctx: Context,
+    ctx: Scope,
     em: EntityManager,
     user: User,
     remember: boolean,
@@ -80,7 +84,7 @@ export class AccountService {
     return { token, expiresAt, user };
   }
 
-  async signUp(ctx: Context, input: SignUpInput): Promise<AuthPayload> {
+  async signUp(ctx: Scope, input: SignUpInput): Promise<AuthPayload> {
     await this.deps.rateLimiter.consume('signUp', `ip:${ctx.ip}`);
     checkAddress(input.address, 'input.address');
     const email = normalizeEmail(input.email);
@@ -113,7 +117,7 @@ export class AccountService {
     }
   }
 
-  async logIn(ctx: Context, args: LogInArgs): Promise<AuthPayload> {
+  async logIn(ctx: Scope, args: LogInArgs): Promise<AuthPayload> {
     const email = normalizeEmail(args.email);
     const limitKey = `acct:${email}|ip:${ctx.ip}`;
     await this.deps.rateLimiter.consume('logIn', limitKey);
@@ -133,19 +137,19 @@ export class AccountService {
     return this.issue(ctx, ctx.em, user, args.remember);
   }
 
-  async logOut(ctx: Context): Promise<boolean> {
+  async logOut(ctx: Scope): Promise<boolean> {
     ctx.http?.clearSessionCookie();
     if (ctx.viewer.kind !== 'user') return false;
     return (await ctx.em.nativeDelete(Session, { id: ctx.viewer.session.id })) > 0;
   }
 
-  async logOutEverywhere(ctx: Context): Promise<number> {
+  async logOutEverywhere(ctx: Scope): Promise<number> {
     const viewer = requireUser(ctx.viewer);
     ctx.http?.clearSessionCookie();
     return ctx.em.nativeDelete(Session, { user: viewer.userId });
   }
 
-  async mySessions(ctx: Context): Promise<SessionInfo[]> {
+  async mySessions(ctx: Scope): Promise<SessionInfo[]> {
     const viewer = requireUser(ctx.viewer);
     const now = new Date();
     const sessions = await ctx.em.find(
@@ -167,7 +171,7 @@ export class AccountService {
       }));
   }
 
-  async revokeSession(ctx: Context, sessionId: number): Promise<boolean> {
+  async revokeSession(ctx: Scope, sessionId: number): Promise<boolean> {
     const viewer = requireUser(ctx.viewer);
     // someone else's session is "not found", never "forbidden"
     const deleted = await ctx.em.nativeDelete(Session, { id: sessionId, user: viewer.userId });
@@ -176,18 +180,18 @@ export class AccountService {
     return true;
   }
 
-  async me(ctx: Context): Promise<User | null> {
+  async me(ctx: Scope): Promise<User | null> {
     if (ctx.viewer.kind !== 'user') return null;
     return ctx.em.findOne(User, { id: ctx.viewer.userId });
   }
 
-  async updateMe(ctx: Context, input: UpdateMeInput): Promise<User> {
+  async updateMe(ctx: Scope, input: UpdateMeInput): Promise<User> {
     const viewer = requireUser(ctx.viewer);
     if (input.address) checkAddress(input.address, 'input.address');
     const user = await ctx.em.findOneOrFail(User, { id: viewer.userId });
     // omitted keeps the avatar, null removes it; the old file and the new reference go in one flush
     if (input.avatarId !== undefined && input.avatarId !== user.avatarId) {
-      const files = ctx.app.services.file;
+      const files = this.deps.files;
       if (input.avatarId !== null) {
         await files.referenceAvatar(ctx.em, {
           fileId: input.avatarId,
@@ -212,7 +216,7 @@ export class AccountService {
   }
 
   /** Loads the viewer with the password hash and checks `password`, or answers BAD_USER_INPUT on `field`. */
-  private async confirmPassword(ctx: Context, password: string, field: string): Promise<User> {
+  private async confirmPassword(ctx: Scope, password: string, field: string): Promise<User> {
     const viewer = requireUser(ctx.viewer);
     const user = await ctx.em.findOneOrFail(
       User,
@@ -226,7 +230,7 @@ export class AccountService {
     return user;
   }
 
-  async deleteMe(ctx: Context, password: string): Promise<boolean> {
+  async deleteMe(ctx: Scope, password: string): Promise<boolean> {
     const user = await this.confirmPassword(ctx, password, 'password');
     // the user's own files and a main user's family (with its file rows) cascade with the
     // account; stored objects follow
@@ -236,16 +240,12 @@ export class AccountService {
       { fields: ['id', 'storageKey', 'thumbnailKey'] },
     );
     await ctx.em.remove(user).flush();
-    await ctx.app.services.file.removeObjects(files.flatMap(keysOf));
+    await this.deps.files.removeObjects(files.flatMap(keysOf));
     ctx.http?.clearSessionCookie();
     return true;
   }
 
-  async changePassword(
-    ctx: Context,
-    currentPassword: string,
-    newPassword: string,
-  ): Promise<boolean> {
+  async changePassword(ctx: Scope, currentPassword: string, newPassword: string): Promise<boolean> {
     const viewer = requireUser(ctx.viewer);
     const user = await this.confirmPassword(ctx, currentPassword, 'currentPassword');
     if (currentPassword === newPassword) {
@@ -260,7 +260,7 @@ export class AccountService {
     return true;
   }
 
-  async requestPasswordReset(ctx: Context, rawEmail: string): Promise<boolean> {
+  async requestPasswordReset(ctx: Scope, rawEmail: string): Promise<boolean> {
     await this.deps.rateLimiter.consume('requestPasswordReset', `ip:${ctx.ip}`);
     const email = normalizeEmail(rawEmail);
     // answered before any lookup, write or mail: the timing is the same whether the account exists
@@ -271,8 +271,8 @@ export class AccountService {
   }
 
   /** Creates a reset token for an existing account and e-mails its link; runs detached from the request. */
-  private async sendPasswordReset(ctx: Context, email: string): Promise<void> {
-    const em = ctx.app.orm.em.fork();
+  private async sendPasswordReset(ctx: Scope, email: string): Promise<void> {
+    const em = this.deps.orm.em.fork();
     const user = await em.findOne(User, { email });
     if (user === null) return;
     const token = newToken();
@@ -294,7 +294,7 @@ export class AccountService {
     });
   }
 
-  async resetPassword(ctx: Context, token: string, newPassword: string): Promise<boolean> {
+  async resetPassword(ctx: Scope, token: string, newPassword: string): Promise<boolean> {
     const invalid = () => BadUserInputError.field('token', 'is invalid or has expired');
     if (!looksLikeToken(token)) throw invalid();
     const now = new Date();

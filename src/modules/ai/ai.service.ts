@@ -1,5 +1,5 @@
 import type { FamilyGrant } from '../../auth/access.js';
-import type { Context } from '../../context.js';
+import type { Scope } from '../../scope.js';
 import { type Connection, type TimeRangeArgs, paginate } from '../../graphql/connection.js';
 import {
   BadUserInputError,
@@ -25,9 +25,16 @@ export const MENTAL_REPORT_MAX_DAYS = 92;
  * main user and its Carebot (policy `CHAT`) read or write them; other members get FORBIDDEN,
  * anyone outside the family NOT_FOUND.
  */
+/** What the AI service needs of the job runner: a nudge when it queued a job. */
+export interface JobWaker {
+  wake(): void;
+}
+
 export class AiService {
+  constructor(private readonly deps: { jobs: JobWaker }) {}
+
   /** The family the viewer chats in: a device's own, or the one the main user owns. */
-  private async chatFamily(ctx: Context): Promise<number> {
+  private async chatFamily(ctx: Scope): Promise<number> {
     const { viewer } = ctx;
     if (viewer.kind === 'anonymous') throw new UnauthenticatedError();
     if (viewer.kind === 'device') return viewer.familyId;
@@ -41,7 +48,7 @@ export class AiService {
    * A conversation the viewer may read: the main user and the Carebot always, the other members
    * while the family shares conversations; NOT_FOUND / FORBIDDEN otherwise.
    */
-  async conversation(ctx: Context, id: number): Promise<Conversation> {
+  async conversation(ctx: Scope, id: number): Promise<Conversation> {
     if (ctx.viewer.kind === 'anonymous') throw new UnauthenticatedError();
     const conversation = await ctx.em.findOne(Conversation, { id });
     if (conversation === null) throw new NotFoundError('Conversation', id);
@@ -50,14 +57,14 @@ export class AiService {
   }
 
   /** A conversation the viewer may write to (policy CHAT: main user or Carebot). */
-  private async ownConversation(ctx: Context, id: number): Promise<Conversation> {
+  private async ownConversation(ctx: Scope, id: number): Promise<Conversation> {
     const conversation = await this.conversation(ctx, id);
     await ctx.access.requireFamily(conversation.family.id, 'CHAT', 'Conversation', id);
     return conversation;
   }
 
   /** Stores the user's message and a durable job for the reply; the reply follows on `chatReply`. */
-  async send(ctx: Context, input: SendChatMessageInput): Promise<ChatMessage> {
+  async send(ctx: Scope, input: SendChatMessageInput): Promise<ChatMessage> {
     const existing =
       input.conversationId == null
         ? undefined
@@ -82,7 +89,7 @@ export class AiService {
       await em.flush();
       return created;
     });
-    ctx.app.aiWorker.wake();
+    this.deps.jobs.wake();
     return message;
   }
 
@@ -91,7 +98,7 @@ export class AiService {
    * `familyId`, any family whose conversations the viewer may read.
    */
   async conversations(
-    ctx: Context,
+    ctx: Scope,
     familyId: number | undefined,
     args: TimeRangeArgs,
   ): Promise<Connection<Conversation>> {
@@ -108,7 +115,7 @@ export class AiService {
 
   /** The messages of a conversation the viewer already may read. */
   messages(
-    ctx: Context,
+    ctx: Scope,
     conversationId: number,
     args: TimeRangeArgs,
   ): Promise<Connection<ChatMessage>> {
@@ -125,7 +132,7 @@ export class AiService {
    * A job of one of the viewer's families: conversation jobs for those who may read the
    * conversations, report jobs for every member; NOT_FOUND / FORBIDDEN otherwise.
    */
-  async job(ctx: Context, id: number): Promise<AiJob> {
+  async job(ctx: Scope, id: number): Promise<AiJob> {
     if (ctx.viewer.kind === 'anonymous') throw new UnauthenticatedError();
     const job = await ctx.em.findOne(AiJob, { id });
     if (job === null) throw new NotFoundError('AiJob', id);
@@ -136,10 +143,7 @@ export class AiService {
   }
 
   /** What a job produced, by kind; null until it is DONE (or when it produced nothing). */
-  async result(
-    ctx: Context,
-    job: AiJob,
-  ): Promise<ChatMessage | MentalStatus | MentalReport | null> {
+  async result(ctx: Scope, job: AiJob): Promise<ChatMessage | MentalStatus | MentalReport | null> {
     if (job.status !== AiJobStatus.DONE || job.resultId === null) return null;
     switch (job.kind) {
       case AiJobKind.CHAT_REPLY:
@@ -156,7 +160,7 @@ export class AiService {
    * resolver); the job's `result` is the report, and the family gets an INFO notification.
    */
   async requestMentalReport(
-    ctx: Context,
+    ctx: Scope,
     { familyId }: FamilyGrant<'MANAGE'>,
     from: Date,
     to: Date,
@@ -193,7 +197,7 @@ export class AiService {
       payload,
     });
     await ctx.em.flush();
-    ctx.app.aiWorker.wake();
+    this.deps.jobs.wake();
     return job;
   }
 }

@@ -1,7 +1,7 @@
 import { type FamilyGrant, requireUser } from '../../auth/access.js';
 import { requireRecentAuthentication } from '../../auth/reauth.js';
 import { hashToken, newToken } from '../../auth/tokens.js';
-import type { Context } from '../../context.js';
+import type { Scope } from '../../scope.js';
 import { Family } from '../family/family.entity.js';
 import { Device } from './device.entity.js';
 
@@ -9,7 +9,7 @@ import { Device } from './device.entity.js';
 export class DeviceService {
   /** The token is returned once; only its hash is stored. */
   async register(
-    ctx: Context,
+    ctx: Scope,
     { familyId }: FamilyGrant<'MANAGE'>,
     name: string,
     currentPassword: string | null | undefined,
@@ -27,7 +27,7 @@ export class DeviceService {
   }
 
   /** The device can no longer authenticate. */
-  async revoke(ctx: Context, grant: FamilyGrant<'MANAGE'>, deviceId: number): Promise<boolean> {
+  async revoke(ctx: Scope, grant: FamilyGrant<'MANAGE'>, deviceId: number): Promise<boolean> {
     await ctx.em.nativeUpdate(
       Device,
       { id: deviceId, family: grant.familyId, revokedAt: null },

@@ -2,7 +2,9 @@ import { createHash, randomInt } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { type FamilyGrant, requireUser } from '../../auth/access.js';
 import { requireRecentAuthentication } from '../../auth/reauth.js';
-import type { Context } from '../../context.js';
+import type { EntityManager } from '../../database/orm.js';
+import type { Scope } from '../../scope.js';
+import type { FileService } from '../file/file.service.js';
 import {
   BadUserInputError,
   ConflictError,
@@ -54,9 +56,9 @@ export function maskName(name: string): string {
 
 /** Families, memberships and invitations (SPEC §5 "Families and members"). */
 export class FamilyService {
-  constructor(private readonly deps: { rateLimiter: RateLimiter }) {}
+  constructor(private readonly deps: { rateLimiter: RateLimiter; files: FileService }) {}
 
-  async create(ctx: Context, input: CreateFamilyInput): Promise<Family> {
+  async create(ctx: Scope, input: CreateFamilyInput): Promise<Family> {
     const viewer = requireUser(ctx.viewer);
     if ((await ctx.em.count(Family, { mainUser: viewer.userId })) > 0) {
       throw new ConflictError('You already have a family; a main user owns exactly one.');
@@ -82,21 +84,21 @@ export class FamilyService {
   }
 
   /** The families the viewer stands in (main user or ACTIVE member), oldest first. */
-  async mine(ctx: Context): Promise<Family[]> {
+  async mine(ctx: Scope): Promise<Family[]> {
     requireUser(ctx.viewer);
     const ids = [...(await ctx.access.standings()).keys()];
     if (ids.length === 0) return [];
     return ctx.em.find(Family, { id: { $in: ids } }, { orderBy: { id: 'asc' } });
   }
 
-  async get(ctx: Context, grant: FamilyGrant<'VIEW'>): Promise<Family> {
+  async get(ctx: Scope, grant: FamilyGrant<'VIEW'>): Promise<Family> {
     const family = await ctx.loaders.family.load(grant.familyId);
     if (family === null) throw new NotFoundError('Family', grant.familyId);
     return family;
   }
 
   async update(
-    ctx: Context,
+    ctx: Scope,
     grant: FamilyGrant<'MANAGE'>,
     input: UpdateFamilyInput,
   ): Promise<Family> {
@@ -109,7 +111,7 @@ export class FamilyService {
 
   /** Every row of the family goes with it (foreign keys cascade). */
   async delete(
-    ctx: Context,
+    ctx: Scope,
     { familyId }: FamilyGrant<'OWN'>,
     confirmFamilyName: string,
     currentPassword: string | null | undefined,
@@ -127,11 +129,11 @@ export class FamilyService {
       { fields: ['id', 'storageKey', 'thumbnailKey'] },
     );
     await ctx.em.remove(family).flush();
-    await ctx.app.services.file.removeObjects(files.flatMap(keysOf));
+    await this.deps.files.removeObjects(files.flatMap(keysOf));
     return true;
   }
 
-  async find(ctx: Context, input: FindFamiliesInput): Promise<FamilyCandidate[]> {
+  async find(ctx: Scope, input: FindFamiliesInput): Promise<FamilyCandidate[]> {
     requireUser(ctx.viewer);
     await this.deps.rateLimiter.consume('findFamilies', `ip:${ctx.ip}`);
     const families = await ctx.em.find(
@@ -154,7 +156,7 @@ export class FamilyService {
   }
 
   async requestToJoin(
-    ctx: Context,
+    ctx: Scope,
     familyId: number,
     mainUserName: string,
     relation: string,
@@ -179,11 +181,11 @@ export class FamilyService {
    * leaves what it claimed untouched).
    */
   private async join(
-    ctx: Context,
+    ctx: Scope,
     family: Family,
     userId: number,
     grant: { relation: string; role: FamilyRole; status: MembershipStatus },
-    claim?: (em: Context['em']) => Promise<void>,
+    claim?: (em: EntityManager) => Promise<void>,
   ): Promise<Membership> {
     if (family.mainUser.id === userId)
       throw new ConflictError('You are the main user of this family.');
@@ -211,7 +213,7 @@ export class FamilyService {
   }
 
   async approve(
-    ctx: Context,
+    ctx: Scope,
     grant: FamilyGrant<'MANAGE'>,
     membershipId: number,
   ): Promise<Membership> {
@@ -226,7 +228,7 @@ export class FamilyService {
     return membership;
   }
 
-  async reject(ctx: Context, grant: FamilyGrant<'MANAGE'>, membershipId: number): Promise<boolean> {
+  async reject(ctx: Scope, grant: FamilyGrant<'MANAGE'>, membershipId: number): Promise<boolean> {
     const deleted = await ctx.em.nativeDelete(Membership, {
       id: membershipId,
       family: grant.familyId,
@@ -240,7 +242,7 @@ export class FamilyService {
   }
 
   async createInvite(
-    ctx: Context,
+    ctx: Scope,
     { familyId }: FamilyGrant<'MANAGE'>,
     role: FamilyRole,
   ): Promise<FamilyInviteCode> {
@@ -258,7 +260,7 @@ export class FamilyService {
     return { code, role, expiresAt };
   }
 
-  async acceptInvite(ctx: Context, code: string, relation: string): Promise<Membership> {
+  async acceptInvite(ctx: Scope, code: string, relation: string): Promise<Membership> {
     const viewer = requireUser(ctx.viewer);
     const invalid = () => BadUserInputError.field('code', 'is invalid, used or expired');
     const now = new Date();
@@ -292,7 +294,7 @@ export class FamilyService {
    * their own relation only. Anyone else: NOT_FOUND.
    */
   async updateMembership(
-    ctx: Context,
+    ctx: Scope,
     membershipId: number,
     input: UpdateMembershipInput,
   ): Promise<Membership> {
@@ -316,7 +318,7 @@ export class FamilyService {
   }
 
   async removeMember(
-    ctx: Context,
+    ctx: Scope,
     grant: FamilyGrant<'MANAGE'>,
     membershipId: number,
   ): Promise<boolean> {
@@ -325,7 +327,7 @@ export class FamilyService {
   }
 
   /** Leaves a family, or withdraws a pending request. The main user cannot leave their own family. */
-  async leave(ctx: Context, familyId: number): Promise<boolean> {
+  async leave(ctx: Scope, familyId: number): Promise<boolean> {
     const viewer = requireUser(ctx.viewer);
     if ((await ctx.access.standingIn(familyId)) === 'MAIN') {
       throw new ForbiddenError('The main user cannot leave their own family; delete it instead.');
@@ -339,11 +341,11 @@ export class FamilyService {
   }
 
   async addBackground(
-    ctx: Context,
+    ctx: Scope,
     { familyId }: FamilyGrant<'MANAGE'>,
     fileId: string,
   ): Promise<FamilyBackground> {
-    await ctx.app.services.file.reference(ctx.em, {
+    await this.deps.files.reference(ctx.em, {
       fileId,
       familyId,
       purpose: FilePurpose.FAMILY_BACKGROUND,
@@ -358,7 +360,7 @@ export class FamilyService {
   }
 
   async removeBackground(
-    ctx: Context,
+    ctx: Scope,
     grant: FamilyGrant<'MANAGE'>,
     backgroundId: number,
   ): Promise<boolean> {

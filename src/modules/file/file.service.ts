@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { requireUser } from '../../auth/access.js';
-import type { Context } from '../../context.js';
+import type { Scope } from '../../scope.js';
+import { mailboxOf } from '../message/message.service.js';
 import type { EntityManager } from '../../database/orm.js';
 import { parseId } from '../../graphql/ids.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../../graphql/errors.js';
@@ -82,7 +83,7 @@ export class FileService {
    * else to the family named, where the viewer must stand.
    */
   private async ownerOf(
-    ctx: Context,
+    ctx: Scope,
     input: CreateUploadInput,
   ): Promise<{ familyId: number; userId: null } | { familyId: null; userId: number }> {
     const familyId = input.familyId ?? null;
@@ -103,7 +104,7 @@ export class FileService {
     return { familyId: id, userId: null };
   }
 
-  async createUpload(ctx: Context, input: CreateUploadInput): Promise<UploadTicketData> {
+  async createUpload(ctx: Scope, input: CreateUploadInput): Promise<UploadTicketData> {
     const { viewer } = ctx;
     if (viewer.kind === 'anonymous') throw new UnauthenticatedError();
     const owner = await this.ownerOf(ctx, input);
@@ -150,7 +151,7 @@ export class FileService {
   }
 
   /** The file if the viewer uploaded it; NOT_FOUND otherwise. */
-  private async ownUpload(ctx: Context, fileId: string): Promise<File> {
+  private async ownUpload(ctx: Scope, fileId: string): Promise<File> {
     const { viewer } = ctx;
     if (viewer.kind === 'anonymous') throw new UnauthenticatedError();
     const file = await ctx.em.findOne(File, { id: fileId });
@@ -167,7 +168,7 @@ export class FileService {
    * Verifies the uploaded bytes: READY (images re-encoded, bounded, metadata stripped) or
    * REJECTED with a reason. Completing again returns the file as it is.
    */
-  async completeUpload(ctx: Context, fileId: string): Promise<File> {
+  async completeUpload(ctx: Scope, fileId: string): Promise<File> {
     const file = await this.ownUpload(ctx, fileId);
     if (file.status !== FileStatus.PENDING) return file;
     const bytes = await this.deps.storage.read(uploadKey(file.id));
@@ -247,7 +248,7 @@ export class FileService {
    * carrying it see; a user's own file to that user, and to whoever may see their avatar while it
    * is the avatar. NOT_FOUND otherwise.
    */
-  async get(ctx: Context, fileId: string): Promise<File> {
+  async get(ctx: Scope, fileId: string): Promise<File> {
     if (ctx.viewer.kind === 'anonymous') throw new UnauthenticatedError();
     const file = await ctx.em.findOne(File, { id: fileId });
     if (file === null) throw new NotFoundError('File', fileId.slice(0, 40));
@@ -275,10 +276,10 @@ export class FileService {
    * Whether the viewer uploaded a message picture, or sent or received (in the mailbox they use,
    * a device its main user's) a message carrying it.
    */
-  private async sentOrReceived(ctx: Context, file: File): Promise<boolean> {
+  private async sentOrReceived(ctx: Scope, file: File): Promise<boolean> {
     const { viewer } = ctx;
     if (viewer.kind === 'user' && file.uploadedByUser?.id === viewer.userId) return true;
-    const { userId } = await ctx.app.services.message.mailbox(ctx);
+    const { userId } = await mailboxOf(ctx);
     const carrying = await ctx.em.count(Message, {
       imageId: file.id,
       $or: [{ fromUser: userId }, { toUser: userId }],

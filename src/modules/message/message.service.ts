@@ -1,5 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../../context.js';
+import type { EventBus } from '../../realtime/events.js';
+import type { Scope } from '../../scope.js';
+import type { FileService } from '../file/file.service.js';
 import { type Connection, paginate } from '../../graphql/connection.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../../graphql/errors.js';
 import { bulkKeys, parseId } from '../../graphql/ids.js';
@@ -22,23 +24,30 @@ export interface Mailbox {
   deviceId: number | null;
 }
 
+/** Whose mailbox the viewer uses: their own, or for a device its family's main user's. */
+export async function mailboxOf(ctx: Scope): Promise<Mailbox> {
+  const { viewer } = ctx;
+  switch (viewer.kind) {
+    case 'user':
+      return { userId: viewer.userId, deviceId: null };
+    case 'device': {
+      const family = await ctx.loaders.family.load(viewer.familyId);
+      // a device's family cannot vanish while its token works (the device row cascades)
+      if (family === null) throw new UnauthenticatedError();
+      return { userId: family.mainUser.id, deviceId: viewer.deviceId };
+    }
+    case 'anonymous':
+      throw new UnauthenticatedError();
+  }
+}
+
 /** Direct messages between users who share an ACTIVE family (SPEC §5 "Messages"). */
 export class MessageService {
-  /** Whose mailbox the viewer uses: their own, or for a device its family's main user's. */
-  async mailbox(ctx: Context): Promise<Mailbox> {
-    const { viewer } = ctx;
-    switch (viewer.kind) {
-      case 'user':
-        return { userId: viewer.userId, deviceId: null };
-      case 'device': {
-        const family = await ctx.loaders.family.load(viewer.familyId);
-        // a device's family cannot vanish while its token works (the device row cascades)
-        if (family === null) throw new UnauthenticatedError();
-        return { userId: family.mainUser.id, deviceId: viewer.deviceId };
-      }
-      case 'anonymous':
-        throw new UnauthenticatedError();
-    }
+  constructor(private readonly deps: { events: EventBus; files: FileService }) {}
+
+  /** Whose mailbox the viewer uses (see {@link mailboxOf}). */
+  mailbox(ctx: Scope): Promise<Mailbox> {
+    return mailboxOf(ctx);
   }
 
   /**
@@ -46,7 +55,7 @@ export class MessageService {
    * stands in (main user or ACTIVE member; a device: its own family only) where the recipient
    * is the main user or an ACTIVE member. Undefined when there is none.
    */
-  private async sharedFamily(ctx: Context, toUserId: number): Promise<number | undefined> {
+  private async sharedFamily(ctx: Scope, toUserId: number): Promise<number | undefined> {
     // standings hold only ACTIVE memberships, owned families and a device's own family
     const familyIds = [...(await ctx.access.standings()).keys()];
     if (familyIds.length === 0) return undefined;
@@ -62,7 +71,7 @@ export class MessageService {
     return shared.length === 0 ? undefined : Math.min(...shared);
   }
 
-  async send(ctx: Context, input: SendMessageInput): Promise<Message> {
+  async send(ctx: Scope, input: SendMessageInput): Promise<Message> {
     const mailbox = await this.mailbox(ctx);
     const toUserId = parseId(input.toUserId, 'User');
     if (toUserId === mailbox.userId) {
@@ -74,7 +83,7 @@ export class MessageService {
     const message = await ctx.em.transactional(async (em) => {
       if (input.imageId !== undefined && input.imageId !== null) {
         // the picture must belong to the family the message is filed under
-        await ctx.app.services.file.reference(em, {
+        await this.deps.files.reference(em, {
           fileId: input.imageId,
           familyId,
           purpose: FilePurpose.MESSAGE_IMAGE,
@@ -92,7 +101,7 @@ export class MessageService {
       await em.flush();
       return created;
     });
-    ctx.app.events.messageReceived({
+    this.deps.events.messageReceived({
       id: message.id,
       fromUserId: mailbox.userId,
       toUserId,
@@ -100,11 +109,11 @@ export class MessageService {
       imageId: message.imageId,
       createdAt: message.createdAt.toISOString(),
     });
-    ctx.app.events.unreadCountsChanged([toUserId]);
+    this.deps.events.unreadCountsChanged([toUserId]);
     return message;
   }
 
-  async list(ctx: Context, args: MessagesArgs): Promise<Connection<Message>> {
+  async list(ctx: Scope, args: MessagesArgs): Promise<Connection<Message>> {
     const { userId } = await this.mailbox(ctx);
     const where: FilterQuery<Message> =
       args.box === MessageBox.SENT
@@ -120,7 +129,7 @@ export class MessageService {
   }
 
   /** A message the viewer sent or received and has not deleted; NOT_FOUND otherwise. */
-  async get(ctx: Context, id: number): Promise<Message> {
+  async get(ctx: Scope, id: number): Promise<Message> {
     const { userId } = await this.mailbox(ctx);
     const message = await ctx.em.findOne(Message, {
       id,
@@ -133,7 +142,7 @@ export class MessageService {
     return message;
   }
 
-  async unreadCount(ctx: Context): Promise<number> {
+  async unreadCount(ctx: Scope): Promise<number> {
     const { userId } = await this.mailbox(ctx);
     return ctx.em.count(Message, { toUser: userId, readAt: null, deletedByRecipient: false });
   }
@@ -142,7 +151,7 @@ export class MessageService {
    * Marks received, unread messages read; returns how many changed. Ids that are not the
    * viewer's unread received messages (sent ones, other people's, malformed) change nothing.
    */
-  async markRead(ctx: Context, ids: readonly string[]): Promise<number> {
+  async markRead(ctx: Scope, ids: readonly string[]): Promise<number> {
     if (ids.length > MARK_READ_MAX_IDS) {
       throw BadUserInputError.field('ids', `must hold at most ${MARK_READ_MAX_IDS} ids`);
     }
@@ -157,12 +166,12 @@ export class MessageService {
         { readAt: new Date() },
       ),
     );
-    if (changed > 0) ctx.app.events.unreadCountsChanged([userId]);
+    if (changed > 0) this.deps.events.unreadCountsChanged([userId]);
     return changed;
   }
 
   /** Hides a message from the viewer's side only; the row goes once both sides deleted it. */
-  async delete(ctx: Context, id: number): Promise<boolean> {
+  async delete(ctx: Scope, id: number): Promise<boolean> {
     const { userId } = await this.mailbox(ctx);
     const unreadRemoved = await ctx.em.transactional(async (em) => {
       const message = await em.findOne(Message, {
@@ -180,7 +189,7 @@ export class MessageService {
       await em.flush();
       return received && message.readAt === null;
     });
-    if (unreadRemoved) ctx.app.events.unreadCountsChanged([userId]);
+    if (unreadRemoved) this.deps.events.unreadCountsChanged([userId]);
     return true;
   }
 }

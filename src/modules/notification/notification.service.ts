@@ -1,6 +1,8 @@
 import type { QueryResult } from '@mikro-orm/core';
 import { type FamilyGrant, requireDevice, requireUser } from '../../auth/access.js';
-import type { Context } from '../../context.js';
+import type { EventBus } from '../../realtime/events.js';
+import type { Scope } from '../../scope.js';
+import type { FileService } from '../file/file.service.js';
 import type { EntityManager } from '../../database/orm.js';
 import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
 import type { NotificationEvent } from '../../realtime/pubsub.js';
@@ -26,12 +28,14 @@ export function toNotificationEvent(notification: Notification): NotificationEve
 
 /** Notifications and their per-user read state (SPEC §5 "Notifications"). */
 export class NotificationService {
+  constructor(private readonly deps: { events: EventBus; files: FileService }) {}
+
   /** A device raises a notification for its family (e.g. the elder pressed the help button). */
-  async raise(ctx: Context, input: RaiseNotificationInput): Promise<Notification> {
+  async raise(ctx: Scope, input: RaiseNotificationInput): Promise<Notification> {
     const device = requireDevice(ctx.viewer);
     if (input.imageId !== undefined && input.imageId !== null) {
       // the file's referencedAt is written by the same flush as the notification
-      await ctx.app.services.file.reference(ctx.em, {
+      await this.deps.files.reference(ctx.em, {
         fileId: input.imageId,
         familyId: device.familyId,
         purpose: FilePurpose.NOTIFICATION_IMAGE,
@@ -39,7 +43,7 @@ export class NotificationService {
       });
     }
     // no dedupe key: notify() always stores it
-    const notification = await notify(ctx.em, ctx.app.events, {
+    const notification = await notify(ctx.em, this.deps.events, {
       familyId: device.familyId,
       grade: input.grade,
       kind: input.kind,
@@ -50,7 +54,7 @@ export class NotificationService {
   }
 
   /** Marks notifications read for the viewer; only unread ones of the viewer's families count. */
-  async markRead(ctx: Context, ids: number[]): Promise<number> {
+  async markRead(ctx: Scope, ids: number[]): Promise<number> {
     const viewer = requireUser(ctx.viewer);
     if (ids.length > BULK_MAX)
       throw BadUserInputError.field('ids', `must hold at most ${BULK_MAX} ids`);
@@ -68,11 +72,11 @@ export class NotificationService {
         unread.map((n) => n.id),
       );
     });
-    if (added > 0) ctx.app.events.unreadCountsChanged([viewer.userId]);
+    if (added > 0) this.deps.events.unreadCountsChanged([viewer.userId]);
     return added;
   }
 
-  async markAllRead(ctx: Context, { familyId }: FamilyGrant<'VIEW'>): Promise<number> {
+  async markAllRead(ctx: Scope, { familyId }: FamilyGrant<'VIEW'>): Promise<number> {
     const viewer = requireUser(ctx.viewer);
     const added = await ctx.em.transactional(async (em) => {
       const unread = await em.find(
@@ -86,7 +90,7 @@ export class NotificationService {
         unread.map((n) => n.id),
       );
     });
-    if (added > 0) ctx.app.events.unreadCountsChanged([viewer.userId]);
+    if (added > 0) this.deps.events.unreadCountsChanged([viewer.userId]);
     return added;
   }
 
@@ -114,7 +118,7 @@ export class NotificationService {
   }
 
   /** Someone takes responsibility for an alert; the first acknowledgement stands. Reads it too. */
-  async acknowledge(ctx: Context, notificationId: number): Promise<Notification> {
+  async acknowledge(ctx: Scope, notificationId: number): Promise<Notification> {
     const viewer = requireUser(ctx.viewer);
     const notification = await ctx.em.findOne(Notification, { id: notificationId });
     if (notification === null) throw new NotFoundError('Notification', notificationId);
@@ -135,22 +139,18 @@ export class NotificationService {
     });
     // whoever came first, every caller answers with the stored acknowledgement
     await ctx.em.refresh(notification);
-    if (read > 0) ctx.app.events.unreadCountsChanged([viewer.userId]);
+    if (read > 0) this.deps.events.unreadCountsChanged([viewer.userId]);
     if (acknowledged) ctx.log.info({ notificationId }, 'notification acknowledged');
     return notification;
   }
 
-  async delete(
-    ctx: Context,
-    grant: FamilyGrant<'MANAGE'>,
-    notificationId: number,
-  ): Promise<boolean> {
+  async delete(ctx: Scope, grant: FamilyGrant<'MANAGE'>, notificationId: number): Promise<boolean> {
     await ctx.em.nativeDelete(Notification, { id: notificationId, family: grant.familyId });
     return true;
   }
 
   /** Unread notifications of the viewer across their families (or one family). */
-  async unreadCount(ctx: Context, familyId?: number): Promise<number> {
+  async unreadCount(ctx: Scope, familyId?: number): Promise<number> {
     if (ctx.viewer.kind !== 'user') return 0;
     const families = familyId === undefined ? await ctx.access.familiesAllowed('VIEW') : [familyId];
     if (families.length === 0) return 0;

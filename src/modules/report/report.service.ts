@@ -1,6 +1,9 @@
 import { type EntityClass, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { requireDevice } from '../../auth/access.js';
-import type { Context } from '../../context.js';
+import type { Orm } from '../../database/orm.js';
+import type { EventBus } from '../../realtime/events.js';
+import type { Scope } from '../../scope.js';
+import type { FileService } from '../file/file.service.js';
 import type { EntityManager } from '../../database/orm.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { Family } from '../family/family.entity.js';
@@ -180,14 +183,16 @@ export interface BatchResult {
 
 /** Device reports (SPEC §5 "Devices and reports"): idempotent, validated, alert-checked. */
 export class ReportService {
-  reportHome = (ctx: Context, input: HomeStatusInput) => this.storeOne(ctx, HOME, input as never);
-  reportHealth = (ctx: Context, input: HealthStatusInput) =>
+  constructor(private readonly deps: { orm: Orm; events: EventBus; files: FileService }) {}
+
+  reportHome = (ctx: Scope, input: HomeStatusInput) => this.storeOne(ctx, HOME, input as never);
+  reportHealth = (ctx: Scope, input: HealthStatusInput) =>
     this.storeOne(ctx, HEALTH, input as never);
-  reportActivity = (ctx: Context, input: ActivityInput) =>
+  reportActivity = (ctx: Scope, input: ActivityInput) =>
     this.storeOne(ctx, ACTIVITY, input as never);
-  reportMental = (ctx: Context, input: MentalStatusInput) =>
+  reportMental = (ctx: Scope, input: MentalStatusInput) =>
     this.storeOne(ctx, MENTAL, input as never);
-  submitMentalReport = (ctx: Context, input: MentalReportInput) =>
+  submitMentalReport = (ctx: Scope, input: MentalReportInput) =>
     this.storeOne(ctx, MENTAL_REPORT, input as never);
 
   private async thresholds(em: EntityManager, familyId: number): Promise<CarebotThresholds> {
@@ -219,20 +224,20 @@ export class ReportService {
 
   /** Stored with the caller's flush and announced after its transaction commits. */
   private createNotifications(
-    ctx: Context,
+    ctx: Scope,
     em: EntityManager,
     familyId: number,
     alerts: Alert[],
   ): Notification[] {
     return stageNotifications(
       em,
-      ctx.app.events,
+      this.deps.events,
       alerts.map((alert) => ({ familyId, ...alert })),
     );
   }
 
   private async storeOne<E extends { id: number; reportId: string | null }>(
-    ctx: Context,
+    ctx: Scope,
     spec: KindSpec<E>,
     input: never,
   ): Promise<E> {
@@ -257,7 +262,7 @@ export class ReportService {
     } catch (error) {
       // two retries at once: the unique (family, reportId) index lets one through
       if (error instanceof UniqueConstraintViolationException && row.reportId !== null) {
-        const winner = await this.replay(ctx.app.orm.em.fork(), spec, device.familyId, row);
+        const winner = await this.replay(this.deps.orm.em.fork(), spec, device.familyId, row);
         if (winner !== null) return winner;
       }
       throw error;
@@ -266,7 +271,7 @@ export class ReportService {
 
   /** An activity's snapshot must be a verified ACTIVITY_IMAGE of the family; marks it used. */
   private async referenceImage(
-    ctx: Context,
+    ctx: Scope,
     em: EntityManager,
     familyId: number,
     row: Row,
@@ -274,7 +279,7 @@ export class ReportService {
   ): Promise<void> {
     const fileId = row['imageId'];
     if (typeof fileId !== 'string') return;
-    await ctx.app.services.file.reference(em, {
+    await this.deps.files.reference(em, {
       fileId,
       familyId,
       purpose: FilePurpose.ACTIVITY_IMAGE,
@@ -283,7 +288,7 @@ export class ReportService {
   }
 
   /** Up to 1,000 readings in one transaction, all or nothing; retried readings count as duplicates. */
-  async reportBatch(ctx: Context, input: ReportBatchInput): Promise<BatchResult> {
+  async reportBatch(ctx: Scope, input: ReportBatchInput): Promise<BatchResult> {
     const device = requireDevice(ctx.viewer);
     const groups = [
       {
@@ -358,7 +363,7 @@ export class ReportService {
 
   /** One all-or-nothing attempt at storing a validated batch: readings already stored are skipped. */
   private async storeBatch(
-    ctx: Context,
+    ctx: Scope,
     familyId: number,
     planned: readonly PlannedKind[],
     activities: ActivityInput[],
@@ -425,7 +430,7 @@ export class ReportService {
   }
 
   /** Deletes the newest reading (by measuredAt) of a kind (SPEC: device correction). */
-  async deleteLatest(ctx: Context, kind: StatusKind): Promise<boolean> {
+  async deleteLatest(ctx: Scope, kind: StatusKind): Promise<boolean> {
     const device = requireDevice(ctx.viewer);
     const entity = STATUS_ENTITY[kind] as EntityClass<{ id: number }>;
     const latest = await ctx.em.findOne(entity, { family: device.familyId } as never, {

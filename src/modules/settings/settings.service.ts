@@ -1,5 +1,6 @@
 import type { FamilyGrant } from '../../auth/access.js';
-import type { Context } from '../../context.js';
+import type { EventBus } from '../../realtime/events.js';
+import type { Scope } from '../../scope.js';
 import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
 import { CarebotSettings } from './settings.entity.js';
 import type { CarebotThresholds, UpdateSettingsInput } from './settings.types.js';
@@ -37,12 +38,14 @@ export function thresholdsOf(settings: CarebotSettings): CarebotThresholds {
 
 /** The Carebot settings of a family (SPEC §5 "Settings and tools"). */
 export class SettingsService {
+  constructor(private readonly deps: { events: EventBus }) {}
+
   /**
    * Applies a partial change after checking that every min stays below its max; sharing the
    * elder's conversations takes OWN (the main user).
    */
   async update(
-    ctx: Context,
+    ctx: Scope,
     { familyId }: FamilyGrant<'MANAGE'>,
     input: UpdateSettingsInput,
   ): Promise<CarebotSettings> {
@@ -74,7 +77,7 @@ export class SettingsService {
     }
     Object.assign(settings, merged);
     await ctx.em.flush();
-    ctx.app.events.settingsChanged(familyId);
+    this.deps.events.settingsChanged(familyId);
     return settings;
   }
 }

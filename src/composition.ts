@@ -1,0 +1,122 @@
+import { Redis } from 'ioredis';
+import type { App, Services } from './app.js';
+import type { Config } from './config.js';
+import { type OrmOptions, createOrm, migrateUp } from './database/orm.js';
+import { createMailer } from './mail/mailer.js';
+import { createAiProvider } from './modules/ai/ai.provider.js';
+import { AiWorker } from './modules/ai/ai.worker.js';
+import { createFileStorage, type FileStorage } from './modules/file/file.storage.js';
+import { MODULES } from './modules/index.js';
+import { buildServices } from './modules/module.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { EventBus } from './realtime/events.js';
+import { LiveAuthorizer } from './realtime/live-auth.js';
+import { createAppPubSub } from './realtime/pubsub.js';
+import { type RateLimit, type RateLimitName, RateLimiter } from './security/rate-limit.js';
+
+/** Options of {@link createApp} that tests and benchmarks set. */
+export interface AppOptions {
+  logger?: Logger;
+  onQuery?: OrmOptions['onQuery'];
+  /** Replaces SPEC §7 budgets by name; for benchmarks only (`bench:ingest` raises `mutation`). */
+  rateLimits?: Partial<Record<RateLimitName, RateLimit>>;
+}
+
+/**
+ * The composition root: builds one instance's infrastructure, then every module's services
+ * from it (see `src/modules/index.ts`). Knows nothing of HTTP; `close()` releases what it opened.
+ */
+export async function createApp(
+  config: Config,
+  options: AppOptions = {},
+): Promise<{ app: App; fileStorage: FileStorage; close(): Promise<void> }> {
+  const logger = options.logger ?? createLogger(config);
+  const orm = await createOrm({
+    database: config.database,
+    dbPoolMax: config.dbPoolMax,
+    dbDebug: config.dbDebug,
+    logger,
+    onQuery: options.onQuery,
+  });
+  if (config.migrateOnStart) {
+    const applied = await migrateUp(orm);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  }
+  const pubSubHandle = createAppPubSub(config.redisUrl, config.redisKeyPrefix);
+  // rate limits are shared by every replica when Redis is configured
+  const redis =
+    config.redisUrl === undefined
+      ? undefined
+      : new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  const rateLimiter = new RateLimiter({
+    redis,
+    keyPrefix: `${config.redisKeyPrefix}:rl`,
+    limits: options.rateLimits,
+  });
+  const mailer = createMailer(config, logger);
+  const fileStorage = createFileStorage(config.fileStorage, config.fileUrlSecret);
+  const events = new EventBus(pubSubHandle.pubSub);
+  const aiProvider = createAiProvider(config);
+  const aiWorker = new AiWorker({
+    orm,
+    events,
+    provider: aiProvider,
+    logger,
+    lowMood: config.lowMood,
+    ...(config.redisUrl === undefined
+      ? {}
+      : {
+          queue: {
+            redisUrl: config.redisUrl,
+            prefix: `${config.redisKeyPrefix}:bull`,
+            concurrency: config.aiJobConcurrency,
+          },
+        }),
+  });
+  const services = buildServices(MODULES, {
+    config,
+    orm,
+    logger,
+    events,
+    rateLimiter,
+    mailer,
+    fileStorage,
+    jobs: aiWorker,
+  }) as Services;
+  const app: App = {
+    config,
+    orm,
+    pubSub: pubSubHandle.pubSub,
+    events,
+    liveAuthorizer: new LiveAuthorizer(orm),
+    logger,
+    metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
+    rateLimiter,
+    mailer,
+    services,
+    aiProvider,
+    aiWorker,
+    startedAt: Date.now(),
+  };
+  return {
+    app,
+    fileStorage,
+    close: async () => {
+      // each step runs even when an earlier one failed; the first failure is reported at the end
+      const failures: unknown[] = [];
+      for (const step of [
+        () => pubSubHandle.close(),
+        async () => redis?.quit(),
+        () => orm.close(),
+      ]) {
+        try {
+          await step();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) throw failures[0];
+    },
+  };
+}

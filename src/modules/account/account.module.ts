@@ -1,0 +1,18 @@
+import type { FileService } from '../file/file.service.js';
+import { defineModule } from '../module.js';
+import { AccountResolver } from './account.resolver.js';
+import { AccountService } from './account.service.js';
+import { PasswordReset } from './password-reset.entity.js';
+import { Session } from './session.entity.js';
+import { User } from './user.entity.js';
+import { UserResolver } from './user.resolver.js';
+
+/** Accounts, sessions and passwords. */
+export const accountModule = defineModule<{ account: AccountService }, { file: FileService }>({
+  name: 'account',
+  entities: [User, Session, PasswordReset],
+  resolvers: [AccountResolver, UserResolver],
+  services: ({ config, rateLimiter, mailer, logger, orm, file }) => ({
+    account: new AccountService({ config, rateLimiter, mailer, logger, orm, files: file }),
+  }),
+});

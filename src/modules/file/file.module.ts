@@ -1,0 +1,28 @@
+import { defineModule } from '../module.js';
+import { File } from './file.entity.js';
+import {
+  ActivityFileResolver,
+  FamilyBackgroundFileResolver,
+  FileResolver,
+  MessageFileResolver,
+  NotificationFileResolver,
+  UserFileResolver,
+} from './file.resolver.js';
+import { FileService } from './file.service.js';
+
+/** Uploads, verified files and signed URLs; other modules reference files by foreign key. */
+export const fileModule = defineModule<{ file: FileService }>({
+  name: 'file',
+  entities: [File],
+  resolvers: [
+    FileResolver,
+    ActivityFileResolver,
+    NotificationFileResolver,
+    MessageFileResolver,
+    FamilyBackgroundFileResolver,
+    UserFileResolver,
+  ],
+  services: ({ fileStorage, logger }) => ({
+    file: new FileService({ storage: fileStorage, logger }),
+  }),
+});

@@ -1,0 +1,39 @@
+import { accountModule } from './account/account.module.js';
+import { aiModule } from './ai/ai.module.js';
+import { deviceModule } from './device/device.module.js';
+import { familyModule } from './family/family.module.js';
+import { fileModule } from './file/file.module.js';
+import { liveModule } from './live/live.module.js';
+import { messageModule } from './message/message.module.js';
+import { type ServicesOf } from './module.js';
+import { newsModule } from './news/news.module.js';
+import { notificationModule } from './notification/notification.module.js';
+import { regionModule } from './region/region.module.js';
+import { reportModule } from './report/report.module.js';
+import { serverModule } from './server/server.module.js';
+import { settingsModule } from './settings/settings.module.js';
+import { weatherModule } from './weather/weather.module.js';
+
+/**
+ * Every feature of the API, in dependency order (a module's services may take the services of
+ * modules above it). The composition root: adding a module is one line here.
+ */
+export const MODULES = [
+  serverModule,
+  regionModule,
+  fileModule,
+  accountModule,
+  messageModule,
+  familyModule,
+  deviceModule,
+  settingsModule,
+  notificationModule,
+  reportModule,
+  aiModule,
+  liveModule,
+  weatherModule,
+  newsModule,
+] as const;
+
+/** The services of every module, by name. */
+export type Services = ServicesOf<typeof MODULES>;
