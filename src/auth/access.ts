@@ -6,8 +6,17 @@ import { Membership, MembershipStatus } from '../modules/family/membership.entit
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
 import type { DeviceViewer, UserViewer, Viewer } from './viewer.js';
 
-/** Where a viewer stands in a family. Pending members, admins and strangers stand nowhere. */
-export type FamilyStanding = 'MAIN' | 'MANAGER' | 'CAREGIVER' | 'DEVICE';
+/**
+ * Where a viewer stands in a family. Pending members, admins and strangers stand nowhere. A
+ * Carebot is a `DEVICE` once the main user confirmed it (or registered it), a `NEW_DEVICE`
+ * before: it reports, but does not act for the elder.
+ */
+export type FamilyStanding = 'MAIN' | 'MANAGER' | 'CAREGIVER' | 'DEVICE' | 'NEW_DEVICE';
+
+/** A device's standing in its own family. */
+export function deviceStanding(viewer: DeviceViewer): FamilyStanding {
+  return viewer.confirmed ? 'DEVICE' : 'NEW_DEVICE';
+}
 
 /**
  * Who may read a field of family data: a standing, or an applicant whose request to join is
@@ -24,16 +33,19 @@ export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyAudienc
   /** read members, statuses, notifications; message; acknowledge alerts */
   VIEW: ['MAIN', 'MANAGER', 'CAREGIVER'],
   /** read a record the family's Carebot also handles (readings, alerts, settings, messages) */
-  READ: ['MAIN', 'MANAGER', 'CAREGIVER', 'DEVICE'],
+  READ: ['MAIN', 'MANAGER', 'CAREGIVER', 'DEVICE', 'NEW_DEVICE'],
   /** know the family by id and name: also an applicant waiting for approval */
-  IDENTIFY: ['MAIN', 'MANAGER', 'CAREGIVER', 'DEVICE', 'PENDING'],
+  IDENTIFY: ['MAIN', 'MANAGER', 'CAREGIVER', 'DEVICE', 'NEW_DEVICE', 'PENDING'],
   /** members, invites, devices, settings, family details */
   MANAGE: ['MAIN', 'MANAGER'],
   /** delete the family */
   OWN: ['MAIN'],
   /** device report operations */
-  REPORT: ['DEVICE'],
-  /** the elder's conversations with the AI companion: private to the main user and the Carebot */
+  REPORT: ['DEVICE', 'NEW_DEVICE'],
+  /**
+   * the elder's conversations with the AI companion and mailbox: private to the main user and a
+   * Carebot the main user confirmed (a member cannot gain them by registering a device)
+   */
   CHAT: ['MAIN', 'DEVICE'],
   /** read (never write) those conversations, only while the family's settings share them */
   READ_SHARED_CHAT: ['MANAGER', 'CAREGIVER'],
@@ -128,6 +140,18 @@ export async function sharesConversations(em: EntityManager, familyId: number): 
   return settings?.shareConversations === true;
 }
 
+const NOT_CONFIRMED =
+  'The main user has not confirmed this Carebot yet (confirmDevice): until then it cannot act for the elder.';
+
+/**
+ * The device, when it may act for the elder (its family's main user): FORBIDDEN until the main
+ * user confirmed it.
+ */
+export function requireConfirmedDevice(viewer: DeviceViewer): DeviceViewer {
+  if (!viewer.confirmed) throw new ForbiddenError(NOT_CONFIRMED);
+  return viewer;
+}
+
 /** The signed-in user, or UNAUTHENTICATED (FORBIDDEN for a device). */
 export function requireUser(viewer: Viewer): UserViewer {
   if (viewer.kind === 'device') throw new ForbiddenError('A device cannot do this.');
@@ -190,7 +214,7 @@ export class Access {
   private async loadStandings(viewer: Viewer): Promise<ReadonlyMap<number, FamilyStanding>> {
     const map = new Map<number, FamilyStanding>();
     if (viewer.kind === 'device') {
-      map.set(viewer.familyId, 'DEVICE');
+      map.set(viewer.familyId, deviceStanding(viewer));
     } else if (viewer.kind === 'user') {
       for (const [key, standing] of await loadStandings(this.source.em, [viewer.userId])) {
         map.set(Number(key.slice(key.indexOf(':') + 1)), standing);
@@ -285,6 +309,8 @@ export class Access {
   ): Promise<FamilyGrant<A>> {
     const standing = await this.requireStanding(familyId, what, id);
     if (!allows(action, standing)) {
+      if (standing === 'NEW_DEVICE' && allows(action, 'DEVICE'))
+        throw new ForbiddenError(NOT_CONFIRMED);
       throw new ForbiddenError(
         `Your role in this family does not allow this (${action.toLowerCase()}).`,
       );

@@ -22,5 +22,10 @@ export async function authenticateDevice(
   ) {
     await em.nativeUpdate(Device, { id: device.id }, { lastSeenAt: now });
   }
-  return { kind: 'device', deviceId: device.id, familyId: device.family.id };
+  return {
+    kind: 'device',
+    deviceId: device.id,
+    familyId: device.family.id,
+    confirmed: device.confirmedAt !== null,
+  };
 }

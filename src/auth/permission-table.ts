@@ -7,7 +7,8 @@ const AUDIENCE: Record<FamilyAudience, string> = {
   MAIN: 'main user',
   MANAGER: 'manager',
   CAREGIVER: 'caregiver',
-  DEVICE: "family's Carebot",
+  DEVICE: "family's confirmed Carebot",
+  NEW_DEVICE: "family's unconfirmed Carebot",
   PENDING: 'pending applicant',
 };
 

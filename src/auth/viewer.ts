@@ -27,6 +27,8 @@ export interface DeviceViewer {
   kind: 'device';
   deviceId: number;
   familyId: number;
+  /** Confirmed by the main user: only then does it act for the elder (messages, conversations). */
+  confirmed: boolean;
 }
 
 export const ANONYMOUS: AnonymousViewer = Object.freeze({ kind: 'anonymous' });

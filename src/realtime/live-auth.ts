@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { type FamilyStanding, loadStandings, standingKey } from '../auth/access.js';
+import { deviceStanding, type FamilyStanding, loadStandings, standingKey } from '../auth/access.js';
 import type { Credential } from '../auth/credentials.js';
 import { authenticateDevice } from '../auth/devices.js';
 import { authenticateSessions } from '../auth/sessions.js';
@@ -40,7 +40,8 @@ export class LiveAuthorizer {
 
   /** Where the viewer stands in a family now (ACTIVE memberships, ownership, a device's own family). */
   async standing(viewer: Viewer, familyId: number): Promise<FamilyStanding | undefined> {
-    if (viewer.kind === 'device') return viewer.familyId === familyId ? 'DEVICE' : undefined;
+    if (viewer.kind === 'device')
+      return viewer.familyId === familyId ? deviceStanding(viewer) : undefined;
     if (viewer.kind !== 'user') return undefined;
     return this.standings.load(standingKey(viewer.userId, familyId));
   }

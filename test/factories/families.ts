@@ -66,7 +66,14 @@ export async function createFamily(
   });
   em.create(CarebotSettings, { family });
   const token = newToken();
-  const device = em.create(Device, { family, name: 'Living room', tokenHash: hashToken(token) });
+  // as if the main user registered it: confirmed, acting for the elder
+  const device = em.create(Device, {
+    family,
+    name: 'Living room',
+    tokenHash: hashToken(token),
+    registeredBy: em.getReference(User, main.user.id),
+    confirmedAt: new Date(),
+  });
   await em.flush();
   const result: TestFamily = {
     family,

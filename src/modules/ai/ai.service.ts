@@ -37,7 +37,10 @@ export class AiService {
   private async chatFamily(ctx: Scope): Promise<number> {
     const { viewer } = ctx;
     if (viewer.kind === 'anonymous') throw new UnauthenticatedError();
-    if (viewer.kind === 'device') return viewer.familyId;
+    if (viewer.kind === 'device') {
+      await ctx.access.requireFamily(viewer.familyId, 'CHAT');
+      return viewer.familyId;
+    }
     for (const [familyId, standing] of await ctx.access.standings()) {
       if (standing === 'MAIN') return familyId;
     }

@@ -39,6 +39,20 @@ export class DeviceResolver {
     return ctx.app.services.device.revoke(ctx, grant, parseId(id, 'Device'));
   }
 
+  @SignedIn()
+  @FamilyAccess('OWN', { deviceArg: 'id' })
+  @Mutation(() => Device, {
+    description:
+      "Lets a device registered by a manager act for the elder: read and send the elder's messages and talk in the elder's conversations (main user only).",
+  })
+  confirmDevice(
+    @Arg('id', () => ID, { description: 'The device.' }) id: string,
+    @Grant() grant: FamilyGrant<'OWN'>,
+    @Ctx() ctx: Context,
+  ): Promise<Device> {
+    return ctx.app.services.device.confirm(ctx, grant, parseId(id, 'Device'));
+  }
+
   @DeviceOnly()
   @Query(() => CarebotSettings, {
     description: "For a Carebot device: its family's current settings.",

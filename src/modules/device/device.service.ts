@@ -2,15 +2,20 @@ import { type FamilyGrant, requireUser } from '../../auth/access.js';
 import { requireRecentAuthentication } from '../../auth/reauth.js';
 import { hashToken, newToken } from '../../auth/tokens.js';
 import type { Scope } from '../../scope.js';
+import { User } from '../account/user.entity.js';
 import { Family } from '../family/family.entity.js';
 import { Device } from './device.entity.js';
 
 /** Carebot devices of a family (SPEC §5 "Devices and reports": registration). */
 export class DeviceService {
-  /** The token is returned once; only its hash is stored. */
+  /**
+   * The token is returned once; only its hash is stored. Registered by the main user, the device
+   * is confirmed at once; registered by a manager, it waits for the main user's confirmation
+   * before it acts for the elder.
+   */
   async register(
     ctx: Scope,
-    { familyId }: FamilyGrant<'MANAGE'>,
+    { familyId, standing }: FamilyGrant<'MANAGE'>,
     name: string,
     currentPassword: string | null | undefined,
   ): Promise<{ device: Device; token: string }> {
@@ -21,9 +26,25 @@ export class DeviceService {
       family: ctx.em.getReference(Family, familyId),
       name: name.trim(),
       tokenHash: hashToken(token),
+      registeredBy: ctx.em.getReference(User, viewer.userId),
+      confirmedAt: standing === 'MAIN' ? new Date() : null,
     });
     await ctx.em.flush();
     return { device, token };
+  }
+
+  /** The main user lets the device act for them (messages, conversations). Idempotent. */
+  async confirm(ctx: Scope, grant: FamilyGrant<'OWN'>, deviceId: number): Promise<Device> {
+    await ctx.em.nativeUpdate(
+      Device,
+      { id: deviceId, family: grant.familyId, confirmedAt: null },
+      { confirmedAt: new Date() },
+    );
+    return ctx.em.findOneOrFail(
+      Device,
+      { id: deviceId, family: grant.familyId },
+      { refresh: true },
+    );
   }
 
   /** The device can no longer authenticate. */

@@ -3,6 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { type FamilyGrant, requireUser } from '../../auth/access.js';
 import { requireRecentAuthentication } from '../../auth/reauth.js';
 import type { EntityManager } from '../../database/orm.js';
+import { Device } from '../device/device.entity.js';
 import type { Scope } from '../../scope.js';
 import type { FileService } from '../file/file.service.js';
 import {
@@ -52,6 +53,22 @@ export function maskName(name: string): string {
   if (chars.length <= 1) return '*';
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/**
+ * A member who leaves or is removed takes no device with them: the Carebots they registered stop
+ * working at once (the main user registers or confirms a new one).
+ */
+async function revokeDevicesRegisteredBy(
+  em: EntityManager,
+  familyId: number,
+  userId: number,
+): Promise<void> {
+  await em.nativeUpdate(
+    Device,
+    { family: familyId, registeredBy: userId, revokedAt: null },
+    { revokedAt: new Date() },
+  );
 }
 
 /** Families, memberships and invitations (SPEC §5 "Families and members"). */
@@ -322,7 +339,16 @@ export class FamilyService {
     grant: FamilyGrant<'MANAGE'>,
     membershipId: number,
   ): Promise<boolean> {
-    await ctx.em.nativeDelete(Membership, { id: membershipId, family: grant.familyId });
+    await ctx.em.transactional(async (em) => {
+      const membership = await em.findOne(
+        Membership,
+        { id: membershipId, family: grant.familyId },
+        { fields: ['user'] },
+      );
+      if (membership === null) return;
+      await em.nativeDelete(Membership, { id: membershipId });
+      await revokeDevicesRegisteredBy(em, grant.familyId, membership.user.id);
+    });
     return true;
   }
 
@@ -332,9 +358,10 @@ export class FamilyService {
     if ((await ctx.access.standingIn(familyId)) === 'MAIN') {
       throw new ForbiddenError('The main user cannot leave their own family; delete it instead.');
     }
-    const deleted = await ctx.em.nativeDelete(Membership, {
-      family: familyId,
-      user: viewer.userId,
+    const deleted = await ctx.em.transactional(async (em) => {
+      const count = await em.nativeDelete(Membership, { family: familyId, user: viewer.userId });
+      if (count > 0) await revokeDevicesRegisteredBy(em, familyId, viewer.userId);
+      return count;
     });
     if (deleted === 0) throw new NotFoundError('Family', familyId);
     return true;

@@ -1,3 +1,4 @@
+import { requireConfirmedDevice } from '../../auth/access.js';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EventBus } from '../../realtime/events.js';
 import type { Scope } from '../../scope.js';
@@ -31,6 +32,7 @@ export async function mailboxOf(ctx: Scope): Promise<Mailbox> {
     case 'user':
       return { userId: viewer.userId, deviceId: null };
     case 'device': {
+      requireConfirmedDevice(viewer);
       const family = await ctx.loaders.family.load(viewer.familyId);
       // a device's family cannot vanish while its token works (the device row cascades)
       if (family === null) throw new UnauthenticatedError();
