@@ -27,8 +27,9 @@ import { createMailer } from './mail/mailer.js';
 import { AccountService } from './modules/account/account.service.js';
 import { createAiProvider } from './modules/ai/ai.provider.js';
 import { AiService } from './modules/ai/ai.service.js';
-import { AiWorker } from './modules/ai/ai.worker.js';
+import { registerAiHandlers } from './modules/ai/ai.handlers.js';
 import type { PeriodicJobs } from './jobs/periodic.js';
+import { JobRunner } from './jobs/runner.js';
 import { startJobs } from './jobs/start-jobs.js';
 import { File, FileStatus } from './modules/file/file.entity.js';
 import { DeviceService } from './modules/device/device.service.js';
@@ -230,22 +231,22 @@ export async function createServer(
   const files = new FileService({ storage: fileStorage, logger });
   const events = new EventBus(pubSubHandle.pubSub);
   const aiProvider = createAiProvider(config);
-  const aiWorker = new AiWorker({
-    orm,
-    events,
-    provider: aiProvider,
-    logger,
-    lowMood: config.lowMood,
-    ...(config.redisUrl === undefined
-      ? {}
-      : {
-          queue: {
-            redisUrl: config.redisUrl,
-            prefix: `${config.redisKeyPrefix}:bull`,
-            concurrency: config.aiJobConcurrency,
-          },
-        }),
-  });
+  const aiWorker = registerAiHandlers(
+    new JobRunner({
+      orm,
+      logger,
+      ...(config.redisUrl === undefined
+        ? {}
+        : {
+            queue: {
+              redisUrl: config.redisUrl,
+              prefix: `${config.redisKeyPrefix}:bull`,
+              concurrency: config.aiJobConcurrency,
+            },
+          }),
+    }),
+    { events, provider: aiProvider, lowMood: config.lowMood },
+  );
   const news = new NewsService({ orm, feeds: config.newsFeeds, logger });
   const app: App = {
     config,
