@@ -303,17 +303,15 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     const now = this.clock().getTime();
     for (const [jobId, at] of this.enqueued)
       if (now - at > REENQUEUE_AFTER_MS) this.enqueued.delete(jobId);
-    const due = await this.options.orm.em
-      .fork()
-      .find(
-        AiJob,
-        {
-          status: AiJobStatus.PENDING,
-          kind: { $in: this.kinds },
-          runAfter: { $lte: new Date(now) },
-        },
-        { orderBy: { id: 'asc' }, limit: 500, fields: ['id', 'runAfter'] },
-      );
+    const due = await this.options.orm.em.fork().find(
+      AiJob,
+      {
+        status: AiJobStatus.PENDING,
+        kind: { $in: this.kinds },
+        runAfter: { $lte: new Date(now) },
+      },
+      { orderBy: { id: 'asc' }, limit: 500, fields: ['id', 'runAfter'] },
+    );
     // rows this node handed over a moment ago are in the queue: adding them again costs Redis
     // calls for nothing (a row still PENDING a minute later is added again, in case it was lost)
     const fresh = due
@@ -341,8 +339,12 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     for (const { jobId } of fresh) this.enqueued.set(jobId, now);
   }
 
-  /** Claims and runs the oldest due job of a registered kind; false when there is none. */
+  /**
+   * Claims and runs the oldest due job of a registered kind; false when there is none (or the
+   * runner was stopped). The poll calls it; so may a test, with the clock where it wants it.
+   */
   async runOne(): Promise<boolean> {
+    if (this.stopped) return false;
     const job = await this.options.orm.em.fork().findOne(
       AiJob,
       {
