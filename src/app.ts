@@ -1,8 +1,8 @@
 import type { Config } from './config.js';
 import type { Orm } from './database/orm.js';
+import type { JobRunner } from './jobs/runner.js';
 import type { Mailer } from './mail/mailer.js';
 import type { AiProvider } from './modules/ai/ai.provider.js';
-import type { AiWorker } from './modules/ai/ai.worker.js';
 import type { Services } from './modules/index.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -33,8 +33,11 @@ export interface App {
   services: Services;
   /** The configured AI provider (local unless `AI_BASE_URL` is set). */
   aiProvider: AiProvider;
-  /** Runs this instance's share of the durable AI jobs. */
-  aiWorker: AiWorker;
+  /**
+   * Runs this instance's share of the durable jobs (the AI handlers are registered on it); wake
+   * it after storing a job. Named for its first jobs.
+   */
+  aiWorker: JobRunner;
   /** `Date.now()` when the instance started. */
   startedAt: number;
 }

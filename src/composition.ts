@@ -4,7 +4,8 @@ import type { Config } from './config.js';
 import { type OrmOptions, createOrm, migrateUp } from './database/orm.js';
 import { createMailer } from './mail/mailer.js';
 import { createAiProvider } from './modules/ai/ai.provider.js';
-import { AiWorker } from './modules/ai/ai.worker.js';
+import { JobRunner } from './jobs/runner.js';
+import { registerAiHandlers } from './modules/ai/ai.handlers.js';
 import { createFileStorage, type FileStorage } from './modules/file/file.storage.js';
 import { MODULES } from './modules/index.js';
 import { buildServices } from './modules/module.js';
@@ -58,22 +59,22 @@ export async function createApp(
   const fileStorage = createFileStorage(config.fileStorage, config.fileUrlSecret);
   const events = new EventBus(pubSubHandle.pubSub);
   const aiProvider = createAiProvider(config);
-  const aiWorker = new AiWorker({
-    orm,
-    events,
-    provider: aiProvider,
-    logger,
-    lowMood: config.lowMood,
-    ...(config.redisUrl === undefined
-      ? {}
-      : {
-          queue: {
-            redisUrl: config.redisUrl,
-            prefix: `${config.redisKeyPrefix}:bull`,
-            concurrency: config.aiJobConcurrency,
-          },
-        }),
-  });
+  const aiWorker = registerAiHandlers(
+    new JobRunner({
+      orm,
+      logger,
+      ...(config.redisUrl === undefined
+        ? {}
+        : {
+            queue: {
+              redisUrl: config.redisUrl,
+              prefix: `${config.redisKeyPrefix}:bull`,
+              concurrency: config.aiJobConcurrency,
+            },
+          }),
+    }),
+    { events, provider: aiProvider, lowMood: config.lowMood },
+  );
   const services = buildServices(MODULES, {
     config,
     orm,

@@ -10,7 +10,8 @@ import {
   LocalAiProvider,
   OpenAiCompatibleProvider,
 } from '../src/modules/ai/ai.provider.js';
-import { AiWorker } from '../src/modules/ai/ai.worker.js';
+import { JOB_MAX_ATTEMPTS, JobRunner } from '../src/jobs/runner.js';
+import { registerAiHandlers } from '../src/modules/ai/ai.handlers.js';
 import type { PeriodStats } from '../src/modules/ai/mental-report.js';
 import { Family } from '../src/modules/family/family.entity.js';
 import { MentalStatus } from '../src/modules/report/report.entities.js';
@@ -69,7 +70,6 @@ describe('OpenAiCompatibleProvider against a fake OpenAI-compatible server', () 
       model: 'test-model',
       apiKey: 'sk-test',
       timeoutMs,
-      retryDelayMs: 5,
     });
 
   it('posts the conversation to /chat/completions and returns the reply', async () => {
@@ -85,32 +85,51 @@ describe('OpenAiCompatibleProvider against a fake OpenAI-compatible server', () 
     expect(requests[0]!.body.messages[0]!.role).toBe('system');
   });
 
-  it('retries a 500 and then succeeds', async () => {
+  // one retry layer: the job runner's attempts; the provider says whether a retry may help
+  it.each([
+    [500, true],
+    [503, true],
+    [429, true],
+    [400, false],
+    [401, false],
+    [404, false],
+  ])('makes one request on HTTP %i and calls it retryable: %s', async (status, retryable) => {
     requests = [];
     script = [
-      () => ({ status: 500, body: '{"error":"boom"}' }),
+      () => ({ status, body: '{"error":"boom"}' }),
       () => ({ status: 200, body: completion('ok') }),
     ];
-    expect((await client().chatReply([{ role: 'user', content: 'hi' }])).content).toBe('ok');
-    expect(requests).toHaveLength(2);
+    const error = await client()
+      .chatReply([{ role: 'user', content: 'hi' }])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AiProviderError);
+    expect(error).toMatchObject({ message: `The AI provider answered HTTP ${status}.`, retryable });
+    expect(requests).toHaveLength(1);
   });
 
-  it('gives up after two retries when every attempt times out', async () => {
+  it('makes one request when it times out, and calls the timeout retryable', async () => {
     requests = [];
     script = [() => 'hang'];
     const error = await client(150)
       .chatReply([{ role: 'user', content: 'hi' }])
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AiProviderError);
+    expect(error).toMatchObject({ retryable: true });
     expect((error as Error).message).toMatch(/within 150 ms/);
-    expect(requests).toHaveLength(3);
+    expect(requests).toHaveLength(1);
   });
 
-  it('does not retry a 400', async () => {
-    requests = [];
-    script = [() => ({ status: 400, body: '{}' })];
-    await expect(client().chatReply([{ role: 'user', content: 'hi' }])).rejects.toThrow(/HTTP 400/);
-    expect(requests).toHaveLength(1);
+  it('calls an unreachable provider retryable', async () => {
+    const unreachable = new OpenAiCompatibleProvider({
+      baseUrl: 'http://127.0.0.1:1/v1',
+      model: 'test-model',
+      apiKey: undefined,
+      timeoutMs: 2000,
+    });
+    await expect(unreachable.analyseMood('hi')).rejects.toMatchObject({
+      name: 'AiProviderError',
+      retryable: true,
+    });
   });
 
   it('asks for JSON mood, parses it defensively and normalises the scores', async () => {
@@ -411,14 +430,15 @@ describe('chat with the AI companion', () => {
       await new Promise((resolve) => setTimeout(resolve, 400));
       return local.chatReply(history);
     };
-    const worker = new AiWorker({
-      orm: t.server.app.orm,
-      events: t.server.app.events,
-      provider: slow,
-      logger: t.server.app.logger,
-      pollIntervalMs: 10,
-      heartbeatMs: 50,
-    });
+    const worker = registerAiHandlers(
+      new JobRunner({
+        orm: t.server.app.orm,
+        logger: t.server.app.logger,
+        pollIntervalMs: 10,
+        heartbeatMs: 50,
+      }),
+      { events: t.server.app.events, provider: slow },
+    );
     await worker.start();
     const running = await eventually(async () => {
       const row = await em().findOne(AiJob, { family: f.family.id, status: AiJobStatus.RUNNING });
@@ -435,22 +455,25 @@ describe('chat with the AI companion', () => {
     await worker.stop();
   });
 
-  it('retries a failing job with backoff and marks it FAILED with the reason', async () => {
+  it('retries a reply the provider failed transiently, then marks it FAILED with the reason', async () => {
     const f = await createFamily(t);
     await t.server.app.aiWorker.stop();
     const message = await send(f.main.headers, 'hello');
     const failing = new LocalAiProvider();
+    let calls = 0;
     failing.chatReply = async () => {
+      calls++;
       throw new AiProviderError('The AI provider answered HTTP 503.', true);
     };
-    const worker = new AiWorker({
-      orm: t.server.app.orm,
-      events: t.server.app.events,
-      provider: failing,
-      logger: t.server.app.logger,
-      pollIntervalMs: 10,
-      retryDelayMs: 10,
-    });
+    const worker = registerAiHandlers(
+      new JobRunner({
+        orm: t.server.app.orm,
+        logger: t.server.app.logger,
+        pollIntervalMs: 10,
+        retryDelayMs: 5,
+      }),
+      { events: t.server.app.events, provider: failing },
+    );
     await worker.start();
     const job = await eventually(async () => {
       const row = await em().findOne(AiJob, {
@@ -460,13 +483,47 @@ describe('chat with the AI companion', () => {
       return row ?? undefined;
     });
     await worker.stop();
-    expect(job).toMatchObject({ attempts: 3, error: 'The AI provider answered HTTP 503.' });
+    // one provider call per attempt: no retry layer under the job's
+    expect(calls).toBe(JOB_MAX_ATTEMPTS);
+    expect(job).toMatchObject({
+      attempts: JOB_MAX_ATTEMPTS,
+      error: 'The AI provider answered HTTP 503.',
+    });
     expect(
       await em().count(ChatMessage, {
         conversation: Number(message.conversationId),
         role: ChatRole.ASSISTANT,
       }),
     ).toBe(0);
+  });
+
+  it('fails a reply after one attempt when the provider refuses it for good (HTTP 400)', async () => {
+    const f = await createFamily(t);
+    await t.server.app.aiWorker.stop();
+    await send(f.main.headers, 'hello');
+    const refusing = new LocalAiProvider();
+    let calls = 0;
+    refusing.chatReply = async () => {
+      calls++;
+      throw new AiProviderError('The AI provider answered HTTP 400.', false);
+    };
+    const worker = registerAiHandlers(
+      new JobRunner({
+        orm: t.server.app.orm,
+        logger: t.server.app.logger,
+        pollIntervalMs: 10,
+        retryDelayMs: 5,
+      }),
+      { events: t.server.app.events, provider: refusing },
+    );
+    await worker.start();
+    const job = await eventually(async () => {
+      const row = await em().findOne(AiJob, { family: f.family.id, status: AiJobStatus.FAILED });
+      return row ?? undefined;
+    });
+    await worker.stop();
+    expect(calls).toBe(1);
+    expect(job).toMatchObject({ attempts: 1, error: 'The AI provider answered HTTP 400.' });
   });
 });
 

@@ -4,7 +4,6 @@ import {
   WEEKLY_REPORT_CHECK_INTERVAL_MS,
   queueWeeklyMentalReports,
 } from '../modules/ai/ai.jobs.js';
-import { AI_JOB_STALE_MS } from '../modules/ai/ai.worker.js';
 import {
   ORPHAN_PURGE_INTERVAL_MS,
   purgeOrphanFiles,
@@ -17,6 +16,7 @@ import {
   RETENTION_PURGE_INTERVAL_MS,
 } from '../modules/notification/notification.jobs.js';
 import { PeriodicJobs } from './periodic.js';
+import { JOB_STALE_MS } from './runner.js';
 
 /** The periodic jobs of one API instance, declared but not started (see {@link startJobs}). */
 export function periodicJobsOf(app: App, options: { clock?: () => Date } = {}): PeriodicJobs {
@@ -49,8 +49,9 @@ export function periodicJobsOf(app: App, options: { clock?: () => Date } = {}): 
       ),
   });
   jobs.add({
+    // the name predates the generic runner; kept so existing BullMQ schedulers stay one
     name: 'recover-ai-jobs',
-    intervalMs: AI_JOB_STALE_MS,
+    intervalMs: JOB_STALE_MS,
     run: () => aiWorker.recoverAbandoned().then(() => undefined),
   });
   jobs.add({

@@ -43,7 +43,11 @@ export interface AiProvider {
   writeMentalReport(stats: PeriodStats): Promise<MentalReportDraft>;
 }
 
-/** A provider call failed; `retryable` when trying again later may succeed. */
+/**
+ * A provider call failed; `retryable` when trying again later may succeed (a timeout, a network
+ * error, HTTP 5xx or 429), false when it cannot (another 4xx, an answer of the wrong shape). The
+ * job runner reads `retryable`: its attempts are the only retries (see `JOB_MAX_ATTEMPTS`).
+ */
 export class AiProviderError extends Error {
   override readonly name = 'AiProviderError';
   constructor(
@@ -203,11 +207,8 @@ export interface OpenAiCompatibleOptions {
   baseUrl: string;
   model: string;
   apiKey: string | undefined;
+  /** How long one request may take; then it fails as retryable. */
   timeoutMs: number;
-  /** Retries after the first attempt on 5xx, 429, network errors and timeouts. */
-  maxRetries?: number;
-  /** First backoff delay; doubles per retry. */
-  retryDelayMs?: number;
 }
 
 const SYSTEM_PROMPT =
@@ -261,17 +262,13 @@ function extractJson(text: string): unknown {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Any OpenAI-compatible `/chat/completions` endpoint (OpenAI, vLLM, Ollama, LM Studio, …). */
+/**
+ * Any OpenAI-compatible `/chat/completions` endpoint (OpenAI, vLLM, Ollama, LM Studio, …). Each
+ * call makes exactly one request: retrying is the job runner's (one retry layer, with backoff
+ * between attempts); a failure says whether it is worth retrying.
+ */
 export class OpenAiCompatibleProvider implements AiProvider {
-  private readonly maxRetries: number;
-  private readonly retryDelayMs: number;
-
-  constructor(private readonly options: OpenAiCompatibleOptions) {
-    this.maxRetries = options.maxRetries ?? 2;
-    this.retryDelayMs = options.retryDelayMs ?? 500;
-  }
+  constructor(private readonly options: OpenAiCompatibleOptions) {}
 
   async chatReply(history: readonly ChatTurn[]): Promise<ChatReplyResult> {
     const content = await this.complete(
@@ -316,28 +313,20 @@ export class OpenAiCompatibleProvider implements AiProvider {
     };
   }
 
-  /** One completion, retried with backoff on transient failures. */
+  /** One completion, one request; any failure becomes an {@link AiProviderError}. */
   private async complete(
     messages: { role: string; content: string }[],
     json: boolean,
   ): Promise<string> {
-    let lastError: AiProviderError | undefined;
-    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
-      if (attempt > 0) await sleep(this.retryDelayMs * 2 ** (attempt - 1));
-      try {
-        return await this.attempt(messages, json);
-      } catch (error) {
-        lastError =
-          error instanceof AiProviderError
-            ? error
-            : new AiProviderError(`The AI provider failed: ${String(error)}`, true);
-        if (!lastError.retryable) throw lastError;
-      }
+    try {
+      return await this.request(messages, json);
+    } catch (error) {
+      if (error instanceof AiProviderError) throw error;
+      throw new AiProviderError(`The AI provider failed: ${String(error)}`, true);
     }
-    throw lastError!;
   }
 
-  private async attempt(
+  private async request(
     messages: { role: string; content: string }[],
     json: boolean,
   ): Promise<string> {
