@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Orm } from './database/orm.js';
+import type { PeriodicJob } from './jobs/periodic.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { Mailer } from './mail/mailer.js';
 import type { AiProvider } from './modules/ai/ai.provider.js';
@@ -31,6 +32,8 @@ export interface App {
   rateLimiter: RateLimiter;
   mailer: Mailer;
   services: Services;
+  /** The modules' periodic jobs, started once per cluster by `startJobs`. */
+  periodicJobs: PeriodicJob[];
   /** The configured AI provider (local unless `AI_BASE_URL` is set). */
   aiProvider: AiProvider;
   /**

@@ -75,7 +75,7 @@ export async function createApp(
     }),
     { events, provider: aiProvider, lowMood: config.lowMood },
   );
-  const services = buildServices(MODULES, {
+  const { services, periodic } = buildServices(MODULES, {
     config,
     orm,
     logger,
@@ -84,7 +84,7 @@ export async function createApp(
     mailer,
     fileStorage,
     jobs: aiWorker,
-  }) as Services;
+  });
   const app: App = {
     config,
     orm,
@@ -95,7 +95,8 @@ export async function createApp(
     metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
     rateLimiter,
     mailer,
-    services,
+    services: services as Services,
+    periodicJobs: periodic,
     aiProvider,
     aiWorker,
     startedAt: Date.now(),

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Orm } from '../database/orm.js';
+import type { PeriodicJob } from '../jobs/periodic.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Logger } from '../observability/logger.js';
 import type { EventBus } from '../realtime/events.js';
@@ -41,6 +42,17 @@ export interface ModuleDescriptor<Provides extends object = object, Needs extend
   resolvers: readonly (new (...args: never[]) => object)[];
   /** Builds the module's services from the core and earlier modules' services. */
   services?: (deps: Core & Needs) => Provides;
+  /** Its periodic jobs (run once per cluster; each idempotent by construction). */
+  periodic?: (deps: Core & Needs & Provides) => PeriodicJob[];
+}
+
+/** Any module, whatever its services (what the composition root handles). */
+export interface AnyModule {
+  name: string;
+  entities: ModuleDescriptor['entities'];
+  resolvers: ModuleDescriptor['resolvers'];
+  services?: (deps: never) => object;
+  periodic?: (deps: never) => PeriodicJob[];
 }
 
 /** Declares a module (see {@link ModuleDescriptor}); the type parameters state its services. */
@@ -63,13 +75,13 @@ type ProvidedBy<D> = D extends ModuleDescriptor<infer P, infer _N> ? P : never;
 export type ServicesOf<M extends readonly unknown[]> = UnionToIntersection<ProvidedBy<M[number]>>;
 
 /**
- * Builds every module's services in list order. A module that needs a service of a module
- * listed after it stops the server at start, naming both.
+ * Builds every module's services in list order, then collects their periodic jobs. A module
+ * that needs a service of a module listed after it stops the server at start, naming both.
  */
 export function buildServices(
-  modules: readonly ModuleDescriptor<object, never>[],
+  modules: readonly AnyModule[],
   core: Core,
-): Record<string, unknown> {
+): { services: Record<string, unknown>; periodic: PeriodicJob[] } {
   const services: Record<string, unknown> = {};
   for (const module of modules) {
     if (module.services === undefined) continue;
@@ -85,5 +97,7 @@ export function buildServices(
     });
     Object.assign(services, module.services(deps as never));
   }
-  return services;
+  const all = { ...core, ...services };
+  const periodic = modules.flatMap((module) => module.periodic?.(all as never) ?? []);
+  return { services, periodic };
 }

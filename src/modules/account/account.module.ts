@@ -1,5 +1,6 @@
 import type { FileService } from '../file/file.service.js';
 import { defineModule } from '../module.js';
+import { PURGE_INTERVAL_MS, purgeAccounts } from './account.jobs.js';
 import { AccountResolver } from './account.resolver.js';
 import { AccountService } from './account.service.js';
 import { PasswordReset } from './password-reset.entity.js';
@@ -15,4 +16,11 @@ export const accountModule = defineModule<{ account: AccountService }, { file: F
   services: ({ config, rateLimiter, mailer, logger, orm, file }) => ({
     account: new AccountService({ config, rateLimiter, mailer, logger, orm, files: file }),
   }),
+  periodic: ({ orm, logger }) => [
+    {
+      name: 'purge-accounts',
+      intervalMs: PURGE_INTERVAL_MS,
+      run: (now) => purgeAccounts(orm, logger, now).then(() => undefined),
+    },
+  ],
 });

@@ -1,6 +1,11 @@
 import { defineModule } from '../module.js';
 import { File } from './file.entity.js';
 import {
+  ORPHAN_PURGE_INTERVAL_MS,
+  purgeOrphanFiles,
+  releaseFilesOfDeletedRecords,
+} from './file.jobs.js';
+import {
   ActivityFileResolver,
   FamilyBackgroundFileResolver,
   FileResolver,
@@ -25,4 +30,14 @@ export const fileModule = defineModule<{ file: FileService }>({
   services: ({ fileStorage, logger }) => ({
     file: new FileService({ storage: fileStorage, logger }),
   }),
+  periodic: ({ orm, logger, file }) => [
+    {
+      name: 'purge-orphan-files',
+      intervalMs: ORPHAN_PURGE_INTERVAL_MS,
+      run: async (now) => {
+        await releaseFilesOfDeletedRecords(orm, logger, now);
+        await purgeOrphanFiles(orm, file, logger, now);
+      },
+    },
+  ],
 });

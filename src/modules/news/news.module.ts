@@ -11,4 +11,16 @@ export const newsModule = defineModule<{ news: NewsService }>({
   services: ({ orm, config, logger }) => ({
     news: new NewsService({ orm, feeds: config.newsFeeds, logger }),
   }),
+  periodic: ({ config, news }) =>
+    config.newsFeeds.length === 0
+      ? []
+      : [
+          {
+            name: 'fetch-news',
+            intervalMs: config.newsFetchIntervalMs,
+            // also at start, in the background: a fresh server fills today's news without waiting
+            runAtStart: true,
+            run: () => news.refresh().then(() => undefined),
+          },
+        ],
 });
