@@ -4,6 +4,7 @@ import { Membership } from '../src/modules/family/membership.entity.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
 import {
   MarkAllNotificationsReadDocument,
+  MarkMessagesReadDocument,
   RaiseNotificationDocument,
   RemoveMemberDocument,
   ReportHealthStatusDocument,
@@ -363,6 +364,41 @@ describe('messages, unread counts and settings', () => {
     while (latest.data.unreadCountsChanged.notifications !== 0)
       latest = (await iterator.next()).value as typeof latest;
     expect(latest.data.unreadCountsChanged).toEqual({ messages: 1, notifications: 0 });
+    await iterator.return?.();
+  });
+
+  it('stops pushing counts for a family’s alerts once the viewer is removed from it', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const c = f.caregivers[0]!;
+    type Counts = { data: { unreadCountsChanged: { messages: number; notifications: number } } };
+    const { iterator, first } = await live$(
+      c.headers,
+      'subscription { unreadCountsChanged { messages notifications } }',
+    );
+    expect(((await first).value as Counts).data.unreadCountsChanged.messages).toBe(0);
+    const { sendMessage } = await t.request(
+      SendMessageDocument,
+      { input: { toUserId: String(c.user.id), content: 'before you go' } },
+      f.main.headers,
+    );
+    // a message pushes twice (received, and the count changed)
+    for (let i = 0; i < 2; i += 1)
+      expect(((await iterator.next()).value as Counts).data.unreadCountsChanged.messages).toBe(1);
+    await t.request(
+      RemoveMemberDocument,
+      { membershipId: String(c.membership.id) },
+      f.main.headers,
+    );
+    await t.request(
+      RaiseNotificationDocument,
+      { input: { grade: 'CRIT', kind: 'FALL', message: 'after removal' } },
+      f.device.headers,
+    );
+    // the next push is the viewer's own change, not the alert they no longer may know of
+    await t.request(MarkMessagesReadDocument, { ids: [sendMessage.id] }, c.headers);
+    expect((await iterator.next()).value).toEqual({
+      data: { unreadCountsChanged: { messages: 0, notifications: 0 } },
+    });
     await iterator.return?.();
   });
 

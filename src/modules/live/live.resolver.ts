@@ -61,7 +61,8 @@ export function authorisedStream<T>(
   ctx: Context,
   name: string,
   sources: AsyncIterable<T>[],
-  authorise: (viewer: Viewer, event: T) => Promise<boolean>,
+  /** false ends the subscription (the viewer lost what it was about); 'skip' drops this event. */
+  authorise: (viewer: Viewer, event: T) => Promise<boolean | 'skip'>,
   options: {
     replay?: () => Promise<T[]>;
     idOf?: (event: T) => number;
@@ -86,7 +87,9 @@ export function authorisedStream<T>(
       if (id !== undefined && id <= lastId) return;
       if (options.wanted !== undefined && !options.wanted(event)) return;
       const viewer = await connection.revalidate();
-      if (viewer === null || !(await authorise(viewer, event))) {
+      const verdict = viewer === null ? false : await authorise(viewer, event);
+      if (verdict === 'skip') return;
+      if (!verdict) {
         ended = true;
         stop();
         return;
@@ -118,6 +121,15 @@ export function authorisedStream<T>(
     await merged.return?.();
     await pump.catch(() => undefined);
   });
+}
+
+/** An alert of a family, as the unread-count stream sees it. */
+interface FamilyAlert {
+  alertIn: number;
+}
+
+async function* alertsIn(familyId: number, source: AsyncIterable<unknown>) {
+  for await (const _event of source) yield { alertIn: familyId } satisfies FamilyAlert;
 }
 
 @Resolver()
@@ -265,11 +277,17 @@ export class LiveResolver {
         initial,
         ctx.app.pubSub.subscribe(Topic.UnreadCountsChanged, userId) as AsyncIterable<unknown>,
         ctx.app.pubSub.subscribe(Topic.MessageReceived, userId) as AsyncIterable<unknown>,
-        ...familyIds.map(
-          (id) => ctx.app.pubSub.subscribe(Topic.NotificationAdded, id) as AsyncIterable<unknown>,
+        ...familyIds.map((id) =>
+          alertsIn(id, ctx.app.pubSub.subscribe(Topic.NotificationAdded, id)),
         ),
       ];
-      return authorisedStream(ctx, 'unreadCountsChanged', sources, async () => true);
+      // the viewer's own topics are theirs whatever happens; a family's alerts only while the
+      // viewer still stands in it (else a removed member would learn when the elder's alerts come)
+      return authorisedStream(ctx, 'unreadCountsChanged', sources, async (viewer, event) => {
+        const familyId = (event as Partial<FamilyAlert>).alertIn;
+        if (familyId === undefined) return true;
+        return allows('VIEW', await ctx.app.liveAuthorizer.standing(viewer, familyId)) || 'skip';
+      });
     },
   })
   async unreadCountsChanged(@Root() _event: unknown, @Ctx() ctx: Context): Promise<UnreadCounts> {
