@@ -20,6 +20,7 @@ import { type OrmOptions, createOrm, migrateUp } from './database/orm.js';
 import { ErrorCode } from './graphql/errors.js';
 import { formatError } from './graphql/format-error.js';
 import { PARSE_OPTIONS, queryLimits } from './graphql/limits.js';
+import { mountGraphiql } from './ide/graphiql.js';
 import { observabilityPlugin } from './observability/apollo-plugin.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
@@ -275,7 +276,7 @@ export async function createServer(
     startedAt: Date.now(),
   };
   const schema = await createSchema(app.pubSub);
-  const limits = queryLimits();
+  const limits = queryLimits({ fieldSuggestions: config.env !== 'production' });
 
   const expressApp = express();
   expressApp.disable('x-powered-by');
@@ -332,6 +333,7 @@ export async function createServer(
         (await orm.em.fork().count(File, { id: fileId, status: FileStatus.PENDING })) > 0,
     );
   }
+  mountGraphiql(expressApp, config);
   expressApp.use(
     '/graphql',
     cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
