@@ -9,6 +9,7 @@ COPY tsconfig.json mikro-orm.config.ts ./
 COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
+COPY tools ./tools
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim AS runtime

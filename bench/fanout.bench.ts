@@ -16,6 +16,7 @@ import {
 } from '../src/modules/family/membership.entity.js';
 import { CarebotSettings } from '../src/modules/settings/settings.entity.js';
 import { createServer } from '../src/server.js';
+import { SMOKE, benchEnv, percentile, size } from './bench-env.js';
 
 /**
  * Fan-out of one family's alerts: SOCKETS graphql-ws clients subscribed to `notificationAdded`,
@@ -24,22 +25,14 @@ import { createServer } from '../src/server.js';
  * socket belongs to its own caregiver, so every delivery is authorised for a different viewer.
  * Loopback only, bounded by count and a timeout. Embedded SQLite unless DATABASE_URL is set.
  */
-const SOCKETS = Number(process.env['BENCH_SOCKETS'] ?? 2000);
-const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 20);
-const TIMEOUT_MS = Number(process.env['BENCH_TIMEOUT_MS'] ?? 120_000);
+const SOCKETS = size('BENCH_SOCKETS', 2000, 20);
+const EVENTS = size('BENCH_EVENTS', 20, 3);
+const TIMEOUT_MS = size('BENCH_TIMEOUT_MS', 120_000, 60_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'carebot-fanout-'));
-const config = loadConfig({
-  ...process.env,
-  NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  PORT: '0',
-  LOG_LEVEL: 'silent',
-  SQLITE_PATH: join(dir, 'fanout.sqlite'),
-  MIGRATE_ON_START: 'true',
-  CORS_ORIGINS: 'http://localhost',
-  DB_DEBUG: 'false',
-});
+const config = loadConfig(
+  benchEnv({ SQLITE_PATH: join(dir, 'fanout.sqlite'), MIGRATE_ON_START: 'true' }),
+);
 const server = await createServer(config);
 const clients: Client[] = [];
 const timer = setTimeout(() => {
@@ -134,10 +127,10 @@ try {
   await done;
   const seconds = (performance.now() - started) / 1000;
   delays.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    (delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))] ?? 0).toFixed(1);
+  const pct = (p: number) => percentile(delays, p, 1);
   console.log(
-    `notificationAdded fan-out on ${config.database.driver}: ${SOCKETS} sockets × ${EVENTS} events`,
+    `notificationAdded fan-out on ${config.database.driver}: ${SOCKETS} sockets × ${EVENTS} events` +
+      (SMOKE ? ' (smoke size: the figures mean nothing)' : ''),
   );
   console.log(
     `delivered: ${delivered} in ${seconds.toFixed(2)} s → ${(delivered / seconds).toFixed(0)} events/s`,

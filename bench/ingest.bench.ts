@@ -14,6 +14,7 @@ import { BATCH_MAX } from '../src/modules/report/report.inputs.js';
 import { CarebotSettings } from '../src/modules/settings/settings.entity.js';
 import type { RateLimit, RateLimitName } from '../src/security/rate-limit.js';
 import { createServer, type RunningServer } from '../src/server.js';
+import { SMOKE, benchEnv, percentile, size } from './bench-env.js';
 
 /**
  * Ingest of home readings by Carebots over HTTP, into a fresh database: (a) single
@@ -22,10 +23,10 @@ import { createServer, type RunningServer } from '../src/server.js';
  * SQLite always; also MariaDB when DATABASE_URL is a mariadb:// URL (a new database on that
  * server, dropped afterwards). Bounded, loopback only, stops by itself.
  */
-const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 8);
-const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 5000);
-const BATCHES = Number(process.env['BENCH_BATCHES'] ?? 10);
-const WARMUP_MS = 1000;
+const CONCURRENCY = size('BENCH_CONCURRENCY', 8, 2);
+const DURATION_MS = size('BENCH_DURATION_MS', 5000, 300);
+const BATCHES = size('BENCH_BATCHES', 10, 1);
+const WARMUP_MS = SMOKE ? 100 : 1000;
 
 /**
  * SPEC §7 allows a device 300 mutations a minute, which would cap each client at 5 reports a
@@ -52,7 +53,8 @@ function sqliteTarget(): Target {
   const dir = mkdtempSync(join(tmpdir(), 'carebot-bench-'));
   return {
     label: 'SQLite (temporary file)',
-    env: { SQLITE_PATH: join(dir, 'bench.sqlite') },
+    // the user's DATABASE_URL is for the MariaDB run only
+    env: { DATABASE_URL: '', SQLITE_PATH: join(dir, 'bench.sqlite') },
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -168,21 +170,10 @@ async function batch(url: string, token: string): Promise<number> {
   return reportBatch.stored;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0).toFixed(2);
-
 async function benchmark(target: Target): Promise<boolean> {
-  const server = await createServer(
-    loadConfig({
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      CORS_ORIGINS: 'http://localhost',
-      ...target.env,
-    }),
-    { rateLimits: BENCH_RATE_LIMITS },
-  );
+  const server = await createServer(loadConfig(benchEnv(target.env)), {
+    rateLimits: BENCH_RATE_LIMITS,
+  });
   try {
     const tokens = await createDevices(server, CONCURRENCY);
     console.log(`\n[${target.label}]`);
@@ -229,7 +220,8 @@ async function benchmark(target: Target): Promise<boolean> {
 
 console.log(
   `bench:ingest: Carebot home readings over loopback HTTP into a fresh database; ` +
-    `BENCH_CONCURRENCY=${CONCURRENCY} BENCH_DURATION_MS=${DURATION_MS} BENCH_BATCHES=${BATCHES}.\n` +
+    `BENCH_CONCURRENCY=${CONCURRENCY} BENCH_DURATION_MS=${DURATION_MS} BENCH_BATCHES=${BATCHES}` +
+    `${SMOKE ? ' (smoke size: the figures mean nothing)' : ''}.\n` +
     `The per-device mutation limit (SPEC §7: 300/min) is raised for this run only, so the figures ` +
     `measure storage, not the limiter.`,
 );

@@ -29,6 +29,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: z.string().default('http://localhost:3000,http://localhost:5173'),
   INTROSPECTION: booleanFromEnv.default(true),
+  GRAPHQL_IDE: booleanFromEnv.optional(),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, {
@@ -148,6 +149,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
   introspection: boolean;
+  /**
+   * Serve GraphiQL (from npm packages, no CDN) to browsers at `GET /graphql`; default on outside
+   * production, off in production.
+   */
+  graphqlIde: boolean;
   /**
    * Which proxies' `X-Forwarded-For` to believe: false (none), a hop count, or proxy addresses.
    * Never "every hop": the left-most entry is whatever the client wrote.
@@ -297,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
     introspection: e.NODE_ENV !== 'production' || e.INTROSPECTION,
+    graphqlIde: e.GRAPHQL_IDE ?? e.NODE_ENV !== 'production',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     redisUrl: e.REDIS_URL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

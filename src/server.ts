@@ -19,6 +19,7 @@ import { createContext, requestIdFrom, type Context, type HttpExchange } from '.
 import { ErrorCode } from './graphql/errors.js';
 import { formatError } from './graphql/format-error.js';
 import { PARSE_OPTIONS, queryLimits } from './graphql/limits.js';
+import { mountGraphiql } from './ide/graphiql.js';
 import type { PeriodicJobs } from './jobs/periodic.js';
 import { startJobs } from './jobs/start-jobs.js';
 import { File, FileStatus } from './modules/file/file.entity.js';
@@ -178,7 +179,7 @@ export async function createServer(
   const { app, fileStorage } = built;
   const { orm } = app;
   const schema = await createSchema(app.pubSub);
-  const limits = queryLimits();
+  const limits = queryLimits({ fieldSuggestions: config.env !== 'production' });
 
   const expressApp = express();
   expressApp.disable('x-powered-by');
@@ -235,6 +236,7 @@ export async function createServer(
         (await orm.em.fork().count(File, { id: fileId, status: FileStatus.PENDING })) > 0,
     );
   }
+  mountGraphiql(expressApp, config);
   expressApp.use(
     '/graphql',
     cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),

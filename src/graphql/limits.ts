@@ -27,8 +27,12 @@ export function isTokenLimitError(message: string): boolean {
   return TOKEN_LIMIT_MESSAGE.test(message);
 }
 
-/** Apollo plugins and validation rules enforcing {@link QUERY_LIMITS} (but the token limit). */
-export function queryLimits(): ReturnType<ApolloArmor['protect']> {
+/**
+ * Apollo plugins and validation rules enforcing {@link QUERY_LIMITS} (but the token limit).
+ * `fieldSuggestions` keeps graphql-js's "Did you mean …?" hints (development: a wrong guess gets a
+ * hint); off, they are removed, so errors cannot map out the schema (production).
+ */
+export function queryLimits({ fieldSuggestions = false } = {}): ReturnType<ApolloArmor['protect']> {
   const callbacks = { onReject: [reject], propagateOnRejection: false };
   return new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth, ...callbacks },
@@ -36,6 +40,6 @@ export function queryLimits(): ReturnType<ApolloArmor['protect']> {
     costLimit: { maxCost: QUERY_LIMITS.maxCost, ...callbacks },
     maxTokens: { enabled: false },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...callbacks },
-    blockFieldSuggestion: { enabled: true },
+    blockFieldSuggestion: { enabled: !fieldSuggestions },
   }).protect();
 }

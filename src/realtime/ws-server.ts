@@ -54,6 +54,16 @@ function requestError(error: unknown, code: string): GraphQLError {
   return new GraphQLError('Internal server error.', { originalError: error as Error });
 }
 
+/** Whether a page's Origin is the host the request was sent to (a page the API served). */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * graphql-ws on the HTTP server's `/graphql` path. Operations over the socket get the same
  * parsing limits, validation rules and error masking as over HTTP.
@@ -107,9 +117,13 @@ export function attachWsServer(options: {
         const { socket, request } = ctx.extra;
         const param = ctx.connectionParams?.['authorization'];
         const fromParams = typeof param === 'string' && param !== '';
-        // a browser sends the cookie with any page's upgrade request: only trust it from our origins
+        // a browser sends the cookie with any page's upgrade request: only trust it from our
+        // origins — the configured ones, and the API's own (its IDE page)
         const origin = request.headers.origin;
-        const cookieAllowed = origin === undefined || app.config.corsOrigins.includes(origin);
+        const cookieAllowed =
+          origin === undefined ||
+          app.config.corsOrigins.includes(origin) ||
+          sameOrigin(origin, request.headers.host);
         const credential = credentialFrom(
           fromParams ? param : undefined,
           cookieAllowed ? request.headers.cookie : undefined,

@@ -1,0 +1,222 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserRole } from '../src/modules/account/user.entity.js';
+import { SendPingDocument } from './__generated__/graphql.js';
+import { createUser } from './factories/users.js';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+// .ci/run installs Debian's chromium and sets this: there, a missing browser fails instead of skipping
+const browserRequired = process.env['REQUIRE_BROWSER_TESTS'] === '1';
+if (!haveChromium && !browserRequired)
+  console.warn(
+    `graphiql.test.ts: skipping the browser test, ${CHROMIUM} is absent (apt-get install chromium)`,
+  );
+
+const page = (t: TestServer, accept = 'text/html') =>
+  fetch(new URL('/graphql', t.url), { headers: { accept } });
+
+describe('GraphiQL and field suggestions outside production', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => t.close());
+
+  it('serves GraphiQL to a browser at GET /graphql, with every asset from the API itself', async () => {
+    const response = await page(t);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('<div id="graphiql">');
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThanOrEqual(6);
+    for (const asset of assets) {
+      expect(asset).toMatch(/^\/graphiql\//);
+      const file = await fetch(new URL(asset, t.url));
+      expect(file.status, asset).toBe(200);
+      expect((await file.arrayBuffer()).byteLength, asset).toBeGreaterThan(100);
+    }
+  });
+
+  it('answers a wrong field name with a "Did you mean" hint', async () => {
+    const response = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ serverInfo { versio } }' }),
+    });
+    const body = (await response.json()) as { errors: { message: string }[] };
+    expect(body.errors[0]?.message).toMatch(/Did you mean "version"\?/);
+  });
+});
+
+describe('GraphiQL and field suggestions in production', () => {
+  const secret = { NODE_ENV: 'production', FILE_URL_SECRET: 'x'.repeat(40) };
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(secret);
+  });
+  afterAll(async () => t.close());
+
+  it('serves no IDE and no landing page', async () => {
+    const html = await (await page(t)).text();
+    expect(html).not.toContain('graphiql');
+    expect((await fetch(new URL('/graphiql/graphiql.js', t.url))).status).toBe(404);
+  });
+
+  it('gives no field suggestions', async () => {
+    const response = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ serverInfo { versio } }' }),
+    });
+    const body = (await response.json()) as { errors: { message: string }[] };
+    expect(body.errors[0]?.message).toMatch(/Cannot query field "versio"/);
+    expect(body.errors[0]?.message).not.toMatch(/Did you mean/);
+  });
+
+  it('serves the IDE when GRAPHQL_IDE=true', async () => {
+    const enabled = await startTestServer({ ...secret, GRAPHQL_IDE: 'true' });
+    try {
+      expect(await (await page(enabled)).text()).toContain('<div id="graphiql">');
+    } finally {
+      await enabled.close();
+    }
+  });
+});
+
+describe.skipIf(!haveChromium && !browserRequired)('GraphiQL in headless Chromium', () => {
+  let t: TestServer;
+  let browser: BrowserContext;
+  let tab: Page;
+  let profile: string;
+  const foreign: string[] = [];
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`REQUIRE_BROWSER_TESTS=1 but ${CHROMIUM} is absent`);
+    t = await startTestServer();
+    profile = mkdtempSync(join(tmpdir(), 'carebot-chromium-'));
+    // a fresh profile (--user-data-dir) for every run
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    tab = browser.pages()[0] ?? (await browser.newPage());
+    const origin = new URL(t.url).origin;
+    // anything for another host is recorded and refused (the machine is offline anyway)
+    await tab.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${origin}/`) || url.startsWith('data:') || url.startsWith('blob:')) {
+        await route.continue();
+      } else {
+        foreign.push(url);
+        await route.abort();
+      }
+    });
+    tab.on('websocket', (socket) => {
+      if (!socket.url().startsWith(origin.replace(/^http/, 'ws'))) foreign.push(socket.url());
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+  });
+
+  /** Puts `text` into one of GraphiQL's CodeMirror editors. */
+  const setEditor = (selector: string, text: string) =>
+    tab.evaluate(
+      ([selector, text]) => {
+        // runs in the page; the test's TypeScript has no DOM types
+        interface Editor {
+          offsetParent: unknown;
+          CodeMirror: { setValue(value: string): void };
+        }
+        const page = globalThis as unknown as {
+          document: { querySelectorAll(selector: string): Iterable<Editor> };
+        };
+        // the visible one: the variables and headers editors share their panel
+        const editor = [...page.document.querySelectorAll(`${selector} .CodeMirror`)].find(
+          (candidate) => candidate.offsetParent !== null,
+        );
+        if (editor === undefined) throw new Error(`no visible editor at ${selector}`);
+        editor.CodeMirror.setValue(text);
+      },
+      [selector, text] as const,
+    );
+  const response = () => tab.locator('.graphiql-response').innerText();
+  /**
+   * Puts `query` into the query editor and waits until GraphiQL has parsed it (it does so a
+   * moment after a change, and picks HTTP or the socket from the parsed operation).
+   */
+  const setQuery = async (query: string) => {
+    await setEditor('.graphiql-query-editor', query);
+    await tab.waitForFunction((query) => {
+      const page = globalThis as unknown as {
+        document: {
+          querySelector(selector: string): {
+            CodeMirror: { documentAST?: { loc?: { source: { body: string } } } | null };
+          } | null;
+        };
+      };
+      const editor = page.document.querySelector('.graphiql-query-editor .CodeMirror');
+      return editor?.CodeMirror.documentAST?.loc?.source.body === query;
+    }, query);
+  };
+  const run = async (query: string, expected: string | RegExp) => {
+    await setQuery(query);
+    await tab.click('.graphiql-execute-button');
+    await expect.poll(response, { timeout: 10_000 }).toMatch(expected);
+  };
+
+  it('loads from the API alone and runs queries with the session cookie and the headers editor', async () => {
+    await tab.goto(t.url);
+    await tab.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 30_000 });
+
+    // a query runs and its result shows
+    await run('{ serverInfo { version databaseDriver } }', /"databaseDriver": "(SQLITE|MARIADB)"/);
+
+    // the session cookie set by logIn on this origin is sent with the next request
+    const cookieUser = await createUser(t);
+    await run(
+      `mutation { logIn(email: "${cookieUser.email}", password: "${cookieUser.password}") { expiresAt } }`,
+      /"expiresAt"/,
+    );
+    await run('{ me { email } }', new RegExp(cookieUser.email.replace(/[.+]/g, '\\$&')));
+
+    // the headers editor: a Bearer token of another user wins over the cookie
+    const bearerUser = await createUser(t);
+    await tab.getByText('Headers', { exact: true }).click();
+    // typed into the headers editor as a person would
+    await tab.locator('.graphiql-editor-tool .CodeMirror >> visible=true').click();
+    await tab.keyboard.insertText(JSON.stringify({ authorization: `Bearer ${bearerUser.token}` }));
+    await run('{ me { email } }', new RegExp(bearerUser.email.replace(/[.+]/g, '\\$&')));
+
+    expect(foreign).toEqual([]);
+  }, 90_000);
+  it('shows a subscription event over graphql-ws at the same URL', async () => {
+    // the page of the previous test: signed in by cookie, a Bearer in the headers editor
+    const admin = await createUser(t, { role: UserRole.ADMIN });
+    const before = await t.subscriptionsStarted();
+    await setQuery('subscription { ping { message } }');
+    await tab.click('.graphiql-execute-button');
+    await t.waitForSubscriptions(before + 1);
+    await t.request(SendPingDocument, { message: 'hello from the other side' }, admin.headers);
+    await expect.poll(response, { timeout: 10_000 }).toMatch(/hello from the other side/);
+    expect(foreign).toEqual([]);
+  }, 60_000);
+});
