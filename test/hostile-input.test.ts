@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFamily, type TestFamily } from './factories/families.js';
+import { codesOf, postRaw } from './helpers/raw.js';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
+
+let t: TestServer;
+let f: TestFamily;
+beforeAll(async () => {
+  t = await startTestServer();
+  f = await createFamily(t, { caregivers: 1 });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/** Text no person types: NUL, other controls, a lone surrogate. */
+const HOSTILE = ['a\u0000@example.com', 'a\u0007b', 'a\u001bb', 'x\u0085y', '\ud800', 'a\udfffb'];
+
+describe('invalid text in any input (issue 13, finding 5)', () => {
+  const cases: {
+    name: string;
+    who: 'anonymous' | 'main' | 'device' | 'caregiver';
+    query: string;
+    variables: (text: string) => Record<string, unknown>;
+    field: string;
+  }[] = [
+    {
+      name: 'logIn',
+      who: 'anonymous',
+      query: 'mutation($e: String!) { logIn(email: $e, password: "whatever-long") { token } }',
+      variables: (text) => ({ e: text }),
+      field: 'email',
+    },
+    {
+      name: 'requestPasswordReset',
+      who: 'anonymous',
+      query: 'mutation($e: String!) { requestPasswordReset(email: $e) }',
+      variables: (text) => ({ e: text }),
+      field: 'email',
+    },
+    {
+      name: 'findFamilies',
+      who: 'caregiver',
+      query:
+        'query($n: String!) { findFamilies(input: { mainUserName: $n, birthDate: "1950-05-05", gender: MALE, subRegionCode: "11110" }) { familyId } }',
+      variables: (text) => ({ n: text }),
+      field: 'input.mainUserName',
+    },
+    {
+      name: 'sendMessage',
+      who: 'caregiver',
+      query:
+        'mutation($c: String!, $to: ID!) { sendMessage(input: { content: $c, toUserId: $to }) { id } }',
+      variables: (text) => ({ c: text, to: String(f.main.user.id) }),
+      field: 'input.content',
+    },
+    {
+      name: 'raiseNotification',
+      who: 'device',
+      query:
+        'mutation($m: String!) { raiseNotification(input: { grade: CRIT, kind: FALL, message: $m }) { id } }',
+      variables: (text) => ({ m: text }),
+      field: 'input.message',
+    },
+    {
+      name: 'updateFamily',
+      who: 'main',
+      query: 'mutation($id: ID!, $m: String) { updateFamily(id: $id, input: { memo: $m }) { id } }',
+      variables: (text) => ({ id: String(f.family.id), m: text }),
+      field: 'input.memo',
+    },
+    {
+      name: 'updateMe',
+      who: 'main',
+      query: 'mutation($n: String) { updateMe(input: { name: $n }) { id } }',
+      variables: (text) => ({ n: text }),
+      field: 'input.name',
+    },
+    {
+      name: 'sendChatMessage',
+      who: 'main',
+      query: 'mutation($c: String!) { sendChatMessage(input: { content: $c }) { id } }',
+      variables: (text) => ({ c: text }),
+      field: 'input.content',
+    },
+    {
+      name: 'submitMentalReport',
+      who: 'device',
+      query: `mutation($s: String!) { submitMentalReport(input: { periodStart: "2026-01-01T00:00:00Z",
+        periodEnd: "2026-01-02T00:00:00Z", recommendations: ["rest", $s], riskLevel: LOW, summary: $s }) { id } }`,
+      variables: (text) => ({ s: text }),
+      field: 'input.summary',
+    },
+  ];
+
+  const headersOf = (who: (typeof cases)[number]['who']): Record<string, string> =>
+    who === 'anonymous'
+      ? {}
+      : who === 'main'
+        ? f.main.headers
+        : who === 'device'
+          ? f.device.headers
+          : f.caregivers[0]!.headers;
+
+  for (const c of cases) {
+    it(`${c.name} refuses NUL, control characters and lone surrogates with BAD_USER_INPUT on ${c.field}`, async () => {
+      for (const text of HOSTILE) {
+        const response = await postRaw(t, c.query, c.variables(text), headersOf(c.who));
+        expect(response.status, `${c.name} ${JSON.stringify(text)}`).toBeLessThan(500);
+        expect(codesOf(response), `${c.name} ${JSON.stringify(text)}`).toEqual(['BAD_USER_INPUT']);
+        const fields = response.body.errors?.[0]?.extensions?.['fields'] as Record<string, string>;
+        expect(Object.keys(fields)).toContain(c.field);
+      }
+    });
+  }
+
+  it('names each offending string, in literals too, and keeps newline and tab', async () => {
+    const response = await postRaw(
+      t,
+      'mutation { submitMentalReport(input: { periodStart: "2026-01-01T00:00:00Z", periodEnd: "2026-01-02T00:00:00Z", recommendations: ["ok", "bad\\u0000"], riskLevel: LOW, summary: "two\\nlines\\tand a tab" }) { id } }',
+      {},
+      f.device.headers,
+    );
+    expect(codesOf(response)).toEqual(['BAD_USER_INPUT']);
+    const fields = response.body.errors?.[0]?.extensions?.['fields'] as Record<string, string>;
+    expect(Object.keys(fields)).toEqual(['input.recommendations.1']);
+    expect(fields['input.recommendations.1']).toContain('control characters');
+    const ok = await postRaw(
+      t,
+      'mutation($m: String!) { raiseNotification(input: { grade: INFO, kind: ENVIRONMENT, message: $m }) { message } }',
+      { m: 'two\nlines\tand a tab' },
+      f.device.headers,
+    );
+    expect(ok.body).toEqual({ data: { raiseNotification: { message: 'two\nlines\tand a tab' } } });
+  });
+});
