@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFamily, type TestFamily } from './factories/families.js';
-import { codesOf, postRaw } from './helpers/raw.js';
+import { codesOf, postRaw, wsErrors } from './helpers/raw.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -132,5 +132,38 @@ describe('invalid text in any input (issue 13, finding 5)', () => {
       f.device.headers,
     );
     expect(ok.body).toEqual({ data: { raiseNotification: { message: 'two\nlines\tand a tab' } } });
+  });
+});
+
+describe('a document with several operations (issue 13, finding 11)', () => {
+  const query = 'query A { serverInfo { version } } query B { serverInfo { uptimeSeconds } }';
+
+  it('answers GRAPHQL_VALIDATION_FAILED without an operationName, over HTTP and WebSocket alike', async () => {
+    const http = await postRaw(t, query, {}, f.main.headers);
+    expect(http.status).toBe(400);
+    expect(codesOf(http)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const ws = await wsErrors(t, f.main.headers, { query });
+    expect(ws.map((error) => error.extensions?.['code'])).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(ws[0]?.message).toBe(http.body.errors?.[0]?.message);
+  });
+
+  it('answers GRAPHQL_VALIDATION_FAILED for an unknown operationName on both', async () => {
+    const ws = await wsErrors(t, f.main.headers, { query, operationName: 'C' });
+    expect(ws.map((error) => error.extensions?.['code'])).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const response = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...f.main.headers },
+      body: JSON.stringify({ query, operationName: 'C' }),
+    });
+    const body = (await response.json()) as { errors: { message: string }[] };
+    expect(ws[0]?.message).toBe(body.errors[0]?.message);
+  });
+
+  it('runs the named one over the WebSocket', async () => {
+    const events = t.ws(f.main.headers).iterate({ query, operationName: 'B' });
+    const first = await events.next();
+    const value = first.value as { data?: { serverInfo?: { uptimeSeconds?: unknown } } };
+    expect(typeof value.data?.serverInfo?.uptimeSeconds).toBe('number');
+    await events.return?.();
   });
 });

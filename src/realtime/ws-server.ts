@@ -188,29 +188,38 @@ export function attachWsServer(options: {
           userAgent: ctx.extra.request.headers['user-agent'],
         });
         const operation = getOperationAST(document, payload.operationName ?? null);
-        if (operation !== null && operation !== undefined) {
-          const coerced = getVariableValues(
-            schema,
-            operation.variableDefinitions ?? [],
-            payload.variables ?? {},
+        // as over HTTP (Apollo's OPERATION_RESOLUTION_FAILURE): the client's mistake, not ours
+        if (operation === null || operation === undefined) {
+          return [
+            new GraphQLError(
+              payload.operationName == null
+                ? 'Must provide operation name if query contains multiple operations.'
+                : `Unknown operation named "${payload.operationName}".`,
+              { extensions: { code: ErrorCode.ValidationFailed } },
+            ),
+          ];
+        }
+        const coerced = getVariableValues(
+          schema,
+          operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+        );
+        if (coerced.errors !== undefined) {
+          return coerced.errors.map(
+            (error) =>
+              new GraphQLError(error.message, {
+                nodes: error.nodes,
+                extensions: {
+                  code: ErrorCode.BadUserInput,
+                  fields: variableFields(error.message),
+                },
+              }),
           );
-          if (coerced.errors !== undefined) {
-            return coerced.errors.map(
-              (error) =>
-                new GraphQLError(error.message, {
-                  nodes: error.nodes,
-                  extensions: {
-                    code: ErrorCode.BadUserInput,
-                    fields: variableFields(error.message),
-                  },
-                }),
-            );
-          }
-          try {
-            await enforceMutationRateLimit(contextValue, document, operation);
-          } catch (error) {
-            return [requestError(error, ErrorCode.Internal)];
-          }
+        }
+        try {
+          await enforceMutationRateLimit(contextValue, document, operation);
+        } catch (error) {
+          return [requestError(error, ErrorCode.Internal)];
         }
         const args: ExecutionArgs = {
           schema,

@@ -28,3 +28,19 @@ export async function postRaw(
 export function codesOf(response: RawResponse): unknown[] {
   return (response.body.errors ?? []).map((error) => error.extensions?.['code']);
 }
+
+/** The errors a socket answers for one operation (it must fail), as a client receives them. */
+export async function wsErrors(
+  t: TestServer,
+  headers: { authorization: string },
+  payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
+): Promise<ReceivedError[]> {
+  const events = t.ws({ authorization: headers.authorization }).iterate(payload);
+  try {
+    const first = await events.next();
+    throw new Error(`expected errors, got ${JSON.stringify(first.value)}`);
+  } catch (error) {
+    if (Array.isArray(error)) return error as ReceivedError[];
+    throw error;
+  }
+}
