@@ -22,6 +22,7 @@ import {
   isInternalError,
   variableFields,
 } from '../graphql/format-error.js';
+import { checkOperationCost, dropDuplicatePageSizeErrors } from '../graphql/cost.js';
 import { ErrorCode } from '../graphql/errors.js';
 import { PARSE_OPTIONS } from '../graphql/limits.js';
 import { enforceMutationRateLimit } from '../security/mutation-rate-limit.js';
@@ -175,7 +176,8 @@ export function attachWsServer(options: {
         } catch (error) {
           return [requestError(error, 'GRAPHQL_PARSE_FAILED')];
         }
-        const errors = validate(schema, document, rules);
+        const errors = [...validate(schema, document, rules)];
+        dropDuplicatePageSizeErrors(errors);
         if (errors.length > 0)
           return errors.map((error) => requestError(error, ErrorCode.ValidationFailed));
         const requestId = requestIdFrom(undefined);
@@ -217,6 +219,7 @@ export function attachWsServer(options: {
           );
         }
         try {
+          checkOperationCost(schema, document, operation, payload.variables ?? undefined);
           await enforceMutationRateLimit(contextValue, document, operation);
         } catch (error) {
           return [requestError(error, ErrorCode.Internal)];
