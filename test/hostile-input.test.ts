@@ -1,4 +1,12 @@
+import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { User } from '../src/modules/account/user.entity.js';
+import { Family } from '../src/modules/family/family.entity.js';
+import { Notification } from '../src/modules/notification/notification.entity.js';
+import {
+  NotificationGrade,
+  NotificationKind,
+} from '../src/modules/notification/notification.enums.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { codesOf, postRaw, wsErrors } from './helpers/raw.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
@@ -165,5 +173,24 @@ describe('a document with several operations (issue 13, finding 11)', () => {
     const value = first.value as { data?: { serverInfo?: { uptimeSeconds?: unknown } } };
     expect(typeof value.data?.serverInfo?.uptimeSeconds).toBe('number');
     await events.return?.();
+  });
+});
+
+describe('text with NUL below the GraphQL layer (issue 13, finding 5)', () => {
+  it('stores, finds and compares it on the database, without an SQL error', async () => {
+    const em = t.server.app.orm.em.fork();
+    const text = "it's\u0000 a 'NUL'\u0000";
+    const notification = em.create(Notification, {
+      family: em.getReference(Family, f.family.id),
+      grade: NotificationGrade.INFO,
+      kind: NotificationKind.ENVIRONMENT,
+      message: text,
+    });
+    await em.flush();
+    const again = await t.server.app.orm.em
+      .fork()
+      .findOneOrFail(Notification, { id: notification.id, message: text });
+    expect(again.message).toBe(text);
+    expect(await em.fork().count(User, { email: 'a\u0000@example.com' })).toBe(0);
   });
 });
