@@ -21,7 +21,7 @@ import {
   TypeMetaFieldDef,
   TypeNameMetaFieldDef,
 } from 'graphql';
-import { PAGE_SIZE } from './connection.js';
+import { PAGE_SIZE } from './page-size.js';
 import { AppError, BadUserInputError, QueryTooComplexError } from './errors.js';
 
 /**
