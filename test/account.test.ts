@@ -429,6 +429,48 @@ describe('logIn and sessions', () => {
     await t.request(LogInDocument, { email: gina.email, password: gina.password }, ip);
   });
 
+  it('counts every spelling the database takes for one account against its log-in budget', async () => {
+    // issue 13, finding 12: MariaDB compares e-mails ignoring case and accents, SQLite exactly
+    const maria = await createUser(t, { email: `maria.${Date.now()}@example.com` });
+    const ip = fromNewIp();
+    const [local = '', domain = ''] = maria.email.split('@');
+    const spellings = ['á', 'à', 'â', 'ä', 'Á'].map(
+      (accent) => `${local.replace('a', accent)}@${domain.toUpperCase()}`,
+    );
+    for (const email of spellings) {
+      const errors = await t.requestErrors(
+        LogInDocument,
+        { email, password: 'wrong password!' },
+        ip,
+      );
+      expect(errors[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    }
+    const mariadb = t.config.database.driver === 'mariadb';
+    if (mariadb) {
+      const limited = await t.requestErrors(
+        LogInDocument,
+        { email: maria.email, password: maria.password },
+        ip,
+      );
+      expect(limited[0]?.extensions?.['code']).toBe('RATE_LIMITED');
+      // the accented spelling reaches the account too, so it is limited as well
+      const accented = await t.requestErrors(
+        LogInDocument,
+        { email: spellings[0]!, password: maria.password },
+        ip,
+      );
+      expect(accented[0]?.extensions?.['code']).toBe('RATE_LIMITED');
+    } else {
+      // SQLite: the accented spellings are other (unknown) addresses and left the account's budget alone
+      const { logIn } = await t.request(
+        LogInDocument,
+        { email: maria.email, password: maria.password },
+        ip,
+      );
+      expect(logIn.user.email).toBe(maria.email);
+    }
+  });
+
   it('purges expired sessions in the periodic job', async () => {
     const henry = await createUser(t);
     await em().nativeUpdate(

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { dirname, isAbsolute, join } from 'node:path';
 import {
+  type Configuration,
+  type Constructor,
   DataloaderType,
   DefaultLogger,
   type LogContext,
@@ -11,8 +13,8 @@ import {
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, type SqlEntityManager } from '@mikro-orm/sql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
+import { AbstractSqlDriver, MikroORM, type SqlEntityManager, SqlitePlatform } from '@mikro-orm/sql';
+import { MikroORM as SqliteMikroORM, SqliteConnection } from '@mikro-orm/sqlite';
 import type { Config, DatabaseDriver } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { PROJECT_ROOT, RUNNING_FROM_SOURCE } from '../util/project-root.js';
@@ -34,6 +36,38 @@ export interface OrmOptions {
    * operation; none for background jobs); used by tests to count a request's statements.
    */
   onQuery?: ((sql: string, context: LogContext) => void) | undefined;
+}
+
+/**
+ * SQLite with NUL-safe literals. MikroORM 7 binds no parameters on any driver: its SQL layer
+ * replaces each `?` with `platform.quoteValue(value)` and hands kysely the finished text
+ * (`AbstractSqlConnection.execute` → `CompiledQuery.raw(formatted)`). MariaDB's escaping writes
+ * NUL as `\0`; SQLite's only doubles quotes, and a raw NUL inside a literal ends SQLite's
+ * tokenizer ("unrecognized token"). SQLite has no escape for NUL, so a string holding one is
+ * written as an expression: `('a' || char(0) || 'b')`. (The GraphQL layer refuses such text
+ * anyway; this keeps every other writer — jobs, scripts, devices' files — correct.)
+ */
+class NulSafeSqlitePlatform extends SqlitePlatform {
+  override escape(value: unknown): string {
+    if (typeof value === 'string' && value.includes('\0')) {
+      return `(${value
+        .split('\0')
+        .map((part) => super.escape(part))
+        .join(' || char(0) || ')})`;
+    }
+    return super.escape(value);
+  }
+}
+
+/** `@mikro-orm/sqlite`'s driver (better-sqlite3) on {@link NulSafeSqlitePlatform}. */
+export class SqliteDriver extends AbstractSqlDriver<SqliteConnection, SqlitePlatform> {
+  constructor(config: Configuration) {
+    super(config, new NulSafeSqlitePlatform(), SqliteConnection, ['kysely', 'better-sqlite3']);
+  }
+
+  override getORMClass(): Constructor<MikroORM> {
+    return SqliteMikroORM;
+  }
 }
 
 /** MikroORM's logger, handing statements to `onQuery` (with their context) when it is set. */

@@ -4,9 +4,9 @@ import { ArgsType, type ClassType, Field, Int, ObjectType, registerEnumType } fr
 import type { EntityManager } from '../database/orm.js';
 import { openData, typePolicy } from '../auth/type-access.js';
 import { BadUserInputError } from './errors.js';
+import { PAGE_SIZE } from './page-size.js';
 
-/** SPEC §4 page sizes. */
-export const PAGE_SIZE = { default: 20, max: 100 } as const;
+export { PAGE_SIZE };
 
 export enum SortOrder {
   ASC = 'ASC',

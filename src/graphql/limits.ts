@@ -1,12 +1,14 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
+import { costLimitPlugin, MAX_COST, PageSizeRule } from './cost.js';
 import { QueryTooComplexError } from './errors.js';
 
 /** SPEC §7: the shape limits every operation must fit in. */
 export const QUERY_LIMITS = {
   maxDepth: 12,
   maxAliases: 15,
-  maxCost: 5000,
+  /** See `cost.ts`: page sizes come from the variables, so it is checked once the operation is known. */
+  maxCost: MAX_COST,
   maxTokens: 2000,
   maxDirectives: 50,
 } as const;
@@ -34,12 +36,18 @@ export function isTokenLimitError(message: string): boolean {
  */
 export function queryLimits({ fieldSuggestions = false } = {}): ReturnType<ApolloArmor['protect']> {
   const callbacks = { onReject: [reject], propagateOnRejection: false };
-  return new ApolloArmor({
+  const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth, ...callbacks },
     maxAliases: { n: QUERY_LIMITS.maxAliases, ...callbacks },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost, ...callbacks },
+    // armor's cost rule cannot see variables (`first: $n`): ours (cost.ts) replaces it
+    costLimit: { enabled: false },
     maxTokens: { enabled: false },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...callbacks },
     blockFieldSuggestion: { enabled: !fieldSuggestions },
   }).protect();
+  return {
+    ...armor,
+    plugins: [...armor.plugins, costLimitPlugin() as unknown as (typeof armor.plugins)[number]],
+    validationRules: [PageSizeRule, ...armor.validationRules],
+  };
 }

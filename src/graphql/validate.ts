@@ -16,10 +16,6 @@ function collect(errors: ValidationError[], prefix: string, into: Record<string,
 }
 
 /**
- * type-graphql `validateFn`: runs class-validator on every input object and reports each broken
- * rule under its input path (`input.address.subRegionCode`), as SPEC §3 asks.
- */
-/**
  * The name of the field argument whose input type is `argType`, or undefined for an `@Args()`
  * class (its fields are the arguments themselves). A ValidatorFn is not told the argument name.
  */
@@ -29,7 +25,57 @@ function argumentNameFor(info: GraphQLResolveInfo, argType: unknown): string | u
   return field?.args.find((arg) => getNamedType(arg.type).name === argType.name)?.name;
 }
 
+/**
+ * C0 controls but tab (U+0009) and newline (U+000A), DEL and the C1 controls: a NUL ends a C
+ * string in drivers and logs, and none of them is text a person typed.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+
+/** A UTF-16 surrogate not part of a pair (with `u`, a proper pair is one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Why a text input is refused, or undefined when it is acceptable text. */
+export function textProblem(value: string): string | undefined {
+  if (FORBIDDEN_CONTROL.test(value)) {
+    return 'must not contain control characters (only newline and tab are allowed)';
+  }
+  // a lone UTF-16 surrogate is no character: it cannot be stored, encoded or compared
+  if (LONE_SURROGATE.test(value))
+    return 'must be valid Unicode text (it contains a lone surrogate)';
+  return undefined;
+}
+
+/** Adds a problem for every string in `value` (any depth), under its input path. */
+function collectText(value: unknown, path: string, into: Record<string, string>): void {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    if (problem !== undefined) into[path] = problem;
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => collectText(item, `${path}.${index}`, into));
+  } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [key, item] of Object.entries(value)) collectText(item, `${path}.${key}`, into);
+  }
+}
+
+/**
+ * The one text check of every input: each string of each argument of the field (`email`,
+ * `input.content`, `input.readings.2.note`), whatever its type (String, ID, custom scalars).
+ */
+export function checkText(args: Record<string, unknown>): void {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(args)) collectText(value, name, fields);
+  if (Object.keys(fields).length > 0) throw new BadUserInputError(fields);
+}
+
+/**
+ * type-graphql `validateFn`: refuses control characters and invalid Unicode in every string of
+ * every argument ({@link checkText}), then runs class-validator on every input object and reports
+ * each broken rule under its input path (`input.address.subRegionCode`), as SPEC §3 asks.
+ */
 export const validateArgument: ValidatorFn = async (argValue, argType, resolverData) => {
+  // type-graphql calls this once per parameter; the text check looks at all the field's arguments
+  checkText(resolverData.args);
   if (argValue === null || typeof argValue !== 'object') return;
   const targets = Array.isArray(argValue) ? (argValue as unknown[]) : [argValue];
   const argName = argumentNameFor(resolverData.info, argType);

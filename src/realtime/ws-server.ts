@@ -22,6 +22,7 @@ import {
   isInternalError,
   variableFields,
 } from '../graphql/format-error.js';
+import { checkOperationCost, dropDuplicatePageSizeErrors } from '../graphql/cost.js';
 import { ErrorCode } from '../graphql/errors.js';
 import { PARSE_OPTIONS } from '../graphql/limits.js';
 import { enforceMutationRateLimit } from '../security/mutation-rate-limit.js';
@@ -189,7 +190,8 @@ export function attachWsServer(options: {
         } catch (error) {
           return [requestError(error, 'GRAPHQL_PARSE_FAILED')];
         }
-        const errors = validate(schema, document, rules);
+        const errors = [...validate(schema, document, rules)];
+        dropDuplicatePageSizeErrors(errors);
         if (errors.length > 0)
           return errors.map((error) => requestError(error, ErrorCode.ValidationFailed));
         const requestId = requestIdFrom(undefined);
@@ -202,29 +204,39 @@ export function attachWsServer(options: {
           userAgent: ctx.extra.request.headers['user-agent'],
         });
         const operation = getOperationAST(document, payload.operationName ?? null);
-        if (operation !== null && operation !== undefined) {
-          const coerced = getVariableValues(
-            schema,
-            operation.variableDefinitions ?? [],
-            payload.variables ?? {},
+        // as over HTTP (Apollo's OPERATION_RESOLUTION_FAILURE): the client's mistake, not ours
+        if (operation === null || operation === undefined) {
+          return [
+            new GraphQLError(
+              payload.operationName == null
+                ? 'Must provide operation name if query contains multiple operations.'
+                : `Unknown operation named "${payload.operationName}".`,
+              { extensions: { code: ErrorCode.ValidationFailed } },
+            ),
+          ];
+        }
+        const coerced = getVariableValues(
+          schema,
+          operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+        );
+        if (coerced.errors !== undefined) {
+          return coerced.errors.map(
+            (error) =>
+              new GraphQLError(error.message, {
+                nodes: error.nodes,
+                extensions: {
+                  code: ErrorCode.BadUserInput,
+                  fields: variableFields(error.message),
+                },
+              }),
           );
-          if (coerced.errors !== undefined) {
-            return coerced.errors.map(
-              (error) =>
-                new GraphQLError(error.message, {
-                  nodes: error.nodes,
-                  extensions: {
-                    code: ErrorCode.BadUserInput,
-                    fields: variableFields(error.message),
-                  },
-                }),
-            );
-          }
-          try {
-            await enforceMutationRateLimit(contextValue, document, operation);
-          } catch (error) {
-            return [requestError(error, ErrorCode.Internal)];
-          }
+        }
+        try {
+          checkOperationCost(schema, document, operation, payload.variables ?? undefined);
+          await enforceMutationRateLimit(contextValue, document, operation);
+        } catch (error) {
+          return [requestError(error, ErrorCode.Internal)];
         }
         const args: ExecutionArgs = {
           schema,

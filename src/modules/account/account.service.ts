@@ -37,6 +37,11 @@ function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** The `logIn` budget of an account (its stored address) or of an unknown address, per IP. */
+function loginLimitKey(email: string, ip: string): string {
+  return `acct:${email}|ip:${ip}`;
+}
+
 function checkAddress(address: AddressInput, path: string): void {
   const problems = regionProblems(address.masterRegionCode, address.subRegionCode);
   const fields = Object.fromEntries(
@@ -119,9 +124,12 @@ export class AccountService {
 
   async logIn(ctx: Scope, args: LogInArgs): Promise<AuthPayload> {
     const email = normalizeEmail(args.email);
-    const limitKey = `acct:${email}|ip:${ctx.ip}`;
-    await this.deps.rateLimiter.consume('logIn', limitKey);
     const user = await ctx.em.findOne(User, { email }, { populate: ['passwordHash'] });
+    // the budget belongs to the account the database matched, not to the text typed: MariaDB
+    // compares e-mails ignoring case and accents, so `Mária@…` must not open a fresh budget for
+    // `maria@…` (an unknown address keys on its normalised text; there is no account to guess)
+    const limitKey = loginLimitKey(user?.email ?? email, ctx.ip);
+    await this.deps.rateLimiter.consume('logIn', limitKey);
     // the same argon2 work runs for an unknown e-mail, and the same error comes back
     const check = await verifyPassword(user?.passwordHash, args.password);
     if (user === null || !check.ok)
@@ -223,7 +231,7 @@ export class AccountService {
       { id: viewer.userId },
       { populate: ['passwordHash'] },
     );
-    await this.deps.rateLimiter.consume('logIn', `acct:${user.email}|ip:${ctx.ip}`);
+    await this.deps.rateLimiter.consume('logIn', loginLimitKey(user.email, ctx.ip));
     if (!(await verifyPassword(user.passwordHash, password)).ok) {
       throw BadUserInputError.field(field, 'is incorrect');
     }
