@@ -169,15 +169,21 @@ describe('joining a family by request and approval', () => {
       mainUserMaskedName: '박*자',
     });
 
+    // a wrong name answers like a family that does not exist: the elder's name is not confirmed
     const wrongName = await t.requestErrors(
       RequestToJoinFamilyDocument,
       { familyId: String(f.family.id), mainUserName: '박순재', relation: 'daughter' },
       member.headers,
     );
-    expect(wrongName[0]?.extensions).toMatchObject({
-      code: 'BAD_USER_INPUT',
-      fields: { mainUserName: "does not match the main user's name" },
-    });
+    const noSuchFamily = await t.requestErrors(
+      RequestToJoinFamilyDocument,
+      { familyId: '987654', mainUserName: '박순재', relation: 'daughter' },
+      member.headers,
+    );
+    expect(codeOf(wrongName)).toBe('NOT_FOUND');
+    expect(wrongName[0]?.message).toBe(
+      noSuchFamily[0]?.message.replace('987654', String(f.family.id)),
+    );
 
     const { requestToJoinFamily: request } = await t.request(
       RequestToJoinFamilyDocument,
@@ -263,6 +269,27 @@ describe('joining a family by request and approval', () => {
     expect(
       await em().count(Membership, { family: f.family.id, status: MembershipStatus.PENDING }),
     ).toBe(2);
+  });
+
+  it('limits requestToJoinFamily to 10 an hour per IP, like findFamilies', async () => {
+    const f = await createFamily(t, { mainName: '박순자' });
+    const member = await createUser(t);
+    const headers = fromNewIp(member.headers);
+    for (let i = 0; i < 10; i += 1) {
+      const errors = await t.requestErrors(
+        RequestToJoinFamilyDocument,
+        { familyId: String(f.family.id), mainUserName: `guess ${i}`, relation: 'x' },
+        headers,
+      );
+      expect(codeOf(errors)).toBe('NOT_FOUND');
+    }
+    const limited = await t.requestErrors(
+      RequestToJoinFamilyDocument,
+      { familyId: String(f.family.id), mainUserName: '박순자', relation: 'x' },
+      headers,
+    );
+    expect(codeOf(limited)).toBe('RATE_LIMITED');
+    expect(await em().count(Membership, { family: f.family.id })).toBe(0);
   });
 
   it('lets a manager reject a pending request', async () => {

@@ -9,7 +9,7 @@ import { RateLimitedError } from '../graphql/errors.js';
 
 /** The rate-limited actions of SPEC §7; `mutation` is the budget every other mutation shares. */
 export type RateLimitName =
-  'logIn' | 'signUp' | 'requestPasswordReset' | 'findFamilies' | 'mutation';
+  'logIn' | 'signUp' | 'requestPasswordReset' | 'findFamilies' | 'requestToJoinFamily' | 'mutation';
 
 /** One budget: at most `points` consumptions per key within a fixed `durationSeconds` window. */
 export interface RateLimit {
@@ -19,13 +19,16 @@ export interface RateLimit {
 
 /**
  * SPEC §7 budgets. The key each one is counted under is the caller's choice: `logIn` per
- * account+IP, `signUp` / `requestPasswordReset` / `findFamilies` per IP, `mutation` per account.
+ * account+IP, `signUp` / `requestPasswordReset` / `findFamilies` / `requestToJoinFamily` per IP,
+ * `mutation` per account.
  */
 export const RATE_LIMITS: Readonly<Record<RateLimitName, RateLimit>> = Object.freeze({
   logIn: { points: 5, durationSeconds: 15 * 60 },
   signUp: { points: 10, durationSeconds: 60 * 60 },
   requestPasswordReset: { points: 10, durationSeconds: 60 * 60 },
   findFamilies: { points: 10, durationSeconds: 60 * 60 },
+  // guessing an elder's name against family ids costs as much as searching for the family
+  requestToJoinFamily: { points: 10, durationSeconds: 60 * 60 },
   mutation: { points: 300, durationSeconds: 60 },
 });
 
@@ -79,6 +82,7 @@ export class RateLimiter {
       signUp: build('signUp'),
       requestPasswordReset: build('requestPasswordReset'),
       findFamilies: build('findFamilies'),
+      requestToJoinFamily: build('requestToJoinFamily'),
       mutation: build('mutation'),
     };
   }

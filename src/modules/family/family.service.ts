@@ -179,11 +179,11 @@ export class FamilyService {
     relation: string,
   ): Promise<Membership> {
     const viewer = requireUser(ctx.viewer);
+    await this.deps.rateLimiter.consume('requestToJoinFamily', `ip:${ctx.ip}`);
     const family = await ctx.em.findOne(Family, { id: familyId }, { populate: ['mainUser'] });
-    if (family === null) throw new NotFoundError('Family', familyId);
-    if (family.mainUser.getEntity().name !== mainUserName.trim()) {
-      throw BadUserInputError.field('mainUserName', "does not match the main user's name");
-    }
+    // a wrong name and a made-up id answer alike: neither the family nor the elder's name is confirmed
+    if (family === null || family.mainUser.getEntity().name !== mainUserName.trim())
+      throw new NotFoundError('Family', familyId);
     return this.join(ctx, family, viewer.userId, {
       relation,
       role: FamilyRole.CAREGIVER,
