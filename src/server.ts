@@ -196,7 +196,11 @@ export async function createServer(
     includeStacktraceInErrorResponses: false,
     validationRules: limits.validationRules,
     parseOptions: PARSE_OPTIONS,
-    formatError: (formatted, error) => formatError(formatted, error, { exposeInternals }),
+    formatError: (formatted, error) =>
+      formatError(formatted, error, {
+        exposeInternals,
+        suggestions: config.env !== 'production',
+      }),
     plugins: [
       // armor's typings point at Apollo's CJS build; the plugins are the same objects
       ...(limits.plugins as unknown as ApolloServerPlugin<Context>[]),

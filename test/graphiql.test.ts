@@ -5,6 +5,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserRole } from '../src/modules/account/user.entity.js';
 import { SendPingDocument } from './__generated__/graphql.js';
+import { createFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -76,6 +77,35 @@ describe('GraphiQL and field suggestions in production', () => {
     const body = (await response.json()) as { errors: { message: string }[] };
     expect(body.errors[0]?.message).toMatch(/Cannot query field "versio"/);
     expect(body.errors[0]?.message).not.toMatch(/Did you mean/);
+  });
+
+  it('gives no enum-value suggestions either, as a literal or in variables, over HTTP and WebSocket', async () => {
+    const f = await createFamily(t);
+    const post = async (query: string, variables: Record<string, unknown> = {}) => {
+      const response = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...f.device.headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return JSON.stringify(await response.json());
+    };
+    const literal = await post(
+      'mutation { raiseNotification(input: { grade: CRT, kind: FALL, message: "x" }) { id } }',
+    );
+    const variable = await post(
+      'mutation($g: NotificationGrade!) { raiseNotification(input: { grade: $g, kind: FALL, message: "x" }) { id } }',
+      { g: 'CRT' },
+    );
+    for (const body of [literal, variable]) {
+      expect(body).toContain('CRT');
+      expect(body).not.toMatch(/Did you mean|CRIT/);
+    }
+    const ws = t
+      .ws({ authorization: f.main.headers.authorization })
+      .iterate({ query: 'subscription { notificationAdded(minGrade: CRT) { id } }' });
+    const overWs = JSON.stringify(await ws.next().catch((error: unknown) => error));
+    expect(overWs).toContain('CRT');
+    expect(overWs).not.toMatch(/Did you mean|CRIT/);
   });
 
   it('serves the IDE when GRAPHQL_IDE=true', async () => {

@@ -67,6 +67,42 @@ export function variableFields(message: string): Record<string, string> {
 export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
+  options: {
+    exposeInternals: boolean;
+    /** graphql-js's "Did you mean …?" hints (fields, enum values, arguments): off in production. */
+    suggestions?: boolean;
+  },
+): GraphQLFormattedError {
+  const result = formatKnownError(formatted, error, options);
+  if (options.suggestions === true) return result;
+  const fields = result.extensions?.['fields'];
+  return {
+    ...result,
+    message: withoutSuggestions(result.message),
+    ...(fields !== null && typeof fields === 'object'
+      ? {
+          extensions: {
+            ...result.extensions,
+            fields: Object.fromEntries(
+              Object.entries(fields).map(([field, text]) => [
+                field,
+                typeof text === 'string' ? withoutSuggestions(text) : (text as unknown),
+              ]),
+            ),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Removes a "Did you mean …?" hint, which would map the schema out to a stranger. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ Did you mean [^?]*\?/g, '');
+}
+
+function formatKnownError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
   options: { exposeInternals: boolean },
 ): GraphQLFormattedError {
   const base = { locations: formatted.locations, path: formatted.path };

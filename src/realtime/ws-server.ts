@@ -19,6 +19,7 @@ import { createContext, requestIdFrom } from '../context.js';
 import {
   findAppError,
   formatError,
+  withoutSuggestions,
   isInternalError,
   variableFields,
 } from '../graphql/format-error.js';
@@ -41,12 +42,11 @@ export interface WsServerHandle {
 }
 
 /** Gives a parse or validation failure the code it gets over HTTP (Apollo adds it there). */
-function requestError(error: unknown, code: string): GraphQLError {
+function requestError(error: unknown, code: string, suggestions: boolean): GraphQLError {
   const app = findAppError(error);
   if (app !== undefined) return app;
   if (error instanceof GraphQLError) {
-    // as over HTTP (graphql-armor there): no "Did you mean …?" hints that map the schema out
-    return new GraphQLError(error.message.replace(/ Did you mean .*\?$/, ''), {
+    return new GraphQLError(suggestions ? error.message : withoutSuggestions(error.message), {
       nodes: error.nodes,
       extensions: { ...error.extensions, code },
       originalError: error,
@@ -83,6 +83,8 @@ export function attachWsServer(options: {
     ...(app.config.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
   const exposeInternals = app.config.env === 'development';
+  // as over HTTP: hints help a developer, and map the schema out in production
+  const suggestions = app.config.env !== 'production';
   const wss = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
@@ -102,7 +104,7 @@ export function attachWsServer(options: {
           'internal error (ws)',
         );
       }
-      return formatError(error.toJSON(), error, { exposeInternals });
+      return formatError(error.toJSON(), error, { exposeInternals, suggestions });
     });
 
   /** Per socket: the credential it authenticated with, and its running operations. */
@@ -188,12 +190,14 @@ export function attachWsServer(options: {
         try {
           document = parse(payload.query, PARSE_OPTIONS);
         } catch (error) {
-          return [requestError(error, 'GRAPHQL_PARSE_FAILED')];
+          return [requestError(error, 'GRAPHQL_PARSE_FAILED', suggestions)];
         }
         const errors = [...validate(schema, document, rules)];
         dropDuplicatePageSizeErrors(errors);
         if (errors.length > 0)
-          return errors.map((error) => requestError(error, ErrorCode.ValidationFailed));
+          return errors.map((error) =>
+            requestError(error, ErrorCode.ValidationFailed, suggestions),
+          );
         const requestId = requestIdFrom(undefined);
         const contextValue = createContext(app, {
           requestId,
@@ -236,7 +240,7 @@ export function attachWsServer(options: {
           checkOperationCost(schema, document, operation, payload.variables ?? undefined);
           await enforceMutationRateLimit(contextValue, document, operation);
         } catch (error) {
-          return [requestError(error, ErrorCode.Internal)];
+          return [requestError(error, ErrorCode.Internal, suggestions)];
         }
         const args: ExecutionArgs = {
           schema,
