@@ -14,7 +14,7 @@ const AUDIENCE: Record<FamilyAudience, string> = {
 
 function who(rule: ReadRule): string {
   if (rule === 'CONVERSATION')
-    return "main user, family's Carebot; manager, caregiver while `shareConversations` is on";
+    return "main user, family's confirmed Carebot; manager, caregiver while `shareConversations` is on";
   return FAMILY_POLICY[rule].map((audience) => AUDIENCE[audience]).join(', ');
 }
 
