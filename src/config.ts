@@ -86,6 +86,12 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,50}$/, { error: 'must be 1–50 letters, digits, _ or -' })
     .default('carebot'),
   AI_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  UPLOAD_PENDING_MAX_FILES: z.coerce.number().int().min(1).max(10_000).default(20),
+  UPLOAD_PENDING_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100 * 1024 * 1024),
   LOW_MOOD_WINDOW_HOURS: z.coerce
     .number()
     .int()
@@ -200,6 +206,8 @@ export interface Config {
   redisKeyPrefix: string;
   /** AI jobs one node runs at the same time on BullMQ. */
   aiJobConcurrency: number;
+  /** Unfinished uploads one account (or device) may hold at once: count and declared bytes. */
+  uploadQuota: { maxFiles: number; maxBytes: number };
   /**
    * Sustained low mood: a WARN is raised once per episode when, over the last `windowHours`, at
    * least `minAnalyses` conversation analyses exist and more than `share` of them were dominated
@@ -323,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aiTimeoutMs: e.AI_TIMEOUT_MS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     aiJobConcurrency: e.AI_JOB_CONCURRENCY,
+    uploadQuota: { maxFiles: e.UPLOAD_PENDING_MAX_FILES, maxBytes: e.UPLOAD_PENDING_MAX_BYTES },
     lowMood: {
       windowHours: e.LOW_MOOD_WINDOW_HOURS,
       minAnalyses: e.LOW_MOOD_MIN_ANALYSES,

@@ -27,8 +27,8 @@ export const fileModule = defineModule<{ file: FileService }>({
     FamilyBackgroundFileResolver,
     UserFileResolver,
   ],
-  services: ({ fileStorage, logger }) => ({
-    file: new FileService({ storage: fileStorage, logger }),
+  services: ({ fileStorage, logger, config }) => ({
+    file: new FileService({ storage: fileStorage, logger, uploadQuota: config.uploadQuota }),
   }),
   periodic: ({ orm, logger, file }) => [
     {

@@ -4,7 +4,13 @@ import type { Scope } from '../../scope.js';
 import { mailboxOf } from '../message/message.service.js';
 import type { EntityManager } from '../../database/orm.js';
 import { parseId } from '../../graphql/ids.js';
-import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../../graphql/errors.js';
+import {
+  BadUserInputError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from '../../graphql/errors.js';
+import { ORPHAN_AFTER_MS } from './file.jobs.js';
 import type { Logger } from '../../observability/logger.js';
 import { User } from '../account/user.entity.js';
 import { Device } from '../device/device.entity.js';
@@ -72,7 +78,13 @@ type Verdict =
  * Only READY files can be referenced, and only by records of the same family and purpose.
  */
 export class FileService {
-  constructor(private readonly deps: { storage: FileStorage; logger: Logger }) {}
+  constructor(
+    private readonly deps: {
+      storage: FileStorage;
+      logger: Logger;
+      uploadQuota: { maxFiles: number; maxBytes: number };
+    },
+  ) {}
 
   get storage(): FileStorage {
     return this.deps.storage;
@@ -104,6 +116,32 @@ export class FileService {
     return { familyId: id, userId: null };
   }
 
+  /**
+   * Unfinished uploads live until the orphan purge (a day): without a quota one account could
+   * reserve storage without end. RATE_LIMITED until its oldest unfinished upload is purged.
+   */
+  private async requireUploadQuota(ctx: Scope, byteSize: number): Promise<void> {
+    const { viewer } = ctx;
+    const mine =
+      viewer.kind === 'user'
+        ? { uploadedByUser: viewer.userId }
+        : viewer.kind === 'device'
+          ? { uploadedByDevice: viewer.deviceId }
+          : undefined;
+    if (mine === undefined) return;
+    const pending = await ctx.em.find(
+      File,
+      { ...mine, status: FileStatus.PENDING },
+      { fields: ['byteSize', 'createdAt'], orderBy: { createdAt: 'asc' } },
+    );
+    const bytes = pending.reduce((sum, file) => sum + file.byteSize, 0);
+    const { maxFiles, maxBytes } = this.deps.uploadQuota;
+    if (pending.length < maxFiles && bytes + byteSize <= maxBytes) return;
+    const oldest = pending[0]?.createdAt.getTime() ?? Date.now();
+    const retryAfter = Math.max(1, Math.ceil((oldest + ORPHAN_AFTER_MS - Date.now()) / 1000));
+    throw new RateLimitedError(retryAfter);
+  }
+
   async createUpload(ctx: Scope, input: CreateUploadInput): Promise<UploadTicketData> {
     const { viewer } = ctx;
     if (viewer.kind === 'anonymous') throw new UnauthenticatedError();
@@ -121,6 +159,7 @@ export class FileService {
         `must be at most ${rule.maxBytes} bytes for ${input.purpose}`,
       );
     }
+    await this.requireUploadQuota(ctx, input.byteSize);
     const id = newFileId();
     ctx.em.create(File, {
       id,
