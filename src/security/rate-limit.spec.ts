@@ -86,6 +86,7 @@ describe('RATE_LIMITS', () => {
       signUp: { points: 10, durationSeconds: 3600 },
       requestPasswordReset: { points: 10, durationSeconds: 3600 },
       findFamilies: { points: 10, durationSeconds: 3600 },
+      requestToJoinFamily: { points: 10, durationSeconds: 3600 },
       mutation: { points: 300, durationSeconds: 60 },
     });
   });
