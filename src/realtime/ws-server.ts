@@ -172,92 +172,100 @@ export function attachWsServer(options: {
             ),
           ];
         }
-        const revalidate = async () => {
-          const current = await app.liveAuthorizer.viewer(connection.credential);
-          if (current !== null) return current;
-          closeSocket(socket, LiveCloseCode.Forbidden, 'Forbidden');
-          return null;
-        };
-        // each operation re-checks the credential (and, for a session, counts as activity)
-        const viewer = await revalidate();
-        if (viewer === null)
-          return [
-            new GraphQLError('Your session has ended.', {
-              extensions: { code: ErrorCode.Unauthenticated },
-            }),
-          ];
-        let document;
-        try {
-          document = parse(payload.query, PARSE_OPTIONS);
-        } catch (error) {
-          return [requestError(error, 'GRAPHQL_PARSE_FAILED', suggestions)];
-        }
-        const errors = [...validate(schema, document, rules)];
-        dropDuplicatePageSizeErrors(errors);
-        if (errors.length > 0)
-          return errors.map((error) =>
-            requestError(error, ErrorCode.ValidationFailed, suggestions),
-          );
-        const requestId = requestIdFrom(undefined);
-        const contextValue = createContext(app, {
-          requestId,
-          transport: 'ws',
-          viewer,
-          live: { socket, credential: connection.credential, revalidate },
-          ip: ctx.extra.request.socket.remoteAddress,
-          userAgent: ctx.extra.request.headers['user-agent'],
-        });
-        const operation = getOperationAST(document, payload.operationName ?? null);
-        // as over HTTP (Apollo's OPERATION_RESOLUTION_FAILURE): the client's mistake, not ours
-        if (operation === null || operation === undefined) {
-          return [
-            new GraphQLError(
-              payload.operationName == null
-                ? 'Must provide operation name if query contains multiple operations.'
-                : `Unknown operation named "${payload.operationName}".`,
-              { extensions: { code: ErrorCode.ValidationFailed } },
-            ),
-          ];
-        }
-        const coerced = getVariableValues(
-          schema,
-          operation.variableDefinitions ?? [],
-          payload.variables ?? {},
-        );
-        if (coerced.errors !== undefined) {
-          return coerced.errors.map(
-            (error) =>
-              new GraphQLError(error.message, {
-                nodes: error.nodes,
-                extensions: {
-                  code: ErrorCode.BadUserInput,
-                  fields: variableFields(error.message),
-                },
+        // the slot is taken before the first await: frames sent back to back cannot all pass the
+        // check while earlier ones are still being prepared; a refused operation gives it back
+        connection.operations += 1;
+        const prepared = await (async () => {
+          const revalidate = async () => {
+            const current = await app.liveAuthorizer.viewer(connection.credential);
+            if (current !== null) return current;
+            closeSocket(socket, LiveCloseCode.Forbidden, 'Forbidden');
+            return null;
+          };
+          // each operation re-checks the credential (and, for a session, counts as activity)
+          const viewer = await revalidate();
+          if (viewer === null)
+            return [
+              new GraphQLError('Your session has ended.', {
+                extensions: { code: ErrorCode.Unauthenticated },
               }),
+            ];
+          let document;
+          try {
+            document = parse(payload.query, PARSE_OPTIONS);
+          } catch (error) {
+            return [requestError(error, 'GRAPHQL_PARSE_FAILED', suggestions)];
+          }
+          const errors = [...validate(schema, document, rules)];
+          dropDuplicatePageSizeErrors(errors);
+          if (errors.length > 0)
+            return errors.map((error) =>
+              requestError(error, ErrorCode.ValidationFailed, suggestions),
+            );
+          const requestId = requestIdFrom(undefined);
+          const contextValue = createContext(app, {
+            requestId,
+            transport: 'ws',
+            viewer,
+            live: { socket, credential: connection.credential, revalidate },
+            ip: ctx.extra.request.socket.remoteAddress,
+            userAgent: ctx.extra.request.headers['user-agent'],
+          });
+          const operation = getOperationAST(document, payload.operationName ?? null);
+          // as over HTTP (Apollo's OPERATION_RESOLUTION_FAILURE): the client's mistake, not ours
+          if (operation === null || operation === undefined) {
+            return [
+              new GraphQLError(
+                payload.operationName == null
+                  ? 'Must provide operation name if query contains multiple operations.'
+                  : `Unknown operation named "${payload.operationName}".`,
+                { extensions: { code: ErrorCode.ValidationFailed } },
+              ),
+            ];
+          }
+          const coerced = getVariableValues(
+            schema,
+            operation.variableDefinitions ?? [],
+            payload.variables ?? {},
           );
-        }
-        try {
-          checkOperationCost(schema, document, operation, payload.variables ?? undefined);
-          await enforceMutationRateLimit(contextValue, document, operation);
-        } catch (error) {
-          return [requestError(error, ErrorCode.Internal, suggestions)];
-        }
-        const args: ExecutionArgs = {
-          schema,
-          document,
-          variableValues: payload.variables ?? null,
-          operationName: payload.operationName ?? null,
-          contextValue,
-        };
-        app.logger.debug(
-          { requestId, subscriptionId: id, remote: ctx.extra.request.socket.remoteAddress },
-          'ws operation',
-        );
-        return args;
+          if (coerced.errors !== undefined) {
+            return coerced.errors.map(
+              (error) =>
+                new GraphQLError(error.message, {
+                  nodes: error.nodes,
+                  extensions: {
+                    code: ErrorCode.BadUserInput,
+                    fields: variableFields(error.message),
+                  },
+                }),
+            );
+          }
+          try {
+            checkOperationCost(schema, document, operation, payload.variables ?? undefined);
+            await enforceMutationRateLimit(contextValue, document, operation);
+          } catch (error) {
+            return [requestError(error, ErrorCode.Internal, suggestions)];
+          }
+          const args: ExecutionArgs = {
+            schema,
+            document,
+            variableValues: payload.variables ?? null,
+            operationName: payload.operationName ?? null,
+            contextValue,
+          };
+          app.logger.debug(
+            { requestId, subscriptionId: id, remote: ctx.extra.request.socket.remoteAddress },
+            'ws operation',
+          );
+          return args;
+        })().catch((error: unknown) => {
+          connection.operations -= 1;
+          throw error;
+        });
+        if (Array.isArray(prepared)) connection.operations -= 1;
+        return prepared;
       },
-      onOperation: (ctx) => {
-        const connection = connections.get(ctx.extra.socket);
-        if (connection !== undefined) connection.operations += 1;
+      onOperation: () => {
         app.metrics.wsSubscriptions.inc();
         app.metrics.wsSubscriptionsStarted.inc();
       },
