@@ -143,15 +143,6 @@ export async function sharesConversations(em: EntityManager, familyId: number): 
 const NOT_CONFIRMED =
   'The main user has not confirmed this Carebot yet (confirmDevice): until then it cannot act for the elder.';
 
-/**
- * The device, when it may act for the elder (its family's main user): FORBIDDEN until the main
- * user confirmed it.
- */
-export function requireConfirmedDevice(viewer: DeviceViewer): DeviceViewer {
-  if (!viewer.confirmed) throw new ForbiddenError(NOT_CONFIRMED);
-  return viewer;
-}
-
 /** The signed-in user, or UNAUTHENTICATED (FORBIDDEN for a device). */
 export function requireUser(viewer: Viewer): UserViewer {
   if (viewer.kind === 'device') throw new ForbiddenError('A device cannot do this.');

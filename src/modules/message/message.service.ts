@@ -1,4 +1,3 @@
-import { requireConfirmedDevice } from '../../auth/access.js';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EventBus } from '../../realtime/events.js';
 import type { Scope } from '../../scope.js';
@@ -32,7 +31,8 @@ export async function mailboxOf(ctx: Scope): Promise<Mailbox> {
     case 'user':
       return { userId: viewer.userId, deviceId: null };
     case 'device': {
-      requireConfirmedDevice(viewer);
+      // the Carebot acts for the elder only as the policy's CHAT allows (a confirmed device)
+      await ctx.access.requireFamily(viewer.familyId, 'CHAT');
       const family = await ctx.loaders.family.load(viewer.familyId);
       // a device's family cannot vanish while its token works (the device row cascades)
       if (family === null) throw new UnauthenticatedError();

@@ -1,4 +1,4 @@
-import type { QueryResult } from '@mikro-orm/core';
+import type { FilterQuery, QueryResult } from '@mikro-orm/core';
 import { type FamilyGrant, requireDevice, requireUser } from '../../auth/access.js';
 import type { EventBus } from '../../realtime/events.js';
 import type { Scope } from '../../scope.js';
@@ -60,37 +60,33 @@ export class NotificationService {
       throw BadUserInputError.field('ids', `must hold at most ${BULK_MAX} ids`);
     const families = await ctx.access.familiesAllowed('VIEW');
     if (ids.length === 0 || families.length === 0) return 0;
-    const added = await ctx.em.transactional(async (em) => {
-      const unread = await em.find(
-        Notification,
-        { id: { $in: ids }, family: { $in: families }, reads: { $none: { user: viewer.userId } } },
-        { fields: ['id'] },
-      );
-      return this.insertReads(
-        em,
-        viewer.userId,
-        unread.map((n) => n.id),
-      );
-    });
-    if (added > 0) this.deps.events.unreadCountsChanged([viewer.userId]);
-    return added;
+    return this.markUnreadRead(ctx, viewer.userId, { id: { $in: ids }, family: { $in: families } });
   }
 
   async markAllRead(ctx: Scope, { familyId }: FamilyGrant<'VIEW'>): Promise<number> {
     const viewer = requireUser(ctx.viewer);
+    return this.markUnreadRead(ctx, viewer.userId, { family: familyId });
+  }
+
+  /** Marks read, for `userId`, the notifications of `where` they have not read; announces a change. */
+  private async markUnreadRead(
+    ctx: Scope,
+    userId: number,
+    where: FilterQuery<Notification>,
+  ): Promise<number> {
     const added = await ctx.em.transactional(async (em) => {
       const unread = await em.find(
         Notification,
-        { family: familyId, reads: { $none: { user: viewer.userId } } },
+        { $and: [where, { reads: { $none: { user: userId } } }] },
         { fields: ['id'] },
       );
       return this.insertReads(
         em,
-        viewer.userId,
+        userId,
         unread.map((n) => n.id),
       );
     });
-    if (added > 0) this.deps.events.unreadCountsChanged([viewer.userId]);
+    if (added > 0) this.deps.events.unreadCountsChanged([userId]);
     return added;
   }
 
