@@ -11,6 +11,7 @@ import { MODULES } from './modules/index.js';
 import { buildServices } from './modules/module.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { createTracing, traceRedis } from './observability/tracing.js';
 import { EventBus } from './realtime/events.js';
 import { LiveAuthorizer } from './realtime/live-auth.js';
 import { createAppPubSub } from './realtime/pubsub.js';
@@ -33,11 +34,13 @@ export async function createApp(
   options: AppOptions = {},
 ): Promise<{ app: App; fileStorage: FileStorage; close(): Promise<void> }> {
   const logger = options.logger ?? createLogger(config);
+  const tracing = createTracing(config.tracing);
   const orm = await createOrm({
     database: config.database,
     dbPoolMax: config.dbPoolMax,
     dbDebug: config.dbDebug,
     logger,
+    tracer: tracing.tracer,
     onQuery: options.onQuery,
   });
   if (config.migrateOnStart) {
@@ -50,6 +53,7 @@ export async function createApp(
     config.redisUrl === undefined
       ? undefined
       : new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  if (redis !== undefined) traceRedis(redis, tracing.tracer);
   const rateLimiter = new RateLimiter({
     redis,
     keyPrefix: `${config.redisKeyPrefix}:rl`,
@@ -63,6 +67,7 @@ export async function createApp(
     new JobRunner({
       orm,
       logger,
+      tracer: tracing.tracer,
       ...(config.redisUrl === undefined
         ? {}
         : {
@@ -99,6 +104,7 @@ export async function createApp(
     periodicJobs: periodic,
     aiProvider,
     aiWorker,
+    tracing,
     startedAt: Date.now(),
   };
   return {
@@ -111,6 +117,8 @@ export async function createApp(
         () => pubSubHandle.close(),
         async () => redis?.quit(),
         () => orm.close(),
+        // last: the spans of everything above are exported
+        () => tracing.shutdown(),
       ]) {
         try {
           await step();

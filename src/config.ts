@@ -124,6 +124,11 @@ const envSchema = z.object({
     .min(60_000)
     .max(24 * 3600_000)
     .default(30 * 60_000),
+  // tracing (OpenTelemetry): off unless an OTLP endpoint is set
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default('carebot-api'),
 });
 
 /** The development-only secret for signed file URLs; refused in production. */
@@ -226,6 +231,11 @@ export interface Config {
   newsFeeds: string[];
   /** How often the feeds are fetched (also once at start). */
   newsFetchIntervalMs: number;
+  /**
+   * OpenTelemetry traces over OTLP/HTTP to `endpoint` (the collector's base URL, without
+   * `/v1/traces`); undefined: tracing is off.
+   */
+  tracing: { endpoint: string; serviceName: string } | undefined;
 }
 
 /** Thrown when the environment does not describe a valid configuration; names every bad variable. */
@@ -343,5 +353,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     weatherTimeoutMs: e.WEATHER_TIMEOUT_MS,
     newsFeeds: e.NEWS_FEEDS ?? [],
     newsFetchIntervalMs: e.NEWS_FETCH_INTERVAL_MS,
+    tracing:
+      e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+        ? undefined
+        : {
+            endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''),
+            serviceName: e.OTEL_SERVICE_NAME,
+          },
   };
 }

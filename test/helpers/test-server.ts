@@ -11,6 +11,7 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createOrm } from '../../src/database/orm.js';
+import type { Logger } from '../../src/observability/logger.js';
 import { createServer, type RunningServer } from '../../src/server.js';
 
 /** A GraphQL error as a client receives it. */
@@ -85,7 +86,7 @@ export async function freshMariaDb(
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { shareDatabaseWith?: TestServer } = {},
+  options: { shareDatabaseWith?: TestServer; logger?: Logger } = {},
 ): Promise<TestServer> {
   const testDbUrl = process.env['TEST_DATABASE_URL'];
   let cleanup: () => Promise<void>;
@@ -124,6 +125,7 @@ export async function startTestServer(
   let recorder: string[] | undefined;
   try {
     server = await createServer(config, {
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
       // only the statements of GraphQL operations: background jobs (AI worker polls, scheduled
       // jobs) may run at any moment and must not make counts flaky
       onQuery: (sql, context) => {
