@@ -248,7 +248,10 @@ export async function createServer(
   const traceOperation: RequestHandler = (req, res, next) => {
     const operation = startOperation(app.tracing, 'http', req.headers);
     if (operation === undefined) return next();
-    res.once('close', () => operation.span.end());
+    res.once('close', () => {
+      operation.span.setAttribute('http.response.status_code', res.statusCode);
+      operation.span.end();
+    });
     context.with(operation.context, next);
   };
   expressApp.use(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { UserRole } from '../src/modules/account/user.entity.js';
@@ -89,6 +90,16 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     }
     expect(sql.map((s) => s.attributes['db.query.text']).join('\n')).toMatch(/\?/);
     expect(receiver.contentTypes).toEqual(new Set(['application/x-protobuf']));
+  });
+
+  it("continues the caller's trace from a W3C traceparent header", async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const parent = randomBytes(8).toString('hex');
+    await t
+      .http({ ...admin.headers, traceparent: `00-${traceId}-${parent}-01` })
+      .request(MeDocument);
+    const operation = await span((s) => s.name === 'query Me' && s.traceId === traceId);
+    expect(operation.parentSpanId).toBe(parent);
   });
 
   it('writes the trace id into the log lines of the operation', async () => {
@@ -193,7 +204,25 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
 });
 
 describe('tracing (no endpoint)', () => {
-  it('starts no SDK and tags no log line', async () => {
+  it('leaves another instance in the same process untraced, its log lines untagged', async () => {
+    const own: Record<string, unknown>[] = [];
+    const logger = createLogger(
+      { logLevel: 'info', env: 'test' },
+      { write: (line: string) => void own.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const untraced = await startTestServer({}, { shareDatabaseWith: t, logger });
+    try {
+      expect(untraced.server.app.tracing.tracer).toBeUndefined();
+      await untraced.request(MeDocument, {}, admin.headers);
+      const line = own.find((l) => l['msg'] === 'graphql operation');
+      expect(line).toMatchObject({ operation: 'Me' });
+      expect(line).not.toHaveProperty('trace_id');
+    } finally {
+      await untraced.close();
+    }
+  });
+
+  it('is off unless the endpoint is set, which must be a URL', () => {
     const config = loadConfig({ NODE_ENV: 'test' });
     expect(config.tracing).toBeUndefined();
     expect(createTracing(config.tracing).tracer).toBeUndefined();

@@ -87,7 +87,8 @@ class OrmLogger extends DefaultLogger {
   }
 
   override logQuery(context: { query: string } & LogContext): void {
-    if (this.tracing !== undefined) {
+    // the slow-query log reports a statement a second time
+    if (this.tracing !== undefined && context.namespace !== 'slow-query') {
       recordStatement(
         this.tracing.tracer,
         this.tracing.system,
