@@ -34,7 +34,7 @@ export async function createApp(
   options: AppOptions = {},
 ): Promise<{ app: App; fileStorage: FileStorage; close(): Promise<void> }> {
   const logger = options.logger ?? createLogger(config);
-  const tracing = createTracing(config.tracing);
+  const tracing = createTracing(config.tracing, logger);
   const orm = await createOrm({
     database: config.database,
     dbPoolMax: config.dbPoolMax,

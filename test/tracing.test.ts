@@ -225,7 +225,7 @@ describe('tracing (no endpoint)', () => {
   it('is off unless the endpoint is set, which must be a URL', () => {
     const config = loadConfig({ NODE_ENV: 'test' });
     expect(config.tracing).toBeUndefined();
-    expect(createTracing(config.tracing).tracer).toBeUndefined();
+    expect(createTracing(config.tracing, createLogger(config)).tracer).toBeUndefined();
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
       endpoint: 'http://collector:4318',
       serviceName: 'carebot-api',

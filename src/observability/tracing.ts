@@ -3,6 +3,8 @@ import {
   type Context as TraceContext,
   context,
   defaultTextMapGetter,
+  diag,
+  DiagLogLevel,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -19,6 +21,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { GraphQLError } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import type { Logger } from './logger.js';
 
 /** How long closing waits for the last spans to reach the collector. */
 const SHUTDOWN_TIMEOUT_MS = 5000;
@@ -55,19 +58,30 @@ const OFF: Tracing = {
   shutdown: async () => undefined,
 };
 
+let registered = false;
+
 /**
- * The context manager is process-wide state in the OpenTelemetry API: registered once, by the
- * first instance that traces, and left in place (other instances in the process may still trace).
- * AsyncLocalStorage carries the active span through every await of an operation's resolvers.
+ * The context manager and the diagnostic logger are process-wide state in the OpenTelemetry API:
+ * registered once, by the first instance that traces, and left in place (other instances in the
+ * process may still trace). AsyncLocalStorage carries the active span through every await of an
+ * operation's resolvers; the diagnostic logger reports spans the collector did not take.
  */
-function ensureContextManager(): void {
+function registerGlobals(logger: Logger): void {
+  if (registered) return;
+  registered = true;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const warn = (message: string) => logger.warn({ component: 'opentelemetry' }, message);
+  const ignore = () => undefined;
+  diag.setLogger(
+    { error: warn, warn, info: ignore, debug: ignore, verbose: ignore },
+    DiagLogLevel.WARN,
+  );
 }
 
 /** Starts tracing for one instance when the configuration asks for it. */
-export function createTracing(config: Config['tracing']): Tracing {
+export function createTracing(config: Config['tracing'], logger: Logger): Tracing {
   if (config === undefined) return OFF;
-  ensureContextManager();
+  registerGlobals(logger);
   const provider = new TracerProvider({
     // OTEL_RESOURCE_ATTRIBUTES still applies; the configured service name wins
     resource: detectResources({ detectors: [envDetector] }).merge(
