@@ -194,6 +194,9 @@ export async function createServer(
     schema,
     introspection: config.introspection,
     csrfPrevention: true,
+    // main.ts owns SIGTERM: Apollo's own handler stopped the server first and re-raised the
+    // signal, and the process ended before the jobs, the database and the tracing were closed
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     validationRules: limits.validationRules,

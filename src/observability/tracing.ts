@@ -70,7 +70,9 @@ function registerGlobals(logger: Logger): void {
   if (registered) return;
   registered = true;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const warn = (message: string) => logger.warn({ component: 'opentelemetry' }, message);
+  // outside any trace: an export runs in whichever span's context ended the batch
+  const warn = (message: string) =>
+    context.with(ROOT_CONTEXT, () => logger.warn({ component: 'opentelemetry' }, message));
   const ignore = () => undefined;
   diag.setLogger(
     { error: warn, warn, info: ignore, debug: ignore, verbose: ignore },
