@@ -150,8 +150,12 @@ function generateSecrets(): string {
 /** A service's environment as its container gets it; env files read from `secretsDir`. */
 function environmentOf(file: ComposeFile, name: string, secretsDir: string) {
   const service = file.services[name]!;
+  // the forms this reader understands; another (a list `environment`, an env_file object) fails
+  if (Array.isArray(service.environment) || (service.build ?? '.') !== '.')
+    throw new Error(`${name}: write environment as a mapping and build as .`);
   const env: Record<string, string> = service.build === undefined ? {} : imageOfDockerfile().env;
   for (const path of [service.env_file ?? []].flat()) {
+    if (typeof path !== 'string') throw new Error(`${name}: write env_file as paths`);
     if (!path.startsWith(SECRETS_DIR)) throw new Error(`${name}: unexpected env_file ${path}`);
     Object.assign(
       env,
