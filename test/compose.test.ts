@@ -604,6 +604,12 @@ describe.runIf(databaseUrl && redisUrl)('the Compose services, run as CI process
     }
     expect((await fetch(`${proxy}/readyz`)).status).toBe(200);
     expect((await fetch(`${proxy}/metrics`)).status).toBe(404);
+    // the URL the README tells users to open: GraphiQL for a browser
+    const ide = await fetch(`${proxy}/graphql`, { headers: { accept: 'text/html' } });
+    expect([ide.status, ide.headers.get('content-type')]).toEqual([
+      200,
+      'text/html; charset=utf-8',
+    ]);
     const f = await family();
     const { serverInfo } = await request(proxy, ServerInfoDocument, {}, f.main.headers);
     expect(serverInfo.databaseDriver).toBe('MARIADB');
