@@ -57,6 +57,16 @@ describe('loadConfig', () => {
       bucket: 'b',
       region: 'us-east-1',
     });
+    expect(
+      loadConfig({
+        FILE_STORAGE: 's3',
+        S3_BUCKET: 'b',
+        S3_PUBLIC_ENDPOINT: 'http://localhost:8080',
+      }).fileStorage,
+    ).toMatchObject({ publicEndpoint: 'http://localhost:8080' });
+    expect(() => loadConfig({ S3_PUBLIC_ENDPOINT: 'localhost:8080' })).toThrow(
+      /S3_PUBLIC_ENDPOINT/,
+    );
   });
 
   it('refuses a wildcard CORS origin in production', () => {

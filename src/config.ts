@@ -70,6 +70,9 @@ const envSchema = z.object({
   S3_ENDPOINT: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .optional(),
+  S3_PUBLIC_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
   S3_BUCKET: z.string().min(1).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
@@ -135,6 +138,8 @@ export type FileStorageConfig =
   | {
       driver: 's3';
       endpoint: string | undefined;
+      /** Where clients reach the store, when not at `endpoint` (e.g. through a reverse proxy). */
+      publicEndpoint: string | undefined;
       bucket: string;
       region: string;
       accessKeyId: string | undefined;
@@ -249,6 +254,7 @@ function parseFileStorage(e: z.infer<typeof envSchema>): FileStorageConfig {
   return {
     driver: 's3',
     endpoint: e.S3_ENDPOINT,
+    publicEndpoint: e.S3_PUBLIC_ENDPOINT,
     bucket: e.S3_BUCKET,
     region: e.S3_REGION,
     accessKeyId: e.S3_ACCESS_KEY_ID,

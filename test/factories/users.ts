@@ -1,7 +1,7 @@
 import { openSession } from '../../src/auth/sessions.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { type Gender, User, UserRole } from '../../src/modules/account/user.entity.js';
-import type { TestServer } from '../helpers/test-server.js';
+import type { SeedTarget } from '../helpers/test-server.js';
 
 export interface TestUser {
   user: User;
@@ -28,7 +28,7 @@ function hashOnce(password: string): Promise<string> {
 
 /** Creates a user (and a session) straight in the database: fast, and no sign-up rate limit. */
 export async function createUser(
-  t: TestServer,
+  t: SeedTarget,
   overrides: Partial<Pick<User, 'name' | 'role' | 'birthDate' | 'suspendedUntil'>> & {
     email?: string;
     password?: string;

@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { type Config, loadConfig } from '../../src/config.js';
-import { createOrm } from '../../src/database/orm.js';
+import { createOrm, type Orm } from '../../src/database/orm.js';
 import { createServer, type RunningServer } from '../../src/server.js';
 
 /** A GraphQL error as a client receives it. */
@@ -51,6 +51,14 @@ export interface TestServer {
    */
   waitForSubscriptions(count: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * What the factories write through: a test server's database, or one a test opened itself
+ * beside API processes it started (test/compose.test.ts).
+ */
+export interface SeedTarget {
+  server: { app: { orm: Orm } };
 }
 
 /** Creates a fresh, empty MariaDB database beside the one in `baseUrl`; returns its URL and a dropper. */
@@ -211,7 +219,8 @@ export async function startTestServer(
   return testServer;
 }
 
-async function dropRedisNamespace(url: string, prefix: string): Promise<void> {
+/** Deletes every Redis key of one deployment's namespace. */
+export async function dropRedisNamespace(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';
