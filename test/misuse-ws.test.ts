@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { User } from '../src/modules/account/user.entity.js';
+import { Family } from '../src/modules/family/family.entity.js';
 import { Membership } from '../src/modules/family/membership.entity.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
+import { ConfirmDeviceDocument, RegisterDeviceDocument } from './__generated__/graphql.js';
 import { codeOf } from './helpers/assertions.js';
 import { RawSocket } from './helpers/raw-ws.js';
 import { type ReceivedError, startTestServer, type TestServer } from './helpers/test-server.js';
@@ -156,5 +158,91 @@ describe('the per-account mutation budget over the WebSocket', () => {
     expect(errors[0]?.extensions?.['retryAfterSeconds']).toBeGreaterThan(0);
     const stored = await t.server.app.orm.em.fork().findOneOrFail(User, { id: uma.user.id });
     expect(stored.name).not.toMatch(/^[AB]$/);
+  });
+});
+
+describe('a device a manager registered, over the WebSocket (finding 1)', () => {
+  it('has no mailbox, conversations or chat until the main user confirms it', async () => {
+    const family = await createFamily(t, { managers: 1 });
+    const { registerDevice } = await t.request(
+      RegisterDeviceDocument,
+      { familyId: String(family.family.id), name: 'Hall' },
+      family.managers[0]!.headers,
+    );
+    const device = { authorization: `Device ${registerDevice.token}` };
+    const forElder = [
+      { query: 'subscription { messageReceived { id } }' },
+      { query: '{ unreadMessageCount }' },
+      { query: '{ conversations { totalCount } }' },
+      { query: 'mutation { sendChatMessage(input: { content: "as the elder" }) { id } }' },
+    ];
+    for (const payload of forElder)
+      expect(codeOf(await wsErrors(device, payload)), payload.query).toBe('FORBIDDEN');
+
+    await t.request(ConfirmDeviceDocument, { id: registerDevice.device.id }, family.main.headers);
+    const socket = await RawSocket.connect(t.wsUrl, device);
+    await socket.run('count', { query: '{ unreadMessageCount }' });
+    expect(socket.errorsOf('count')).toEqual([]);
+    expect(socket.framesOf('count')[0]?.payload).toEqual({ data: { unreadMessageCount: 0 } });
+    await socket.close();
+  });
+});
+
+describe('a pending applicant, over the WebSocket (finding 4)', () => {
+  it('gets updateMembership on their own request without the family memo', async () => {
+    const family = await createFamily(t, { pending: 1 });
+    await t.server.app.orm.em
+      .fork()
+      .nativeUpdate(Family, { id: family.family.id }, { memo: 'door code 1234' });
+    const applicant = family.pending[0]!;
+    const socket = await RawSocket.connect(t.wsUrl, applicant.headers);
+    await socket.run('peek', {
+      query:
+        'mutation($id: ID!) { updateMembership(id: $id, input: { relation: "nephew" }) { relation family { familyName memo } } }',
+      variables: { id: String(applicant.membership.id) },
+    });
+    const [result] = socket.framesOf('peek');
+    expect(result?.payload).toMatchObject({
+      data: {
+        updateMembership: {
+          relation: 'nephew',
+          family: { familyName: family.family.familyName, memo: null },
+        },
+      },
+    });
+    expect(socket.errorsOf('peek').map((e) => [e.path?.join('.'), e.extensions?.['code']])).toEqual(
+      [['updateMembership.family.memo', 'FORBIDDEN']],
+    );
+    expect(JSON.stringify(socket.frames)).not.toContain('door code');
+    await socket.close();
+  });
+});
+
+describe('logIn over the WebSocket (finding 12)', () => {
+  it('signs in, and counts every case spelling of one account against its budget', async () => {
+    const kiosk = await createUser(t);
+    const target = await createUser(t, { email: `nora.${Date.now()}@example.com` });
+    const logIn = (email: string, password: string) => ({
+      query: 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }',
+      variables: { e: email, p: password },
+    });
+    const socket = await RawSocket.connect(t.wsUrl, kiosk.headers);
+    await socket.run('ok', logIn(target.email.toUpperCase(), target.password));
+    expect(socket.errorsOf('ok')).toEqual([]);
+    await socket.close();
+
+    const [local = '', domain = ''] = target.email.split('@');
+    for (const email of [
+      target.email.toUpperCase(),
+      `${local}@${domain.toUpperCase()}`,
+      `N${local.slice(1)}@${domain}`,
+      `${local.toUpperCase()}@${domain}`,
+      target.email,
+    ])
+      expect(codeOf(await wsErrors(kiosk.headers, logIn(email, 'wrong password!')))).toBe(
+        'UNAUTHENTICATED',
+      );
+    const limited = await wsErrors(kiosk.headers, logIn(target.email, target.password));
+    expect(codeOf(limited)).toBe('RATE_LIMITED');
   });
 });
