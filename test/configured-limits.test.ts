@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FindFamiliesDocument, SignUpDocument, type SignUpInput } from './__generated__/graphql.js';
-import { createUser } from './factories/users.js';
+import { FindFamiliesDocument, SignUpDocument } from './__generated__/graphql.js';
+import { createUser, signUpInput } from './factories/users.js';
 import { codeOf } from './helpers/assertions.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -20,21 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-let counter = 0;
-function signUpInput(): SignUpInput {
-  counter += 1;
-  return {
-    email: `resident${counter}-${Date.now()}@example.com`,
-    password: 'a long enough password',
-    name: '김영희',
-    birthDate: '1945-08-15',
-    gender: 'FEMALE',
-    address: { masterRegionCode: '11', subRegionCode: '11110', detail: '종로 1길 2' },
-    phone: '010-1234-5678',
-    role: 'MAIN',
-  };
-}
 
 describe('rate limits from the environment', () => {
   it('raises signUp per IP: RATE_LIMIT_SIGN_UP_POINTS=12 lets twelve residents sign up from one address', async () => {
