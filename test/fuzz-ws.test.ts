@@ -120,7 +120,8 @@ describe('hostile text over the WebSocket, in every operation', () => {
         let standing = socket.acknowledged;
         for (const target of targets(schema, { subscriptions: true })) {
           if (!standing) break;
-          for (const id of [undefined, familyId]) {
+          // without arguments there are no ids to make real: one run is all there is
+          for (const id of target.field.args.length === 0 ? [undefined] : [undefined, familyId]) {
             const where = `${who} ${target.field.name}${id === undefined ? '' : ' (real ids)'}`;
             const started = Date.now();
             const operation = await runOn(socket, target, variablesFor(target, text, id));
