@@ -20,7 +20,7 @@ import { type RateLimit, type RateLimitName, RateLimiter } from './security/rate
 export interface AppOptions {
   logger?: Logger;
   onQuery?: OrmOptions['onQuery'];
-  /** Replaces SPEC §7 budgets by name; for benchmarks only (`bench:ingest` raises `mutation`). */
+  /** Replaces configured budgets by name; for benchmarks only (`bench:ingest` raises `mutation`). */
   rateLimits?: Partial<Record<RateLimitName, RateLimit>>;
 }
 
@@ -53,7 +53,7 @@ export async function createApp(
   const rateLimiter = new RateLimiter({
     redis,
     keyPrefix: `${config.redisKeyPrefix}:rl`,
-    limits: options.rateLimits,
+    limits: { ...config.limits.rateLimits, ...options.rateLimits },
   });
   const mailer = createMailer(config, logger);
   const fileStorage = createFileStorage(config.fileStorage, config.fileUrlSecret);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS_ENV, type LimitsConfig, limitsFrom } from './security/limits.js';
 
 /** Which database driver a configuration selects. */
 export type DatabaseDriver = 'sqlite' | 'mariadb';
@@ -127,6 +128,8 @@ const envSchema = z.object({
     .min(60_000)
     .max(24 * 3600_000)
     .default(30 * 60_000),
+  // misuse limits (rate limits of SPEC §7, sockets per account): src/security/limits.ts
+  ...LIMITS_ENV,
 });
 
 /** The development-only secret for signed file URLs; refused in production. */
@@ -231,6 +234,8 @@ export interface Config {
   newsFeeds: string[];
   /** How often the feeds are fetched (also once at start). */
   newsFetchIntervalMs: number;
+  /** Rate limits (SPEC §7) and open sockets per account. */
+  limits: LimitsConfig;
 }
 
 /** Thrown when the environment does not describe a valid configuration; names every bad variable. */
@@ -349,5 +354,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     weatherTimeoutMs: e.WEATHER_TIMEOUT_MS,
     newsFeeds: e.NEWS_FEEDS ?? [],
     newsFetchIntervalMs: e.NEWS_FETCH_INTERVAL_MS,
+    limits: limitsFrom(e),
   };
 }
