@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Family } from '../src/modules/family/family.entity.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
 import { NotificationKind } from '../src/modules/notification/notification.enums.js';
 import {
@@ -521,6 +522,24 @@ describe('statements per report', () => {
       ),
     );
     expect(batch.count).toBe(1);
+  });
+
+  it('answers UNAUTHENTICATED, not an error, when the family went without this node hearing of it', async () => {
+    const single = await createFamily(t);
+    const batch = await createFamily(t);
+    for (const f of [single, batch])
+      await t.request(ReportHomeStatusDocument, { input: home() }, f.device.headers);
+    // behind the services' backs: no invalidation, the devices stay cached
+    await em().nativeDelete(Family, { id: { $in: [single.family.id, batch.family.id] } });
+    const errors = [
+      await t.requestErrors(ReportHomeStatusDocument, { input: home() }, single.device.headers),
+      await t.requestErrors(
+        ReportBatchDocument,
+        { input: { home: [home()] } },
+        batch.device.headers,
+      ),
+    ];
+    expect(errors.map(codeOf)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
   });
 
   it('applies a revocation and a settings change at once on the node that made them', async () => {

@@ -372,13 +372,18 @@ export class ReportService {
         const first = await this.replay(this.deps.orm.em.fork(), spec, device.familyId, row);
         if (first !== null) return first;
       }
-      // the family was deleted after this process cached its device: the device is gone too
-      if (error instanceof ForeignKeyConstraintViolationException) {
-        this.deps.events.devicesChanged(device.familyId);
-        throw new UnauthenticatedError('This device is no longer registered.');
-      }
-      throw error;
+      throw this.unlessFamilyGone(error, device.familyId);
     }
+  }
+
+  /**
+   * `error`, unless it says the family is gone: deleted after this process cached its device
+   * (the device went with it), which is answered like any unknown device.
+   */
+  private unlessFamilyGone(error: unknown, familyId: number): unknown {
+    if (!(error instanceof ForeignKeyConstraintViolationException)) return error;
+    this.deps.events.devicesChanged(familyId);
+    return new UnauthenticatedError('This device is no longer registered.');
   }
 
   /** An activity's snapshot must be a verified ACTIVITY_IMAGE of the family; marks it used. */
@@ -475,11 +480,7 @@ export class ReportService {
         // first answer came) between our lookup and our insert; the whole batch rolled back
         if (error instanceof UniqueConstraintViolationException && attempt < BATCH_ATTEMPTS)
           continue;
-        if (error instanceof ForeignKeyConstraintViolationException) {
-          this.deps.events.devicesChanged(device.familyId);
-          throw new UnauthenticatedError('This device is no longer registered.');
-        }
-        throw error;
+        throw this.unlessFamilyGone(error, device.familyId);
       }
     }
   }
