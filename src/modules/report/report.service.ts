@@ -68,9 +68,10 @@ interface PlannedKind {
 }
 
 /**
- * How often a batch is tried when concurrent uploads with overlapping reportIds meet at the
- * unique index. Each failed attempt means another upload committed some of these readings, so
- * the next attempt finds more of them stored; uploads of one buffer settle on the second.
+ * How often a batch is tried when its reportIds meet stored ones at the unique index. The first
+ * attempt looks nothing up (a buffer is usually sent once); each failed one means some of these
+ * readings are stored (earlier, or by a concurrent upload), and the next looks them up: a resent
+ * buffer settles on the second attempt, concurrent uploads of one buffer on the third.
  */
 const BATCH_ATTEMPTS = 5;
 
