@@ -93,7 +93,11 @@ export async function freshMariaDb(
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { shareDatabaseWith?: TestServer } = {},
+  options: {
+    shareDatabaseWith?: TestServer;
+    /** The server's clock as services read it (e.g. a reading's receive time). */
+    clock?: () => Date;
+  } = {},
 ): Promise<TestServer> {
   const testDbUrl = process.env['TEST_DATABASE_URL'];
   let cleanup: () => Promise<void>;
@@ -132,6 +136,7 @@ export async function startTestServer(
   let recorder: string[] | undefined;
   try {
     server = await createServer(config, {
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
       // only the statements of GraphQL operations: background jobs (AI worker polls, scheduled
       // jobs) may run at any moment and must not make counts flaky
       onQuery: (sql, context) => {
