@@ -40,6 +40,7 @@ import {
 import { enforceMutationRateLimit } from '../security/mutation-rate-limit.js';
 import { type Credential, credentialFrom, viewerFor } from '../auth/credentials.js';
 import { LiveCloseCode, MAX_SOCKET_BUFFER_BYTES, MAX_SUBSCRIPTIONS_PER_SOCKET } from './live.js';
+import { AccountSocketLimits, TOO_MANY_CONNECTIONS } from './socket-limits.js';
 import type WebSocket from 'ws';
 
 export { CloseCode };
@@ -120,6 +121,7 @@ export function attachWsServer(options: {
 
   /** Per socket: the credential it authenticated with, and its running operations. */
   const connections = new WeakMap<WebSocket, { credential: Credential; operations: number }>();
+  const accountSockets = new AccountSocketLimits(app.config.limits.socketsPerAccount);
   const closeSocket = (socket: WebSocket, code: number, reason: string) => {
     if (socket.readyState === socket.OPEN) socket.close(code, reason);
   };
@@ -155,6 +157,10 @@ export function attachWsServer(options: {
         const viewer = await viewerFor(app.orm.em.fork(), credential);
         if (viewer.kind === 'anonymous') {
           closeSocket(socket, LiveCloseCode.Unauthorized, 'Unauthorized');
+          return false;
+        }
+        if (!accountSockets.admit(viewer, socket)) {
+          closeSocket(socket, TOO_MANY_CONNECTIONS.code, TOO_MANY_CONNECTIONS.reason);
           return false;
         }
         connections.set(socket, { credential, operations: 0 });
