@@ -8,6 +8,7 @@ import type { AiProvider } from './modules/ai/ai.provider.js';
 import type { Services } from './modules/index.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import type { Tracing } from './observability/tracing.js';
 import type { EventBus } from './realtime/events.js';
 import type { LiveAuthorizer } from './realtime/live-auth.js';
 import type { AppPubSub } from './realtime/pubsub.js';
@@ -44,6 +45,8 @@ export interface App {
    * it after storing a job. Named for its first jobs.
    */
   aiWorker: JobRunner;
+  /** OpenTelemetry tracing of this instance (off unless `OTEL_EXPORTER_OTLP_ENDPOINT` is set). */
+  tracing: Tracing;
   /** `Date.now()` when the instance started. */
   startedAt: number;
 }

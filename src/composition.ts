@@ -11,6 +11,7 @@ import { MODULES } from './modules/index.js';
 import { buildServices } from './modules/module.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { createTracing, traceRedis } from './observability/tracing.js';
 import { DeviceCache } from './auth/devices.js';
 import { EventBus, listenForFamilyState } from './realtime/events.js';
 import { LiveAuthorizer } from './realtime/live-auth.js';
@@ -36,11 +37,13 @@ export async function createApp(
   options: AppOptions = {},
 ): Promise<{ app: App; fileStorage: FileStorage; close(): Promise<void> }> {
   const logger = options.logger ?? createLogger(config);
+  const tracing = createTracing(config.tracing, logger);
   const orm = await createOrm({
     database: config.database,
     dbPoolMax: config.dbPoolMax,
     dbDebug: config.dbDebug,
     logger,
+    tracer: tracing.tracer,
     onQuery: options.onQuery,
   });
   if (config.migrateOnStart) {
@@ -53,6 +56,7 @@ export async function createApp(
     config.redisUrl === undefined
       ? undefined
       : new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  if (redis !== undefined) traceRedis(redis, tracing.tracer);
   const rateLimiter = new RateLimiter({
     redis,
     keyPrefix: `${config.redisKeyPrefix}:rl`,
@@ -72,6 +76,7 @@ export async function createApp(
     new JobRunner({
       orm,
       logger,
+      tracer: tracing.tracer,
       ...(config.redisUrl === undefined
         ? {}
         : {
@@ -110,6 +115,7 @@ export async function createApp(
     periodicJobs: periodic,
     aiProvider,
     aiWorker,
+    tracing,
     startedAt: Date.now(),
   };
   return {
@@ -123,6 +129,8 @@ export async function createApp(
         () => pubSubHandle.close(),
         async () => redis?.quit(),
         () => orm.close(),
+        // last: the spans of everything above are exported
+        () => tracing.shutdown(),
       ]) {
         try {
           await step();

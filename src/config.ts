@@ -130,6 +130,11 @@ const envSchema = z.object({
     .default(30 * 60_000),
   // misuse limits (rate limits of SPEC §7, sockets per account): src/security/limits.ts
   ...LIMITS_ENV,
+  // tracing (OpenTelemetry): off unless an OTLP endpoint is set
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default('carebot-api'),
 });
 
 /** The development-only secret for signed file URLs; refused in production. */
@@ -236,6 +241,11 @@ export interface Config {
   newsFetchIntervalMs: number;
   /** Rate limits (SPEC §7) and open sockets per account. */
   limits: LimitsConfig;
+  /**
+   * OpenTelemetry traces over OTLP/HTTP to `endpoint` (the collector's base URL, without
+   * `/v1/traces`); undefined: tracing is off.
+   */
+  tracing: { endpoint: string; serviceName: string } | undefined;
 }
 
 /** Thrown when the environment does not describe a valid configuration; names every bad variable. */
@@ -355,5 +365,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     newsFeeds: e.NEWS_FEEDS ?? [],
     newsFetchIntervalMs: e.NEWS_FETCH_INTERVAL_MS,
     limits: limitsFrom(e),
+    tracing:
+      e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+        ? undefined
+        : {
+            endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''),
+            serviceName: e.OTEL_SERVICE_NAME,
+          },
   };
 }

@@ -9,8 +9,9 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import { context } from '@opentelemetry/api';
 import cors from 'cors';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { App } from './app.js';
 import type { Config } from './config.js';
 import { credentialFrom, SESSION_COOKIE, viewerFor } from './auth/credentials.js';
@@ -30,6 +31,7 @@ import {
   type SignedQuery,
 } from './modules/file/file.storage.js';
 import { observabilityPlugin } from './observability/apollo-plugin.js';
+import { startOperation } from './observability/tracing.js';
 import { attachWsServer } from './realtime/ws-server.js';
 import { mutationRateLimitPlugin } from './security/rate-limit-plugin.js';
 import { createSchema } from './schema.js';
@@ -192,6 +194,9 @@ export async function createServer(
     schema,
     introspection: config.introspection,
     csrfPrevention: true,
+    // main.ts owns SIGTERM: Apollo's own handler stopped the server first and re-raised the
+    // signal, and the process ended before the jobs, the database and the tracing were closed
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     validationRules: limits.validationRules,
@@ -241,11 +246,23 @@ export async function createServer(
     );
   }
   mountGraphiql(expressApp, config);
+  // the operation's span is active from here on: the context function's SQL, the resolvers, and
+  // the log lines they write are in its trace; it ends with the response
+  const traceOperation: RequestHandler = (req, res, next) => {
+    const operation = startOperation(app.tracing, 'http', req.headers);
+    if (operation === undefined) return next();
+    res.once('close', () => {
+      operation.span.setAttribute('http.response.status_code', res.statusCode);
+      operation.span.end();
+    });
+    context.with(operation.context, next);
+  };
   expressApp.use(
     '/graphql',
     cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
     express.json({ limit: MAX_BODY }),
     bodyErrors,
+    traceOperation,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers['x-request-id']);

@@ -15,8 +15,10 @@ import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { Migrator } from '@mikro-orm/migrations';
 import { AbstractSqlDriver, MikroORM, type SqlEntityManager, SqlitePlatform } from '@mikro-orm/sql';
 import { MikroORM as SqliteMikroORM, SqliteConnection } from '@mikro-orm/sqlite';
+import type { Tracer } from '@opentelemetry/api';
 import type { Config, DatabaseDriver } from '../config.js';
 import type { Logger } from '../observability/logger.js';
+import { recordStatement } from '../observability/tracing.js';
 import { PROJECT_ROOT, RUNNING_FROM_SOURCE } from '../util/project-root.js';
 import { collateFileIds } from '../modules/file/file.references.js';
 import { syncRegions } from '../modules/region/region.sync.js';
@@ -30,7 +32,8 @@ export interface OrmOptions {
   dbPoolMax: number;
   dbDebug: boolean;
   logger?: Logger | undefined;
-  /** Called with every SQL statement (tests count statements to prove batching). */
+  /** Records every statement run inside a trace as a span (tracing on). */
+  tracer?: Tracer | undefined;
   /**
    * Receives every SQL statement with its logger context (`requestId` for statements of a GraphQL
    * operation; none for background jobs); used by tests to count a request's statements.
@@ -70,16 +73,31 @@ export class SqliteDriver extends AbstractSqlDriver<SqliteConnection, SqlitePlat
   }
 }
 
-/** MikroORM's logger, handing statements to `onQuery` (with their context) when it is set. */
+/**
+ * MikroORM's logger, handing statements to `onQuery` (with their context) when it is set, and to
+ * tracing. The ORM reports every statement here, whatever its debug setting, after it ran.
+ */
 class OrmLogger extends DefaultLogger {
   constructor(
     options: LoggerOptions,
     private readonly onQuery: OrmOptions['onQuery'],
+    private readonly tracing: { tracer: Tracer; system: DatabaseDriver } | undefined,
   ) {
     super(options);
   }
 
   override logQuery(context: { query: string } & LogContext): void {
+    // the slow-query log reports a statement a second time
+    if (this.tracing !== undefined && context.namespace !== 'slow-query') {
+      recordStatement(
+        this.tracing.tracer,
+        this.tracing.system,
+        // with `query-params` debugging (DB_DEBUG) the text has the values filled in: leave it out
+        this.isEnabled('query-params', context) ? undefined : context.query,
+        context.took,
+        context.level === 'error',
+      );
+    }
     if (this.onQuery === undefined) super.logQuery(context);
     else this.onQuery(context.query, context);
   }
@@ -128,6 +146,9 @@ export function ormOptions(options: OrmOptions): Partial<Options> {
             logger?.debug({ component: 'orm' }, stripVTControlCharacters(message)),
         },
         options.onQuery,
+        options.tracer === undefined
+          ? undefined
+          : { tracer: options.tracer, system: database.driver },
       ),
   };
   if (database.driver === 'sqlite') {

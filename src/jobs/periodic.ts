@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Orm } from '../database/orm.js';
 import type { Logger } from '../observability/logger.js';
+import { inSpan } from '../observability/tracing.js';
 import { acquireLease, releaseLease } from './lease.js';
 
 /** One periodic maintenance job. `run` must be idempotent: a crash may repeat a run. */
@@ -18,6 +20,8 @@ export interface PeriodicJob {
 export type PeriodicJobsOptions = {
   orm: Orm;
   logger: Logger;
+  /** Gives each run a span (tracing on). */
+  tracer?: Tracer | undefined;
   /** This process, in lease rows (random by default). */
   holder?: string;
   /** The current time, for leases and runs (tests move it). */
@@ -141,7 +145,7 @@ export class PeriodicJobs {
       );
       if (!held) return false;
       try {
-        await job.run(now);
+        await this.traced(job, now);
       } finally {
         this.countRun(name);
       }
@@ -164,8 +168,7 @@ export class PeriodicJobs {
     const job = this.jobs.get(name);
     if (job === undefined || this.stopped || this.busy.has(name)) return;
     this.busy.add(name);
-    const run = job
-      .run(this.clock())
+    const run = this.traced(job, this.clock())
       .catch((error: unknown) =>
         this.options.logger.error({ err: error, job: name }, 'scheduled job failed'),
       )
@@ -176,6 +179,16 @@ export class PeriodicJobs {
       });
     this.running.add(run);
     await run;
+  }
+
+  /** Runs `job` as the root span of its own trace. */
+  private traced(job: PeriodicJob, now: Date): Promise<void> {
+    return inSpan(
+      this.options.tracer,
+      `periodic ${job.name}`,
+      { kind: SpanKind.INTERNAL, root: true, attributes: { 'carebot.job.kind': job.name } },
+      () => job.run(now),
+    );
   }
 
   private countRun(name: string): void {

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { type Span, SpanKind, type Tracer } from '@opentelemetry/api';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EntityManager, Orm } from '../database/orm.js';
 import { AiJob } from '../modules/ai/ai.entities.js';
 import { type AiJobKind, AiJobStatus } from '../modules/ai/ai.enums.js';
 import type { Logger } from '../observability/logger.js';
+import { detached, inSpan, recordFailure } from '../observability/tracing.js';
 import { withTimeout } from './periodic.js';
 
 /**
@@ -99,6 +101,8 @@ export interface JobQueueOptions {
 export interface JobRunnerOptions {
   orm: Orm;
   logger: Logger;
+  /** Gives each attempt a span (tracing on). */
+  tracer?: Tracer | undefined;
   /** The current time for due checks, backoff and staleness (tests move it). */
   clock?: () => Date;
   /** How often to look for due jobs when idle. */
@@ -271,14 +275,18 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.draining = this.drain().finally(() => {
-        this.draining = undefined;
-        const again = this.wakeRequested;
-        this.wakeRequested = false;
-        this.schedule(again ? 0 : this.pollIntervalMs);
-      });
-    }, delayMs);
+    // `wake()` is called from operations and jobs: the polls it starts belong to no trace
+    this.timer = setTimeout(
+      detached(() => {
+        this.draining = this.drain().finally(() => {
+          this.draining = undefined;
+          const again = this.wakeRequested;
+          this.wakeRequested = false;
+          this.schedule(again ? 0 : this.pollIntervalMs);
+        });
+      }),
+      delayMs,
+    );
     this.timer.unref();
   }
 
@@ -381,10 +389,30 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     }
   }
 
-  /** Claims a PENDING job and runs it; does nothing when another worker claimed it first. */
+  /**
+   * Claims a PENDING job and runs it; does nothing when another worker claimed it first. Each
+   * attempt is the root of its own trace: it may run on any node, long after the request.
+   */
   private async claimAndRun(job: AiJob): Promise<void> {
     const handler = this.handlers.get(job.kind);
     if (handler === undefined || this.stopped) return;
+    await inSpan(
+      this.options.tracer,
+      `job ${job.kind}`,
+      {
+        kind: SpanKind.CONSUMER,
+        root: true,
+        attributes: {
+          'carebot.job.id': job.id,
+          'carebot.job.kind': job.kind,
+          'carebot.job.attempt': job.attempts + 1,
+        },
+      },
+      (span) => this.attempt(job, handler, span),
+    );
+  }
+
+  private async attempt(job: AiJob, handler: JobHandler, span: Span | undefined): Promise<void> {
     const em = this.options.orm.em.fork();
     const attempt = job.attempts + 1;
     const running = { id: job.id, status: AiJobStatus.RUNNING, attempts: attempt };
@@ -395,7 +423,10 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       { id: job.id, status: AiJobStatus.PENDING, attempts: job.attempts },
       { status: AiJobStatus.RUNNING, attempts: attempt, progress: 0, updatedAt: this.clock() },
     );
-    if (claimed === 0) return; // another worker took it
+    if (claimed === 0) {
+      span?.setAttribute('carebot.job.outcome', 'taken');
+      return; // another worker took it
+    }
     const touch = (progress?: number) =>
       this.options.orm.em
         .fork()
@@ -434,11 +465,19 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
         },
       });
       if (!completed) await complete(this.options.orm.em.fork());
+      span?.setAttribute('carebot.job.outcome', 'done');
       this.emit('settled', { id: job.id, kind: job.kind, attempt, outcome: 'done' });
     } catch (error) {
+      span?.setAttribute(
+        'carebot.job.outcome',
+        error instanceof ClaimLostError ? 'lost' : 'failed',
+      );
       if (error instanceof ClaimLostError)
         this.emit('settled', { id: job.id, kind: job.kind, attempt, outcome: 'lost' });
-      else await this.fail(job, attempt, error);
+      else {
+        recordFailure(span, error);
+        await this.fail(job, attempt, error);
+      }
     } finally {
       clearInterval(heartbeat);
     }

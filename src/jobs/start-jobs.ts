@@ -11,6 +11,7 @@ export function periodicJobsOf(app: App, options: { clock?: () => Date } = {}): 
   const jobs = new PeriodicJobs({
     orm,
     logger,
+    tracer: app.tracing.tracer,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(config.redisUrl === undefined
       ? {}

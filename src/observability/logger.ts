@@ -1,5 +1,6 @@
-import { pino, type Logger } from 'pino';
+import { type DestinationStream, pino, type Logger } from 'pino';
 import type { Config } from '../config.js';
+import { traceFields } from './tracing.js';
 
 export type { Logger };
 
@@ -47,13 +48,22 @@ function errorSerializer(error: unknown): unknown {
   };
 }
 
-/** The process-wide structured logger; per-request children carry `requestId`. */
-export function createLogger(config: Pick<Config, 'logLevel' | 'env'>): Logger {
-  return pino({
+/**
+ * The process-wide structured logger; per-request children carry `requestId`, and every line
+ * written inside a traced operation or job its `trace_id` and `span_id`.
+ */
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'env'>,
+  /** Where lines go (default stdout); tests read them. */
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level: config.logLevel,
     base: { service: 'carebot-api' },
     redact: { paths: REDACT, censor: '[redacted]' },
     serializers: { err: errorSerializer },
+    mixin: traceFields,
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

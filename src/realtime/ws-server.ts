@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import {
+  execute,
   type ExecutionArgs,
   GraphQLError,
   getOperationAST,
@@ -9,6 +10,7 @@ import {
   type ValidationRule,
   parse,
   specifiedRules,
+  subscribe,
   validate,
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
@@ -26,6 +28,15 @@ import {
 import { checkOperationCost, dropDuplicatePageSizeErrors } from '../graphql/cost.js';
 import { ErrorCode } from '../graphql/errors.js';
 import { PARSE_OPTIONS } from '../graphql/limits.js';
+import { errorCodes } from '../observability/apollo-plugin.js';
+import {
+  endOperation,
+  executeInSpan,
+  nameOperation,
+  type OperationSpan,
+  startOperation,
+  within,
+} from '../observability/tracing.js';
 import { enforceMutationRateLimit } from '../security/mutation-rate-limit.js';
 import { type Credential, credentialFrom, viewerFor } from '../auth/credentials.js';
 import { LiveCloseCode, MAX_SOCKET_BUFFER_BYTES, MAX_SUBSCRIPTIONS_PER_SOCKET } from './live.js';
@@ -114,10 +125,20 @@ export function attachWsServer(options: {
   const closeSocket = (socket: WebSocket, code: number, reason: string) => {
     if (socket.readyState === socket.OPEN) socket.close(code, reason);
   };
+  /** Tracing on: the span of each prepared operation, until it executes (keyed by its context). */
+  const traced = new WeakMap<object, OperationSpan>();
+  const inOperationSpan =
+    (run: typeof execute | typeof subscribe) =>
+    (args: ExecutionArgs): ReturnType<typeof run> => {
+      const operation = traced.get(args.contextValue as object);
+      return executeInSpan(operation, () => run(args), errorCodes);
+    };
 
   const disposable = useServer(
     {
       schema,
+      execute: inOperationSpan(execute),
+      subscribe: inOperationSpan(subscribe),
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         const param = ctx.connectionParams?.['authorization'];
@@ -181,7 +202,8 @@ export function attachWsServer(options: {
         // the slot is taken before the first await: frames sent back to back cannot all pass the
         // check while earlier ones are still being prepared; a refused operation gives it back
         connection.operations += 1;
-        const prepared = await (async () => {
+        const traceSpan = startOperation(app.tracing, 'ws');
+        const prepared = await within(traceSpan, async () => {
           const revalidate = async () => {
             const current = await app.liveAuthorizer.viewer(connection.credential);
             if (current !== null) return current;
@@ -229,6 +251,11 @@ export function attachWsServer(options: {
               ),
             ];
           }
+          nameOperation(
+            traceSpan?.span,
+            operation.operation,
+            operation.name === undefined ? null : app.metrics.operationLabel(operation.name.value),
+          );
           const coerced = getVariableValues(
             schema,
             operation.variableDefinitions ?? [],
@@ -264,11 +291,15 @@ export function attachWsServer(options: {
             'ws operation',
           );
           return args;
-        })().catch((error: unknown) => {
+        }).catch((error: unknown) => {
           connection.operations -= 1;
+          endOperation(traceSpan, ['INTERNAL_SERVER_ERROR']);
           throw error;
         });
-        if (Array.isArray(prepared)) connection.operations -= 1;
+        if (Array.isArray(prepared)) {
+          connection.operations -= 1;
+          endOperation(traceSpan, errorCodes(prepared));
+        } else if (traceSpan !== undefined) traced.set(prepared.contextValue as object, traceSpan);
         return prepared;
       },
       onOperation: () => {

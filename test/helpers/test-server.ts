@@ -11,6 +11,7 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createOrm, type Orm } from '../../src/database/orm.js';
+import type { Logger } from '../../src/observability/logger.js';
 import { createServer, type RunningServer } from '../../src/server.js';
 
 /** A GraphQL error as a client receives it. */
@@ -97,6 +98,8 @@ export async function startTestServer(
     shareDatabaseWith?: TestServer;
     /** The server's clock as services read it (e.g. a reading's receive time). */
     clock?: () => Date;
+    /** The server's logger (default: pino at TEST_LOG_LEVEL, silent); tests read its lines. */
+    logger?: Logger;
   } = {},
 ): Promise<TestServer> {
   const testDbUrl = process.env['TEST_DATABASE_URL'];
@@ -136,6 +139,7 @@ export async function startTestServer(
   let recorder: string[] | undefined;
   try {
     server = await createServer(config, {
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       // only the statements of GraphQL operations: background jobs (AI worker polls, scheduled
       // jobs) may run at any moment and must not make counts flaky
