@@ -74,11 +74,13 @@ describe('ping over graphql-ws', () => {
 
   it('uses the typed Ping document over the socket too', async () => {
     const { print } = await import('graphql');
+    // earlier tests of this file started subscriptions too: wait for one more than those
+    const before = await t.subscriptionsStarted();
     const events = t
       .ws({ authorization: admin.headers.authorization })
       .iterate({ query: print(PingDocument) });
     const next = events.next();
-    await t.waitForSubscriptions(1);
+    await t.waitForSubscriptions(before + 1);
     await t.request(SendPingDocument, { message: 'typed' }, admin.headers);
     expect((await next).value).toMatchObject({ data: { ping: { message: 'typed' } } });
     await events.return?.();
