@@ -26,6 +26,12 @@ import { Family } from '../family/family.entity.js';
 import { Notification } from './notification.entity.js';
 import { gradesFrom } from './notification.enums.js';
 import {
+  batchesPage,
+  notificationPage,
+  type NotificationRow,
+  unreadNotificationCount,
+} from './notification.pages.js';
+import {
   NotificationIdsArgs,
   NotificationsArgs,
   RaiseNotificationInput,
@@ -121,7 +127,9 @@ export class NotificationResolver {
   @FieldResolver(() => Boolean, {
     description: 'Whether the viewer has read it (read state is per user).',
   })
-  async read(@Root() notification: Notification, @Ctx() ctx: Context): Promise<boolean> {
+  read(@Root() notification: NotificationRow, @Ctx() ctx: Context): boolean | Promise<boolean> {
+    // a page read the flag with the notification
+    if (notification.read !== undefined) return notification.read;
     if (ctx.viewer.kind !== 'user') return false;
     return ctx.loaders.notificationRead(ctx.viewer.userId).load(notification.id);
   }
@@ -147,7 +155,8 @@ export class FamilyNotificationResolver {
     @Root() family: Family,
     @Args() args: NotificationsArgs,
     @Ctx() ctx: Context,
-  ): Promise<Connection<Notification>> {
+  ): Promise<Connection<NotificationRow>> {
+    if (batchesPage(args)) return notificationPage(ctx, family.id, args);
     const where: Record<string, unknown> = { family: family.id };
     if (args.minGrade != null) where['grade'] = { $in: gradesFrom(args.minGrade) };
     if (args.kinds != null && args.kinds.length > 0) where['kind'] = { $in: args.kinds };
@@ -166,8 +175,8 @@ export class FamilyNotificationResolver {
   @FieldResolver(() => Int, {
     description: 'Notifications of this family the viewer has not read.',
   })
-  async unreadNotificationCount(@Root() family: Family, @Ctx() ctx: Context): Promise<number> {
-    return ctx.app.services.notification.unreadCount(ctx, family.id);
+  unreadNotificationCount(@Root() family: Family, @Ctx() ctx: Context): Promise<number> {
+    return unreadNotificationCount(ctx, family.id);
   }
 }
 
