@@ -1,4 +1,5 @@
 import type { EntityManager } from '../database/orm.js';
+import { marks } from '../database/plain.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../graphql/errors.js';
 import { UserRole } from '../modules/account/user.entity.js';
 import { Family } from '../modules/family/family.entity.js';
@@ -87,8 +88,8 @@ export async function loadStandings(
 ): Promise<Map<string, FamilyStanding>> {
   const standing = new Map<string, FamilyStanding>();
   if (userIds.length === 0 || familyIds?.length === 0) return standing;
-  const users = userIds.map(() => '?').join(', ');
-  const families = familyIds === undefined ? '' : familyIds.map(() => '?').join(', ');
+  const users = marks(userIds);
+  const families = familyIds === undefined ? '' : marks(familyIds);
   // one statement (every request asks before anything else): owned families, then memberships
   const rows = await em.execute<{ family_id: number; user_id: number; standing: string }[]>(
     `select f.id as family_id, f.main_user_id as user_id, 'MAIN' as standing ` +

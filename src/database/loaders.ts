@@ -9,16 +9,11 @@ import { Membership } from '../modules/family/membership.entity.js';
 import { NotificationRead } from '../modules/notification/notification.entity.js';
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
 import type { EntityManager } from './orm.js';
-import { PlainReader, type RawRow } from './plain.js';
+import { marks, PlainReader, type RawRow } from './plain.js';
 
 function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
   const map = new Map(rows.map((row) => [keyOf(row), row]));
   return keys.map((key) => map.get(key) ?? null);
-}
-
-/** `?, ?, …` for a list of values. */
-export function marks(values: readonly unknown[]): string {
-  return values.map(() => '?').join(', ');
 }
 
 function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {

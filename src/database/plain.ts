@@ -8,6 +8,11 @@ import type { EntityManager } from './orm.js';
  * no change tracking, no hydration. Writes keep loading managed entities.
  */
 
+/** `?, ?, …` for a list of values. */
+export function marks(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
 /** Raw rows as the driver returns them (column names). */
 export type RawRow = Record<string, unknown>;
 

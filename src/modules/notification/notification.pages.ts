@@ -1,5 +1,4 @@
-import { marks } from '../../database/loaders.js';
-import type { PlainReader } from '../../database/plain.js';
+import { marks, type PlainReader } from '../../database/plain.js';
 import {
   type Connection,
   decodeCursor,
