@@ -33,10 +33,11 @@ function readableColumns(meta: EntityMetadata): string[] {
     .flatMap((prop) => prop.fieldNames);
 }
 
+/** `columns()` lists by entity, alias and prefix: built once per process, not per request. */
+const columnLists = new Map<string, string>();
+
 /** Reads rows of one entity's table the plain way, for one request's EntityManager. */
 export class PlainReader {
-  private readonly columnCache = new Map<EntityClass<object>, string[]>();
-
   constructor(private readonly em: EntityManager) {}
 
   private meta<T extends object>(entity: EntityClass<T>): EntityMetadata<T> {
@@ -45,18 +46,19 @@ export class PlainReader {
 
   /** `alias.col, …` of the readable columns, each as `prefix + col` when a prefix is given. */
   columns(entity: EntityClass<object>, alias: string, prefix = ''): string {
-    let columns = this.columnCache.get(entity);
-    if (columns === undefined) {
-      columns = readableColumns(this.meta(entity));
-      this.columnCache.set(entity, columns);
+    const key = `${entity.name}|${alias}|${prefix}`;
+    let list = columnLists.get(key);
+    if (list === undefined) {
+      list = readableColumns(this.meta(entity))
+        .map((column) =>
+          prefix === ''
+            ? `${alias}.\`${column}\``
+            : `${alias}.\`${column}\` as \`${prefix}${column}\``,
+        )
+        .join(', ');
+      columnLists.set(key, list);
     }
-    return columns
-      .map((column) =>
-        prefix === ''
-          ? `${alias}.\`${column}\``
-          : `${alias}.\`${column}\` as \`${prefix}${column}\``,
-      )
-      .join(', ');
+    return list;
   }
 
   /** The column of a property, unquoted. */
