@@ -8,6 +8,15 @@ import type { EntityManager } from './orm.js';
  * no change tracking, no hydration. Writes keep loading managed entities.
  */
 
+/**
+ * A record as a field resolver receives it: an entity or a plain row. Declare `@Root()` with it:
+ * type-graphql turns a root that is not an instance of the parameter's reflected class into one
+ * (`new Entity()` and a copy, MikroORM's property setters included) on every field it resolves;
+ * an intersection type reflects as `Object`, so the row passes as it is.
+ */
+export type Plain<T> = T & { readonly [plainRow]?: never };
+declare const plainRow: unique symbol;
+
 /** `?, ?, …` for a list of values. */
 export function marks(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
@@ -35,6 +44,8 @@ function readableColumns(meta: EntityMetadata): string[] {
 
 /** `columns()` lists by entity, alias and prefix: built once per process, not per request. */
 const columnLists = new Map<string, string>();
+/** Table names (by entity) and columns (by `entity.property`), likewise. */
+const names = new Map<string, string>();
 
 /** Reads rows of one entity's table the plain way, for one request's EntityManager. */
 export class PlainReader {
@@ -63,15 +74,25 @@ export class PlainReader {
 
   /** The column of a property, unquoted. */
   column(entity: EntityClass<object>, property: string): string {
-    const props = this.meta(entity).properties as Record<string, { fieldNames: string[] }>;
-    const column = props[property]?.fieldNames[0];
-    if (column === undefined) throw new Error(`${entity.name} has no column ${property}`);
+    const key = `${entity.name}.${property}`;
+    let column = names.get(key);
+    if (column === undefined) {
+      const props = this.meta(entity).properties as Record<string, { fieldNames: string[] }>;
+      column = props[property]?.fieldNames[0];
+      if (column === undefined) throw new Error(`${entity.name} has no column ${property}`);
+      names.set(key, column);
+    }
     return column;
   }
 
   /** The table name of an entity, quoted. */
   table(entity: EntityClass<object>): string {
-    return `\`${this.meta(entity).tableName}\``;
+    let table = names.get(entity.name);
+    if (table === undefined) {
+      table = `\`${this.meta(entity).tableName}\``;
+      names.set(entity.name, table);
+    }
+    return table;
   }
 
   /** Runs one statement (values bound through the driver) in this request's logging context. */

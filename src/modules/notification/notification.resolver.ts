@@ -37,6 +37,7 @@ import {
   RaiseNotificationInput,
 } from './notification.inputs.js';
 import { familyData } from '../../auth/type-access.js';
+import type { Plain } from '../../database/plain.js';
 
 export const NotificationConnection = connectionTypes(
   'Notification',
@@ -115,12 +116,12 @@ export class NotificationResolver {
   }
 
   @FieldResolver(() => Family, { description: 'The family it is for.' })
-  family(@Root() notification: Notification, @Ctx() ctx: Context): Promise<Family | null> {
+  family(@Root() notification: Plain<Notification>, @Ctx() ctx: Context): Promise<Family | null> {
     return ctx.loaders.family.load(notification.family.id);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'A snapshot (file id), if any.' })
-  image(@Root() notification: Notification): string | null {
+  image(@Root() notification: Plain<Notification>): string | null {
     return notification.imageId;
   }
 
@@ -136,7 +137,7 @@ export class NotificationResolver {
 
   @FieldResolver(() => User, { nullable: true, description: 'Who acknowledged it.' })
   async acknowledgedBy(
-    @Root() notification: Notification,
+    @Root() notification: Plain<Notification>,
     @Ctx() ctx: Context,
   ): Promise<User | null> {
     return notification.acknowledgedBy === null
@@ -152,7 +153,7 @@ export class FamilyNotificationResolver {
     description: 'Notifications, filtered; newest first by default.',
   })
   async notifications(
-    @Root() family: Family,
+    @Root() family: Plain<Family>,
     @Args() args: NotificationsArgs,
     @Ctx() ctx: Context,
   ): Promise<Connection<NotificationRow>> {
@@ -175,7 +176,7 @@ export class FamilyNotificationResolver {
   @FieldResolver(() => Int, {
     description: 'Notifications of this family the viewer has not read.',
   })
-  unreadNotificationCount(@Root() family: Family, @Ctx() ctx: Context): Promise<number> {
+  unreadNotificationCount(@Root() family: Plain<Family>, @Ctx() ctx: Context): Promise<number> {
     return unreadNotificationCount(ctx, family.id);
   }
 }
