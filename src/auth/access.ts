@@ -1,4 +1,5 @@
 import type { EntityManager } from '../database/orm.js';
+import { marks } from '../database/plain.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../graphql/errors.js';
 import { UserRole } from '../modules/account/user.entity.js';
 import { Family } from '../modules/family/family.entity.js';
@@ -87,22 +88,26 @@ export async function loadStandings(
 ): Promise<Map<string, FamilyStanding>> {
   const standing = new Map<string, FamilyStanding>();
   if (userIds.length === 0 || familyIds?.length === 0) return standing;
-  const inFamilies = familyIds === undefined ? {} : { id: { $in: [...familyIds] } };
-  const ofFamilies = familyIds === undefined ? {} : { family: { $in: [...familyIds] } };
-  const [owned, memberships] = await Promise.all([
-    em.find(
-      Family,
-      { ...inFamilies, mainUser: { $in: [...userIds] } },
-      { fields: ['id', 'mainUser'] },
-    ),
-    em.find(
-      Membership,
-      { ...ofFamilies, user: { $in: [...userIds] }, status: MembershipStatus.ACTIVE },
-      { fields: ['family', 'user', 'role'] },
-    ),
-  ]);
-  for (const m of memberships) standing.set(standingKey(m.user.id, m.family.id), m.role);
-  for (const f of owned) standing.set(standingKey(f.mainUser.id, f.id), 'MAIN');
+  const users = marks(userIds);
+  const families = familyIds === undefined ? '' : marks(familyIds);
+  // one statement (every request asks before anything else): owned families, then memberships
+  const rows = await em.execute<{ family_id: number; user_id: number; standing: string }[]>(
+    `select f.id as family_id, f.main_user_id as user_id, 'MAIN' as standing ` +
+      `from \`family\` f where f.main_user_id in (${users})` +
+      (familyIds === undefined ? '' : ` and f.id in (${families})`) +
+      ` union all select m.family_id, m.user_id, m.role from \`membership\` m ` +
+      `where m.user_id in (${users}) and m.status = ?` +
+      (familyIds === undefined ? '' : ` and m.family_id in (${families})`),
+    [...userIds, ...(familyIds ?? []), ...userIds, MembershipStatus.ACTIVE, ...(familyIds ?? [])],
+    'all',
+    em.getLoggerContext(),
+  );
+  // a main user stands as MAIN in their family whatever membership row might say
+  for (const row of rows) {
+    const key = standingKey(Number(row.user_id), Number(row.family_id));
+    if (row.standing === 'MAIN' || standing.get(key) !== 'MAIN')
+      standing.set(key, row.standing as FamilyStanding);
+  }
   return standing;
 }
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '../database/orm.js';
 import { Session } from '../modules/account/session.entity.js';
-import type { User } from '../modules/account/user.entity.js';
+import { User } from '../modules/account/user.entity.js';
+import { marks, PlainReader } from '../database/plain.js';
 import { hashToken, looksLikeToken, newToken } from './tokens.js';
 import type { UserViewer } from './viewer.js';
 
@@ -71,15 +72,25 @@ export async function authenticateSessions(
   const hashes = tokens.map((token) => (looksLikeToken(token) ? hashToken(token) : null));
   const wanted = [...new Set(hashes.filter((hash): hash is string => hash !== null))];
   if (wanted.length === 0) return tokens.map(() => null);
-  const sessions = await em.find(Session, { tokenHash: { $in: wanted } }, { populate: ['user'] });
-  const byHash = new Map(sessions.map((session) => [session.tokenHash, session]));
+  // a plain read (every request makes it): no entities, no unit of work
+  const plain = new PlainReader(em);
+  const rows = await plain.query(
+    `select ${plain.columns(Session, 's', 's__')}, u.id as u__id, u.role as u__role, ` +
+      `u.suspended_until as u__suspended_until from ${plain.table(Session)} s ` +
+      `join ${plain.table(User)} u on u.id = s.user_id where s.token_hash in (${marks(wanted)})`,
+    wanted,
+  );
   const touch: number[] = [];
   const viewers = new Map<string, UserViewer | null>();
-  for (const [hash, session] of byHash) {
-    const user = session.user.getEntity();
+  for (const row of rows) {
+    const session = plain.row(Session, row, 's__')!;
+    const user = plain.row(User, row, 'u__')!;
+    // SQLite hands booleans back as 0 or 1
+    session.remember = Boolean(session.remember);
+    const hash = session.tokenHash;
     if (
       sessionExpiresAt(session) <= now ||
-      (user.suspendedUntil !== null && user.suspendedUntil > now)
+      (user.suspendedUntil != null && user.suspendedUntil > now)
     ) {
       viewers.set(hash, null);
       continue;

@@ -115,29 +115,55 @@ export function guardTypes(schema: GraphQLSchema): void {
     }
     if (declared.kind === 'open') continue;
     const { policy } = declared;
-    const families = new WeakMap<object, number | Promise<number>>();
-    const familyOf = (record: object, ctx: AccessContext): number | Promise<number> => {
-      let familyId = families.get(record);
-      if (familyId === undefined) {
-        familyId = policy.familyOf(record as never, ctx);
-        families.set(record, familyId);
+    /**
+     * What was decided for one record, once per operation: its family, whether the viewer is
+     * one of its subjects, and each rule's verdict. A dashboard reads a dozen fields of each
+     * record; only the first pays for the decision, the others are a map lookup (sync).
+     */
+    interface Decided {
+      access: Access;
+      familyId: number | Promise<number>;
+      subject: boolean;
+      verdicts: Map<ReadRule, boolean>;
+    }
+    const decided = new WeakMap<object, Decided>();
+    const decisionOf = (record: object, ctx: AccessContext): Decided => {
+      let found = decided.get(record);
+      // records belong to one operation; a record met by another viewer is decided anew
+      if (found === undefined || found.access !== ctx.access) {
+        found = {
+          access: ctx.access,
+          familyId: policy.familyOf(record as never, ctx),
+          subject:
+            policy.subjects?.(record as never).some((user) => ctx.access.isUser(user)) === true,
+          verdicts: new Map(),
+        };
+        decided.set(record, found);
       }
-      return familyId;
+      return found;
     };
     for (const field of Object.values(type.getFields())) {
       const rule = fieldRule(policy, field.name);
       const resolve: GraphQLFieldResolver<unknown, AccessContext> =
         field.resolve ?? defaultFieldResolver;
       field.resolve = (record, args, ctx: AccessContext, info) => {
-        if (policy.subjects?.(record as never).some((user) => ctx.access.isUser(user)) === true)
+        const decision = decisionOf(record as object, ctx);
+        if (decision.subject || decision.verdicts.get(rule) === true)
           return resolve(record, args, ctx, info);
-        const familyId = familyOf(record as object, ctx);
         const decide = (id: number): unknown => {
           const verdict = allowed(ctx.access, id, rule);
-          if (verdict === true) return resolve(record, args, ctx, info);
+          if (verdict === true) {
+            decision.verdicts.set(rule, true);
+            return resolve(record, args, ctx, info);
+          }
           if (verdict === false) return deny(ctx, id);
-          return verdict.then((ok) => (ok ? resolve(record, args, ctx, info) : deny(ctx, id)));
+          return verdict.then((ok) => {
+            if (!ok) return deny(ctx, id);
+            decision.verdicts.set(rule, true);
+            return resolve(record, args, ctx, info);
+          });
         };
+        const { familyId } = decision;
         return typeof familyId === 'number' ? decide(familyId) : familyId.then(decide);
       };
       const deny = async (ctx: AccessContext, familyId: number): Promise<never> => {

@@ -122,7 +122,7 @@ export class TimeRangeArgs extends PageArgs {
   order?: SortOrder | null;
 }
 
-interface CursorValue {
+export interface CursorValue {
   t: number;
   id: number;
 }
@@ -131,7 +131,8 @@ export function encodeCursor(time: Date, id: number): string {
   return Buffer.from(`${time.getTime()}:${id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string, field: string): CursorValue {
+/** Reads a cursor of {@link encodeCursor}; BAD_USER_INPUT naming `field` otherwise. */
+export function decodeCursor(cursor: string, field: string): CursorValue {
   const match = /^(-?\d{1,15}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (match === null) throw BadUserInputError.field(field, 'is not a cursor from this list');
   return { t: Number(match[1]), id: Number(match[2]) };

@@ -23,6 +23,7 @@ import {
 import { FamilyCandidate, FamilyInviteCode } from './family.types.js';
 import { Membership, type MembershipStatus } from './membership.entity.js';
 import { familyData, openData } from '../../auth/type-access.js';
+import type { Plain } from '../../database/plain.js';
 
 @Resolver(() => Family)
 export class FamilyResolver {
@@ -221,7 +222,7 @@ export class FamilyResolver {
   // The fields below reach a family's contents; a pending member sees the family's name only.
 
   @FieldResolver(() => User, { description: 'The elder who owns the family.' })
-  async mainUser(@Root() family: Family, @Ctx() ctx: Context): Promise<User | null> {
+  async mainUser(@Root() family: Plain<Family>, @Ctx() ctx: Context): Promise<User | null> {
     return ctx.loaders.user.load(family.mainUser.id);
   }
 
@@ -229,7 +230,7 @@ export class FamilyResolver {
     description: 'Memberships, oldest first (the main user is `mainUser`, not listed).',
   })
   async members(
-    @Root() family: Family,
+    @Root() family: Plain<Family>,
     @Args() { status }: MembersArgs,
     @Ctx() ctx: Context,
   ): Promise<Membership[]> {
@@ -240,17 +241,23 @@ export class FamilyResolver {
   }
 
   @FieldResolver(() => CarebotSettings, { description: "The family's Carebot settings." })
-  async settings(@Root() family: Family, @Ctx() ctx: Context): Promise<CarebotSettings | null> {
+  async settings(
+    @Root() family: Plain<Family>,
+    @Ctx() ctx: Context,
+  ): Promise<CarebotSettings | null> {
     return ctx.loaders.settingsByFamily.load(family.id);
   }
 
   @FieldResolver(() => [Device], { description: 'Registered (not revoked) Carebot devices.' })
-  async devices(@Root() family: Family, @Ctx() ctx: Context): Promise<Device[]> {
+  async devices(@Root() family: Plain<Family>, @Ctx() ctx: Context): Promise<Device[]> {
     return ctx.loaders.devicesByFamily.load(family.id);
   }
 
   @FieldResolver(() => [FamilyBackground], { description: 'Background pictures.' })
-  async backgrounds(@Root() family: Family, @Ctx() ctx: Context): Promise<FamilyBackground[]> {
+  async backgrounds(
+    @Root() family: Plain<Family>,
+    @Ctx() ctx: Context,
+  ): Promise<FamilyBackground[]> {
     return ctx.loaders.backgroundsByFamily.load(family.id);
   }
 }

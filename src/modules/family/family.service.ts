@@ -106,9 +106,14 @@ export class FamilyService {
   /** The families the viewer stands in (main user or ACTIVE member), oldest first. */
   async mine(ctx: Scope): Promise<Family[]> {
     requireUser(ctx.viewer);
-    const ids = [...(await ctx.access.standings()).keys()];
+    const ids = [...(await ctx.access.standings()).keys()].sort((a, b) => a - b);
     if (ids.length === 0) return [];
-    return ctx.em.find(Family, { id: { $in: ids } }, { orderBy: { id: 'asc' } });
+    // plain rows, with main users and members joined in: a dashboard reads, never writes
+    const families = await ctx.loaders.family.loadMany(ids);
+    return families.filter((family): family is Family => {
+      if (family instanceof Error) throw family;
+      return family !== null;
+    });
   }
 
   async get(ctx: Scope, grant: FamilyGrant<'VIEW'>): Promise<Family> {

@@ -146,7 +146,13 @@ export class MessageService {
 
   async unreadCount(ctx: Scope): Promise<number> {
     const { userId } = await this.mailbox(ctx);
-    return ctx.em.count(Message, { toUser: userId, readAt: null, deletedByRecipient: false });
+    // a plain count (dashboards ask on every load): no query building
+    const [row] = await ctx.loaders.plain.query(
+      `select count(*) as n from ${ctx.loaders.plain.table(Message)} ` +
+        'where to_user_id = ? and read_at is null and deleted_by_recipient = 0',
+      [userId],
+    );
+    return Number(row?.['n'] ?? 0);
   }
 
   /**

@@ -26,11 +26,18 @@ import { Family } from '../family/family.entity.js';
 import { Notification } from './notification.entity.js';
 import { gradesFrom } from './notification.enums.js';
 import {
+  batchesPage,
+  notificationPage,
+  type NotificationRow,
+  unreadNotificationCount,
+} from './notification.pages.js';
+import {
   NotificationIdsArgs,
   NotificationsArgs,
   RaiseNotificationInput,
 } from './notification.inputs.js';
 import { familyData } from '../../auth/type-access.js';
+import type { Plain } from '../../database/plain.js';
 
 export const NotificationConnection = connectionTypes(
   'Notification',
@@ -109,26 +116,28 @@ export class NotificationResolver {
   }
 
   @FieldResolver(() => Family, { description: 'The family it is for.' })
-  family(@Root() notification: Notification, @Ctx() ctx: Context): Promise<Family | null> {
+  family(@Root() notification: Plain<Notification>, @Ctx() ctx: Context): Promise<Family | null> {
     return ctx.loaders.family.load(notification.family.id);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'A snapshot (file id), if any.' })
-  image(@Root() notification: Notification): string | null {
+  image(@Root() notification: Plain<Notification>): string | null {
     return notification.imageId;
   }
 
   @FieldResolver(() => Boolean, {
     description: 'Whether the viewer has read it (read state is per user).',
   })
-  async read(@Root() notification: Notification, @Ctx() ctx: Context): Promise<boolean> {
+  read(@Root() notification: NotificationRow, @Ctx() ctx: Context): boolean | Promise<boolean> {
+    // a page read the flag with the notification
+    if (notification.read !== undefined) return notification.read;
     if (ctx.viewer.kind !== 'user') return false;
     return ctx.loaders.notificationRead(ctx.viewer.userId).load(notification.id);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who acknowledged it.' })
   async acknowledgedBy(
-    @Root() notification: Notification,
+    @Root() notification: Plain<Notification>,
     @Ctx() ctx: Context,
   ): Promise<User | null> {
     return notification.acknowledgedBy === null
@@ -144,10 +153,11 @@ export class FamilyNotificationResolver {
     description: 'Notifications, filtered; newest first by default.',
   })
   async notifications(
-    @Root() family: Family,
+    @Root() family: Plain<Family>,
     @Args() args: NotificationsArgs,
     @Ctx() ctx: Context,
-  ): Promise<Connection<Notification>> {
+  ): Promise<Connection<NotificationRow>> {
+    if (batchesPage(args)) return notificationPage(ctx, family.id, args);
     const where: Record<string, unknown> = { family: family.id };
     if (args.minGrade != null) where['grade'] = { $in: gradesFrom(args.minGrade) };
     if (args.kinds != null && args.kinds.length > 0) where['kind'] = { $in: args.kinds };
@@ -166,8 +176,8 @@ export class FamilyNotificationResolver {
   @FieldResolver(() => Int, {
     description: 'Notifications of this family the viewer has not read.',
   })
-  async unreadNotificationCount(@Root() family: Family, @Ctx() ctx: Context): Promise<number> {
-    return ctx.app.services.notification.unreadCount(ctx, family.id);
+  unreadNotificationCount(@Root() family: Plain<Family>, @Ctx() ctx: Context): Promise<number> {
+    return unreadNotificationCount(ctx, family.id);
   }
 }
 

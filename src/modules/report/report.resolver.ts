@@ -37,6 +37,7 @@ import {
   ReportBatchInput,
 } from './report.inputs.js';
 import { familyData, openData } from '../../auth/type-access.js';
+import type { Plain } from '../../database/plain.js';
 
 @ObjectType({ description: 'What a `reportBatch` stored.' })
 export class BatchReportResult {
@@ -156,7 +157,7 @@ export class ReportResolver {
 @Resolver(() => MentalStatus)
 export class MentalStatusResolver {
   @FieldResolver(() => EmotionScores, { description: 'Scores of each emotion.' })
-  scores(@Root() status: MentalStatus): EmotionScores {
+  scores(@Root() status: Plain<MentalStatus>): EmotionScores {
     return {
       joy: status.joy,
       sadness: status.sadness,
@@ -199,7 +200,7 @@ export class FamilyStatusResolver {
     nullable: true,
     description: 'Newest home environment reading (by measuredAt).',
   })
-  latestHomeStatus(@Root() family: Family, @Ctx() ctx: Context) {
+  latestHomeStatus(@Root() family: Plain<Family>, @Ctx() ctx: Context) {
     return this.latest(ctx, family, HomeStatus);
   }
 
@@ -207,7 +208,7 @@ export class FamilyStatusResolver {
     nullable: true,
     description: 'Newest vital-signs reading (by measuredAt).',
   })
-  latestHealthStatus(@Root() family: Family, @Ctx() ctx: Context) {
+  latestHealthStatus(@Root() family: Plain<Family>, @Ctx() ctx: Context) {
     return this.latest(ctx, family, HealthStatus);
   }
 
@@ -215,7 +216,7 @@ export class FamilyStatusResolver {
     nullable: true,
     description: 'Newest activity (by measuredAt).',
   })
-  latestActivity(@Root() family: Family, @Ctx() ctx: Context) {
+  latestActivity(@Root() family: Plain<Family>, @Ctx() ctx: Context) {
     return this.latest(ctx, family, Activity);
   }
 
@@ -223,45 +224,45 @@ export class FamilyStatusResolver {
     nullable: true,
     description: 'Newest mental-state reading (by measuredAt).',
   })
-  latestMentalStatus(@Root() family: Family, @Ctx() ctx: Context) {
+  latestMentalStatus(@Root() family: Plain<Family>, @Ctx() ctx: Context) {
     return this.latest(ctx, family, MentalStatus);
   }
 
   @FieldResolver(() => MentalReport, { nullable: true, description: 'Newest mental report.' })
-  latestMentalReport(@Root() family: Family, @Ctx() ctx: Context) {
+  latestMentalReport(@Root() family: Plain<Family>, @Ctx() ctx: Context) {
     return this.latest(ctx, family, MentalReport, 'createdAt');
   }
 
   @FieldResolver(() => HomeStatusConnection, {
     description: 'Home environment readings, by measuredAt.',
   })
-  homeStatuses(@Root() family: Family, @Args() args: TimeRangeArgs, @Ctx() ctx: Context) {
+  homeStatuses(@Root() family: Plain<Family>, @Args() args: TimeRangeArgs, @Ctx() ctx: Context) {
     return this.list(ctx, family, HomeStatus, args, 'measuredAt');
   }
 
   @FieldResolver(() => HealthStatusConnection, {
     description: 'Vital-signs readings, by measuredAt.',
   })
-  healthStatuses(@Root() family: Family, @Args() args: TimeRangeArgs, @Ctx() ctx: Context) {
+  healthStatuses(@Root() family: Plain<Family>, @Args() args: TimeRangeArgs, @Ctx() ctx: Context) {
     return this.list(ctx, family, HealthStatus, args, 'measuredAt');
   }
 
   @FieldResolver(() => ActivityConnection, { description: 'Activities, by measuredAt.' })
-  activities(@Root() family: Family, @Args() args: TimeRangeArgs, @Ctx() ctx: Context) {
+  activities(@Root() family: Plain<Family>, @Args() args: TimeRangeArgs, @Ctx() ctx: Context) {
     return this.list(ctx, family, Activity, args, 'measuredAt');
   }
 
   @FieldResolver(() => MentalStatusConnection, {
     description: 'Mental-state readings, by measuredAt.',
   })
-  mentalStatuses(@Root() family: Family, @Args() args: TimeRangeArgs, @Ctx() ctx: Context) {
+  mentalStatuses(@Root() family: Plain<Family>, @Args() args: TimeRangeArgs, @Ctx() ctx: Context) {
     return this.list(ctx, family, MentalStatus, args, 'measuredAt');
   }
 
   @FieldResolver(() => MentalReportConnection, {
     description: 'Mental reports, by submission time.',
   })
-  mentalReports(@Root() family: Family, @Args() args: TimeRangeArgs, @Ctx() ctx: Context) {
+  mentalReports(@Root() family: Plain<Family>, @Args() args: TimeRangeArgs, @Ctx() ctx: Context) {
     return this.list(ctx, family, MentalReport, args, 'createdAt');
   }
 }

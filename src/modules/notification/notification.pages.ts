@@ -1,0 +1,201 @@
+import { marks, type PlainReader } from '../../database/plain.js';
+import {
+  type Connection,
+  decodeCursor,
+  encodeCursor,
+  PAGE_SIZE,
+  SortOrder,
+} from '../../graphql/connection.js';
+import type { Scope } from '../../scope.js';
+import { Notification, NotificationRead } from './notification.entity.js';
+import { gradesFrom } from './notification.enums.js';
+import type { NotificationsArgs } from './notification.inputs.js';
+
+/** A notification as a page read it: a plain row with the viewer's read flag. */
+export type NotificationRow = Notification & { read?: boolean };
+
+/** The filters of a notification list, without paging. */
+interface Filter {
+  grades: readonly string[] | null;
+  kinds: readonly string[] | null;
+  from: Date | null;
+  to: Date | null;
+  unreadOnly: boolean;
+}
+
+const NO_FILTER: Filter = { grades: null, kinds: null, from: null, to: null, unreadOnly: false };
+
+/** The reader of read flags: a signed-in user (devices and others read nothing). */
+function readerOf(ctx: Scope): number | null {
+  return ctx.viewer.kind === 'user' ? ctx.viewer.userId : null;
+}
+
+function filterOf(ctx: Scope, args: NotificationsArgs): Filter {
+  return {
+    grades: args.minGrade == null ? null : gradesFrom(args.minGrade),
+    kinds: args.kinds == null || args.kinds.length === 0 ? null : args.kinds,
+    from: args.from ?? null,
+    to: args.to ?? null,
+    // unread for whom: only a user has read state
+    unreadOnly: args.unreadOnly && readerOf(ctx) !== null,
+  };
+}
+
+/**
+ * `from … where …` of a filtered notification list of some families, with the viewer's read
+ * marks joined (as `r`) when there is a viewer to read them.
+ */
+function source(
+  plain: PlainReader,
+  familyIds: readonly number[],
+  filter: Filter,
+  reader: number | null,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  let sql = `from ${plain.table(Notification)} n`;
+  if (reader !== null) {
+    sql += ` left join ${plain.table(NotificationRead)} r on r.notification_id = n.id and r.user_id = ?`;
+    params.push(reader);
+  }
+  sql += ` where n.family_id in (${marks(familyIds)})`;
+  params.push(...familyIds);
+  if (filter.grades !== null) {
+    sql += ` and n.grade in (${marks(filter.grades)})`;
+    params.push(...filter.grades);
+  }
+  if (filter.kinds !== null) {
+    sql += ` and n.kind in (${marks(filter.kinds)})`;
+    params.push(...filter.kinds);
+  }
+  if (filter.from !== null) {
+    sql += ' and n.created_at >= ?';
+    params.push(plain.date(filter.from));
+  }
+  if (filter.to !== null) {
+    sql += ' and n.created_at < ?';
+    params.push(plain.date(filter.to));
+  }
+  if (filter.unreadOnly) sql += ' and r.id is null';
+  return { sql, params };
+}
+
+/** A stable loader name for one filter (and page) of one viewer. */
+function signature(kind: string, reader: number | null, ...parts: unknown[]): string {
+  return `${kind}:${reader ?? '-'}:${JSON.stringify(parts)}`;
+}
+
+/**
+ * How many notifications of a family match `filter` and how many of those the viewer has not
+ * read: one grouped statement for every family of the operation (a dashboard's `totalCount`
+ * and `unreadNotificationCount` share it when the list is unfiltered).
+ */
+function counts(
+  ctx: Scope,
+  familyId: number,
+  filter: Filter,
+): Promise<{ total: number; unread: number }> {
+  const reader = readerOf(ctx);
+  const { plain } = ctx.loaders;
+  return ctx.loaders
+    .batched(signature('notificationCounts', reader, filter), async (familyIds) => {
+      const from = source(plain, familyIds, filter, reader);
+      const rows = await plain.query(
+        `select n.family_id as family_id, count(*) as total, ` +
+          `${reader === null ? '0' : 'count(r.id)'} as read_count ${from.sql} group by n.family_id`,
+        from.params,
+      );
+      const byFamily = new Map(
+        rows.map((row) => {
+          const total = Number(row['total']);
+          return [Number(row['family_id']), { total, unread: total - Number(row['read_count']) }];
+        }),
+      );
+      return familyIds.map((id) => byFamily.get(id) ?? { total: 0, unread: 0 });
+    })
+    .load(familyId);
+}
+
+/** Notifications of the family the viewer (a user) has not read; 0 for anyone else. */
+export async function unreadNotificationCount(ctx: Scope, familyId: number): Promise<number> {
+  if (readerOf(ctx) === null) return 0;
+  return (await counts(ctx, familyId, NO_FILTER)).unread;
+}
+
+/**
+ * Whether {@link notificationPage} serves these arguments: pages read forwards (`first` and
+ * `after`); pages from the end (`last`, `before`) go through the generic `paginate`.
+ */
+export function batchesPage(args: NotificationsArgs): boolean {
+  return args.last == null && args.before == null;
+}
+
+/**
+ * One page of a family's notifications read forwards, with the viewer's read flags: one
+ * statement for the same page of every family of the operation (a window numbering each
+ * family's matches in list order), and `totalCount` from {@link counts} only when asked.
+ */
+export async function notificationPage(
+  ctx: Scope,
+  familyId: number,
+  args: NotificationsArgs,
+): Promise<Connection<NotificationRow>> {
+  const reader = readerOf(ctx);
+  const filter = filterOf(ctx, args);
+  const order = args.order ?? SortOrder.DESC;
+  const limit = args.first ?? PAGE_SIZE.default;
+  const after = args.after == null ? null : decodeCursor(args.after, 'after');
+  const { plain } = ctx.loaders;
+  const rows =
+    limit === 0
+      ? []
+      : await ctx.loaders
+          .batched(
+            signature('notificationPage', reader, filter, order, limit, after),
+            async (familyIds) => {
+              const from = source(plain, familyIds, filter, reader);
+              const direction = order === SortOrder.ASC ? 'asc' : 'desc';
+              const params = [...from.params];
+              let where = '';
+              if (after !== null) {
+                const op = order === SortOrder.ASC ? '>' : '<';
+                const time = plain.date(new Date(after.t));
+                where = ` and (n.created_at ${op} ? or (n.created_at = ? and n.id ${op} ?))`;
+                params.push(time, time, after.id);
+              }
+              params.push(limit + 1);
+              const raw = await plain.query(
+                `select * from (select ${plain.columns(Notification, 'n')}, ` +
+                  `${reader === null ? '0' : 'case when r.id is null then 0 else 1 end'} as read_flag, ` +
+                  `row_number() over (partition by n.family_id order by n.created_at ${direction}, n.id ${direction}) as row_no ` +
+                  `${from.sql}${where}) p where p.row_no <= ? order by p.family_id, p.row_no`,
+                params,
+              );
+              const byFamily = new Map<number, NotificationRow[]>(familyIds.map((id) => [id, []]));
+              for (const row of raw) {
+                const notification = plain.row(Notification, row) as NotificationRow;
+                notification.read = Number(row['read_flag']) === 1;
+                byFamily.get(notification.family.id)?.push(notification);
+              }
+              return familyIds.map((id) => byFamily.get(id) ?? []);
+            },
+          )
+          .load(familyId);
+  const hasMore = rows.length > limit;
+  const edges = rows.slice(0, limit).map((node) => ({
+    cursor: encodeCursor(node.createdAt, node.id),
+    node,
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: hasMore,
+      hasPreviousPage: after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    // counted only when the query asks for it (shared with unreadNotificationCount when unfiltered)
+    get totalCount(): Promise<number> {
+      return counts(ctx, familyId, filter).then(({ total }) => total);
+    },
+  } as unknown as Connection<NotificationRow>;
+}
