@@ -126,8 +126,15 @@ async function apiServer(): Promise<void> {
   em.clear();
 
   const subscribed = async () => (await server.app.metrics.wsSubscriptions.get()).values[0]?.value;
+  let snapshots = 0;
   onMessage(async (message) => {
     if (message.type !== 'measure') return;
+    if (process.env['BENCH_HEAPSNAPSHOT']) {
+      const { writeHeapSnapshot } = await import('node:v8');
+      writeHeapSnapshot(
+        join(process.env['BENCH_HEAPSNAPSHOT'], `api-${(snapshots += 1)}.heapsnapshot`),
+      );
+    }
     send({ type: 'memory', ...memory(), subscribed: (await subscribed()) ?? 0 });
   });
   send({
@@ -288,14 +295,20 @@ function start(role: string, files: number, extraEnv: NodeJS.ProcessEnv = {}): C
   const script = process.argv[1]!;
   const limits = fileLimits();
   const args = [`--role=${role}`, ...(SMOKE ? ['--smoke'] : [])];
+  // BENCH_PROFILE=dir writes a CPU profile of the API server there (open it in Chrome DevTools)
+  const profile = process.env['BENCH_PROFILE'];
+  const execArgv = [
+    '--expose-gc',
+    ...(profile && role === 'api' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+  ];
   const child =
     limits.soft >= files
-      ? fork(script, args, { execArgv: ['--expose-gc'], env: { ...process.env, ...extraEnv } })
+      ? fork(script, args, { execArgv, env: { ...process.env, ...extraEnv } })
       : fork(script, args, {
           execPath: 'sh',
           execArgv: [
             '-c',
-            `ulimit -n ${files} && exec "${process.execPath}" --expose-gc "$@"`,
+            `ulimit -n ${files} && exec "${process.execPath}" ${execArgv.join(' ')} "$@"`,
             'sh',
           ],
           env: { ...process.env, ...extraEnv },

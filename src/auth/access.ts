@@ -78,31 +78,43 @@ function grant<A extends FamilyAction>(
 /**
  * Where each user stands in each family, for the (user, family) pairs asked: ownership and ACTIVE
  * memberships. The one query pair behind every standing: per request ({@link Access}) and per
- * live delivery (`LiveAuthorizer`). `familyIds` undefined means every family of the users.
+ * live delivery (`LiveAuthorizer`). `familyIds` undefined means every family of the users;
+ * `userIds` undefined, every member of the families (one of the two must be given).
  */
 export async function loadStandings(
   em: EntityManager,
-  userIds: readonly number[],
+  userIds: readonly number[] | undefined,
   familyIds?: readonly number[],
 ): Promise<Map<string, FamilyStanding>> {
   const standing = new Map<string, FamilyStanding>();
-  if (userIds.length === 0 || familyIds?.length === 0) return standing;
+  if (userIds === undefined && familyIds === undefined)
+    throw new Error('loadStandings() needs users or families');
+  if (userIds?.length === 0 || familyIds?.length === 0) return standing;
+  const ofUsers = userIds === undefined ? undefined : { $in: [...userIds] };
   const inFamilies = familyIds === undefined ? {} : { id: { $in: [...familyIds] } };
   const ofFamilies = familyIds === undefined ? {} : { family: { $in: [...familyIds] } };
-  const [owned, memberships] = await Promise.all([
-    em.find(
-      Family,
-      { ...inFamilies, mainUser: { $in: [...userIds] } },
-      { fields: ['id', 'mainUser'] },
-    ),
-    em.find(
-      Membership,
-      { ...ofFamilies, user: { $in: [...userIds] }, status: MembershipStatus.ACTIVE },
-      { fields: ['family', 'user', 'role'] },
-    ),
-  ]);
-  for (const m of memberships) standing.set(standingKey(m.user.id, m.family.id), m.role);
-  for (const f of owned) standing.set(standingKey(f.mainUser.id, f.id), 'MAIN');
+  // plain rows, not entities: a live event checks every subscriber of a family at once
+  const [owned, memberships] = (await Promise.all([
+    em
+      .createQueryBuilder(Family, 'f')
+      .select(['f.id', 'f.mainUser'])
+      .where({ ...inFamilies, ...(ofUsers === undefined ? {} : { mainUser: ofUsers }) })
+      .execute('all'),
+    em
+      .createQueryBuilder(Membership, 'm')
+      .select(['m.family', 'm.user', 'm.role'])
+      .where({
+        ...ofFamilies,
+        ...(ofUsers === undefined ? {} : { user: ofUsers }),
+        status: MembershipStatus.ACTIVE,
+      })
+      .execute('all'),
+  ])) as unknown as [
+    { id: number; mainUser: number }[],
+    { family: number; user: number; role: FamilyStanding }[],
+  ];
+  for (const m of memberships) standing.set(standingKey(m.user, m.family), m.role);
+  for (const f of owned) standing.set(standingKey(f.mainUser, f.id), 'MAIN');
   return standing;
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '../database/orm.js';
 import { Session } from '../modules/account/session.entity.js';
-import type { User } from '../modules/account/user.entity.js';
+import { User, type UserRole } from '../modules/account/user.entity.js';
 import { hashToken, looksLikeToken, newToken } from './tokens.js';
 import type { UserViewer } from './viewer.js';
 
@@ -57,6 +57,23 @@ export function openSession(
   return { token, session, expiresAt: sessionExpiresAt(session) };
 }
 
+/** The columns of a session that authenticating it reads. */
+interface SessionRow {
+  id: number;
+  user: number;
+  tokenHash: string;
+  remember: boolean;
+  createdAt: Date;
+  lastSeenAt: Date;
+  absoluteExpiresAt: Date;
+}
+
+interface UserRow {
+  id: number;
+  role: UserRole;
+  suspendedUntil: Date | null;
+}
+
 /**
  * The signed-in users behind session tokens (one answer per token, in order): `null` for a token
  * that is unknown, expired or whose user is suspended. Refreshes the sliding expiry, writing at
@@ -68,27 +85,58 @@ export async function authenticateSessions(
   tokens: readonly string[],
   now = new Date(),
 ): Promise<(UserViewer | null)[]> {
-  const hashes = tokens.map((token) => (looksLikeToken(token) ? hashToken(token) : null));
+  return authenticateSessionHashes(em, tokens.map(sessionHash), now);
+}
+
+/** The stored hash of a session token, or null for a string that cannot be one. */
+export function sessionHash(token: string): string | null {
+  return looksLikeToken(token) ? hashToken(token) : null;
+}
+
+/**
+ * {@link authenticateSessions} by token hashes ({@link sessionHash}): for a caller that holds a
+ * token for long (a socket) and need not hash it at every check.
+ */
+export async function authenticateSessionHashes(
+  em: EntityManager,
+  hashes: readonly (string | null)[],
+  now = new Date(),
+): Promise<(UserViewer | null)[]> {
   const wanted = [...new Set(hashes.filter((hash): hash is string => hash !== null))];
-  if (wanted.length === 0) return tokens.map(() => null);
-  const sessions = await em.find(Session, { tokenHash: { $in: wanted } }, { populate: ['user'] });
-  const byHash = new Map(sessions.map((session) => [session.tokenHash, session]));
+  if (wanted.length === 0) return hashes.map(() => null);
+  // plain rows, not entities: live delivery checks thousands of sessions per event, and
+  // hydrating them (and their users) into an identity map cost more than the queries
+  const sessions = (await em
+    .createQueryBuilder(Session, 's')
+    .select(['s.id', 's.user', 's.tokenHash', 's.remember', 's.createdAt', 's.lastSeenAt'])
+    .addSelect('s.absoluteExpiresAt')
+    .where({ tokenHash: { $in: wanted } })
+    .execute('all')) as unknown as SessionRow[];
+  const userIds = [...new Set(sessions.map((session) => session.user))];
+  const users =
+    userIds.length === 0
+      ? []
+      : ((await em
+          .createQueryBuilder(User, 'u')
+          .select(['u.id', 'u.role', 'u.suspendedUntil'])
+          .where({ id: { $in: userIds } })
+          .execute('all')) as unknown as UserRow[]);
+  const usersById = new Map(users.map((user) => [user.id, user]));
   const touch: number[] = [];
   const viewers = new Map<string, UserViewer | null>();
-  for (const [hash, session] of byHash) {
-    const user = session.user.getEntity();
+  for (const session of sessions) {
+    const user = usersById.get(session.user);
     if (
+      user === undefined ||
       sessionExpiresAt(session) <= now ||
       (user.suspendedUntil !== null && user.suspendedUntil > now)
     ) {
-      viewers.set(hash, null);
+      viewers.set(session.tokenHash, null);
       continue;
     }
-    if (now.getTime() - session.lastSeenAt.getTime() >= SESSION_POLICY.touchEveryMs) {
-      touch.push(session.id);
-      session.lastSeenAt = now;
-    }
-    viewers.set(hash, {
+    const touched = now.getTime() - session.lastSeenAt.getTime() >= SESSION_POLICY.touchEveryMs;
+    if (touched) touch.push(session.id);
+    viewers.set(session.tokenHash, {
       kind: 'user',
       userId: user.id,
       role: user.role,
@@ -96,7 +144,7 @@ export async function authenticateSessions(
         id: session.id,
         remember: session.remember,
         createdAt: session.createdAt,
-        expiresAt: sessionExpiresAt(session),
+        expiresAt: sessionExpiresAt(touched ? { ...session, lastSeenAt: now } : session),
       },
     });
   }
