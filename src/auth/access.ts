@@ -182,7 +182,18 @@ export class Access {
   private applicationsPromise: Promise<ReadonlySet<number>> | undefined;
   private readonly sharedChats = new Map<number, Promise<boolean>>();
 
-  constructor(private readonly source: { em: EntityManager; viewer: Viewer }) {}
+  constructor(
+    private readonly source: {
+      em: EntityManager;
+      viewer: Viewer;
+      /**
+       * Where a user stands in each family (`loadStandings` keys), when the caller batches the
+       * lookup across operations: a burst of socket subscriptions asks a few queries, not two
+       * each. Default: {@link loadStandings} on `em`.
+       */
+      standingsOf?: (userId: number) => Promise<ReadonlyMap<string, FamilyStanding>>;
+    },
+  ) {}
 
   /**
    * Log-in and sign-up change who the operation runs as. Apollo hands resolvers a shallow copy
@@ -219,7 +230,10 @@ export class Access {
     if (viewer.kind === 'device') {
       map.set(viewer.familyId, deviceStanding(viewer));
     } else if (viewer.kind === 'user') {
-      for (const [key, standing] of await loadStandings(this.source.em, [viewer.userId])) {
+      const standings = this.source.standingsOf
+        ? await this.source.standingsOf(viewer.userId)
+        : await loadStandings(this.source.em, [viewer.userId]);
+      for (const [key, standing] of standings) {
         map.set(Number(key.slice(key.indexOf(':') + 1)), standing);
       }
     }

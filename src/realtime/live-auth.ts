@@ -25,6 +25,7 @@ export class LiveAuthorizer {
   /** A socket's token hashed once, not at every check (the hash of a token never changes). */
   private readonly hashes = new WeakMap<Credential, string | null>();
   private readonly standings: DataLoader<string, FamilyStanding | undefined>;
+  private readonly userStandings: DataLoader<number, ReadonlyMap<string, FamilyStanding>>;
 
   constructor(private readonly orm: Orm) {
     this.sessions = new DataLoader(
@@ -38,6 +39,16 @@ export class LiveAuthorizer {
       cache: false,
       maxBatchSize: MAX_BATCH,
     });
+    this.userStandings = new DataLoader(
+      async (users) => {
+        const standing = await loadStandings(this.orm.em.fork(), users);
+        const byUser = new Map(users.map((user) => [user, new Map<string, FamilyStanding>()]));
+        for (const [key, value] of standing)
+          byUser.get(Number(key.slice(0, key.indexOf(':'))))?.set(key, value);
+        return users.map((user) => byUser.get(user)!);
+      },
+      { cache: false, maxBatchSize: MAX_BATCH },
+    );
   }
 
   /** Who a socket's credential belongs to now, or null when it no longer works. */
@@ -64,6 +75,14 @@ export class LiveAuthorizer {
       return viewer.familyId === familyId ? deviceStanding(viewer) : undefined;
     if (viewer.kind !== 'user') return undefined;
     return this.standings.load(standingKey(viewer.userId, familyId));
+  }
+
+  /**
+   * Every family a user stands in (`loadStandings` keys), read now; the lookups of operations
+   * starting together (a burst of subscriptions) are batched.
+   */
+  async standingsOf(userId: number): Promise<ReadonlyMap<string, FamilyStanding>> {
+    return this.userStandings.load(userId);
   }
 
   private async loadStandings(keys: readonly string[]): Promise<(FamilyStanding | undefined)[]> {

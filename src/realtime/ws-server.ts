@@ -300,6 +300,12 @@ export function attachWsServer(options: {
             ip: ctx.extra.request.socket.remoteAddress,
             userAgent: ctx.extra.request.headers['user-agent'],
           });
+          // the access answers of subscriptions starting together come from batched queries
+          contextValue.access = new Access({
+            em: contextValue.em,
+            viewer,
+            standingsOf: (userId) => app.liveAuthorizer.standingsOf(userId),
+          });
           const operation = getOperationAST(document, payload.operationName ?? null);
           // as over HTTP (Apollo's OPERATION_RESOLUTION_FAILURE): the client's mistake, not ours
           if (operation === null || operation === undefined) {
