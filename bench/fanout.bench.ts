@@ -21,7 +21,7 @@ import { SMOKE, benchEnv, percentile, size } from './bench-env.js';
 const SOCKETS = size('BENCH_SOCKETS', 10_000, 20);
 const EVENTS = size('BENCH_EVENTS', 20, 3);
 const CLIENT_PROCESSES = Math.max(1, size('BENCH_CLIENT_PROCESSES', 4, 1));
-const TIMEOUT_MS = size('BENCH_TIMEOUT_MS', 300_000, 60_000);
+const TIMEOUT_MS = size('BENCH_TIMEOUT_MS', 900_000, 60_000);
 /** How long a run waits for every socket to connect, or for every socket to get one event. */
 const STEP_TIMEOUT_MS = size('BENCH_STEP_TIMEOUT_MS', 180_000, 20_000);
 
