@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../src/auth/passwords.js';
 import { hashToken, newToken } from '../src/auth/tokens.js';
-import { loadConfig } from '../src/config.js';
+import { type DatabaseConfig, loadConfig } from '../src/config.js';
 import { createOrm } from '../src/database/orm.js';
 import { User, UserRole } from '../src/modules/account/user.entity.js';
 import { Device } from '../src/modules/device/device.entity.js';
@@ -15,11 +16,15 @@ import { CarebotSettings } from '../src/modules/settings/settings.entity.js';
 import type { RateLimit, RateLimitName } from '../src/security/rate-limit.js';
 import { createServer, type RunningServer } from '../src/server.js';
 import { SMOKE, benchEnv, percentile, size } from './bench-env.js';
+import { createPool } from 'mysql2/promise';
 
 /**
  * Ingest of home readings by Carebots over HTTP, into a fresh database: (a) single
  * `reportHomeStatus` mutations from CONCURRENCY devices at once for DURATION_MS, (b) `reportBatch`
- * of 1,000 readings, BATCHES times. Then checks that the table holds exactly what was sent.
+ * of 1,000 readings, BATCHES times. Each is compared, in the same run on the same database, with
+ * the low-level driver MikroORM itself uses (mysql2 on MariaDB, better-sqlite3 on SQLite) doing
+ * the same rows' INSERTs directly: one single-row INSERT per reading from CONCURRENCY workers,
+ * and one multi-row INSERT per batch. Then checks that the table holds exactly what was sent.
  * SQLite always; also MariaDB when DATABASE_URL is a mariadb:// URL (a new database on that
  * server, dropped afterwards). Bounded, loopback only, stops by itself.
  */
@@ -170,25 +175,179 @@ async function batch(url: string, token: string): Promise<number> {
   return reportBatch.stored;
 }
 
-async function benchmark(target: Target): Promise<boolean> {
-  const server = await createServer(loadConfig(benchEnv(target.env)), {
-    rateLimits: BENCH_RATE_LIMITS,
+const COLUMNS =
+  'family_id, report_id, temperature, humidity, dust_density, gas_level, measured_at, created_at';
+
+/** The raw driver's side: what the API is compared with, on the same table. */
+interface RawInserter {
+  /** One single-row INSERT (autocommit). */
+  single(row: unknown[]): Promise<void>;
+  /** One multi-row INSERT of all `rows`. */
+  many(rows: unknown[][]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A reading as a row of `home_status` for family `familyId`, in the driver's date type. */
+function rawRow(familyId: number, offsetMs: number, dates: 'date' | 'ms'): unknown[] {
+  const r = reading(offsetMs);
+  const measured = new Date(r.measuredAt);
+  const now = new Date();
+  return [
+    familyId,
+    r.reportId,
+    r.temperature,
+    r.humidity,
+    r.dustDensity,
+    r.gasLevel,
+    // what MikroORM writes: DATETIME(3) values on MariaDB, epoch milliseconds on SQLite
+    dates === 'date' ? measured : measured.getTime(),
+    dates === 'date' ? now : now.getTime(),
+  ];
+}
+
+/** better-sqlite3, as much of it as the bench uses (the package ships no types). */
+interface SqliteDatabase {
+  pragma(source: string): unknown;
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  close(): void;
+}
+
+function rawInserter(database: DatabaseConfig): { inserter: RawInserter; dates: 'date' | 'ms' } {
+  if (database.driver === 'sqlite') {
+    const Database = createRequire(import.meta.url)('better-sqlite3') as new (
+      path: string,
+    ) => SqliteDatabase;
+    const db = new Database(database.path);
+    // as MikroORM opens it: foreign keys on, the default journal and synchronous settings
+    db.pragma('foreign_keys = on');
+    const single = db.prepare(
+      `INSERT INTO home_status (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const many = new Map<number, ReturnType<SqliteDatabase['prepare']>>();
+    return {
+      dates: 'ms',
+      inserter: {
+        single: async (row) => {
+          single.run(...row);
+        },
+        many: async (rows) => {
+          let statement = many.get(rows.length);
+          if (statement === undefined) {
+            statement = db.prepare(
+              `INSERT INTO home_status (${COLUMNS}) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+            );
+            many.set(rows.length, statement);
+          }
+          statement.run(...rows.flat());
+        },
+        close: async () => db.close(),
+      },
+    };
+  }
+  const url = new URL(database.url);
+  const pool = createPool({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.slice(1),
+    connectionLimit: CONCURRENCY,
+    timezone: 'Z',
   });
+  return {
+    dates: 'date',
+    inserter: {
+      single: async (row) => {
+        await pool.query(`INSERT INTO home_status (${COLUMNS}) VALUES (?)`, [row]);
+      },
+      many: async (rows) => {
+        await pool.query(`INSERT INTO home_status (${COLUMNS}) VALUES ?`, [rows]);
+      },
+      close: () => pool.end(),
+    },
+  };
+}
+
+/** CONCURRENCY workers doing single-row INSERTs back to back until `durationMs` is over. */
+async function rawSingles(
+  raw: RawInserter,
+  familyId: number,
+  dates: 'date' | 'ms',
+  durationMs: number,
+): Promise<{ count: number; elapsedMs: number }> {
+  let count = 0;
+  const started = performance.now();
+  const end = started + durationMs;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end) {
+        await raw.single(rawRow(familyId, 0, dates));
+        count += 1;
+      }
+    }),
+  );
+  return { count, elapsedMs: performance.now() - started };
+}
+
+/** `times` multi-row INSERTs of BATCH_MAX rows, one after another; ms each. */
+async function rawBatches(
+  raw: RawInserter,
+  familyId: number,
+  dates: 'date' | 'ms',
+  times: number,
+): Promise<number[]> {
+  const elapsed: number[] = [];
+  for (let i = 0; i < times; i += 1) {
+    const rows = Array.from({ length: BATCH_MAX }, (_, j) => rawRow(familyId, j * 3600, dates));
+    const started = performance.now();
+    await raw.many(rows);
+    elapsed.push(performance.now() - started);
+  }
+  return elapsed;
+}
+
+const perSecond = (count: number, ms: number) => count / (ms / 1000);
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+async function benchmark(target: Target): Promise<boolean> {
+  const config = loadConfig(benchEnv(target.env));
+  const server = await createServer(config, { rateLimits: BENCH_RATE_LIMITS });
+  const { inserter: raw, dates } = rawInserter(config.database);
   try {
-    const tokens = await createDevices(server, CONCURRENCY);
+    // one more family for the raw driver's rows, so they never meet a device's reportIds
+    const tokens = await createDevices(server, CONCURRENCY + 1);
+    const rawToken = tokens.pop()!;
+    const rawFamily = (
+      await server.app.orm.em.fork().findOneOrFail(Device, { tokenHash: hashToken(rawToken) })
+    ).family.id;
     console.log(`\n[${target.label}]`);
 
-    // (a) single reports
+    // (a) single reports: the raw driver, then the API, the same time each
+    const rawWarmup = await rawSingles(raw, rawFamily, dates, WARMUP_MS);
+    const rawSingle = await rawSingles(raw, rawFamily, dates, DURATION_MS);
+    const rawSinglePerSecond = perSecond(rawSingle.count, rawSingle.elapsedMs);
+    console.log(
+      `  raw single-row INSERT, ${CONCURRENCY} concurrent workers for ${DURATION_MS} ms: ` +
+        `${rawSingle.count} rows, ${rawSinglePerSecond.toFixed(0)} rows/s`,
+    );
     const warmup = await singleReports(server.url, tokens, WARMUP_MS);
     const { latencies, elapsedMs } = await singleReports(server.url, tokens, DURATION_MS);
     latencies.sort((a, b) => a - b);
+    const singlePerSecond = perSecond(latencies.length, elapsedMs);
     console.log(
       `  reportHomeStatus, ${CONCURRENCY} concurrent clients (one device each) for ${DURATION_MS} ms: ` +
-        `${latencies.length} stored, ${(latencies.length / (elapsedMs / 1000)).toFixed(0)} reports/s, ` +
+        `${latencies.length} stored, ${singlePerSecond.toFixed(0)} reports/s, ` +
         `latency ms p50 ${percentile(latencies, 50)} p99 ${percentile(latencies, 99)} max ${percentile(latencies, 100)}`,
     );
 
-    // (b) batches, one after another from one device (after one warm-up batch)
+    // (b) batches, one after another from one device (after one warm-up batch each)
+    const rawTimes = (await rawBatches(raw, rawFamily, dates, BATCHES + 1)).slice(1);
+    const rawRowsPerSecond = perSecond(BATCHES * BATCH_MAX, sum(rawTimes));
+    const rawSorted = [...rawTimes].sort((a, b) => a - b);
+    console.log(
+      `  raw multi-row INSERT of ${BATCH_MAX} rows × ${BATCHES}: ${rawRowsPerSecond.toFixed(0)} rows/s, ` +
+        `ms per INSERT mean ${(sum(rawTimes) / BATCHES).toFixed(1)} p50 ${percentile(rawSorted, 50)} max ${percentile(rawSorted, 100)}`,
+    );
     let batchRows = await batch(server.url, tokens[0]!);
     const times: number[] = [];
     for (let i = 0; i < BATCHES; i += 1) {
@@ -196,24 +355,35 @@ async function benchmark(target: Target): Promise<boolean> {
       batchRows += await batch(server.url, tokens[0]!);
       times.push(performance.now() - started);
     }
-    const total = times.reduce((a, b) => a + b, 0);
+    const total = sum(times);
+    const batchRowsPerSecond = perSecond(BATCHES * BATCH_MAX, total);
     const sorted = [...times].sort((a, b) => a - b);
     console.log(
       `  reportBatch of ${BATCH_MAX} home readings × ${BATCHES}: ${BATCHES * BATCH_MAX} stored, ` +
-        `${((BATCHES * BATCH_MAX) / (total / 1000)).toFixed(0)} readings/s, ` +
+        `${batchRowsPerSecond.toFixed(0)} readings/s, ` +
         `ms per batch mean ${(total / BATCHES).toFixed(1)} p50 ${percentile(sorted, 50)} max ${percentile(sorted, 100)}`,
+    );
+    console.log(
+      `  ratios to the raw driver: single reports ${(singlePerSecond / rawSinglePerSecond).toFixed(2)}× ` +
+        `(goal ≥ 0.3×), reportBatch ${(batchRowsPerSecond / rawRowsPerSecond).toFixed(2)}× (goal ≥ 0.5×)`,
     );
 
     // every accepted report must be a row: nothing lost, nothing doubled
     const sent = warmup.latencies.length + latencies.length + batchRows;
-    const rows = await server.app.orm.em.fork().count(HomeStatus, {});
+    const rawRows = rawWarmup.count + rawSingle.count + (BATCHES + 1) * BATCH_MAX;
+    const e = server.app.orm.em.fork();
+    const rows = await e.count(HomeStatus, { family: { $ne: rawFamily } });
+    const rawStored = await e.count(HomeStatus, { family: rawFamily });
+    const ok = rows === sent && rawStored === rawRows;
     console.log(
-      `  rows in home_status: ${rows}; sent ${sent} (single ${warmup.latencies.length} warm-up + ` +
-        `${latencies.length}, batch ${BATCH_MAX} warm-up + ${BATCHES * BATCH_MAX}): ` +
-        (rows === sent ? 'match' : 'MISMATCH'),
+      `  rows in home_status: ${rows} from devices, sent ${sent} (single ${warmup.latencies.length} warm-up + ` +
+        `${latencies.length}, batch ${BATCH_MAX} warm-up + ${BATCHES * BATCH_MAX}); ${rawStored} from the ` +
+        `raw driver, inserted ${rawRows}: ` +
+        (ok ? 'match' : 'MISMATCH'),
     );
-    return rows === sent;
+    return ok;
   } finally {
+    await raw.close();
     await server.close();
   }
 }

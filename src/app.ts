@@ -1,3 +1,4 @@
+import type { DeviceCache } from './auth/devices.js';
 import type { Config } from './config.js';
 import type { Orm } from './database/orm.js';
 import type { PeriodicJob } from './jobs/periodic.js';
@@ -25,6 +26,8 @@ export interface App {
   pubSub: AppPubSub;
   /** Announce changes here (after commit); subscriptions deliver them. */
   events: EventBus;
+  /** Device tokens → devices for HTTP operations, invalidated by `events.devicesChanged`. */
+  devices: DeviceCache;
   /** Batched re-authorisation of live deliveries. */
   liveAuthorizer: LiveAuthorizer;
   logger: Logger;

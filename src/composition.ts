@@ -11,7 +11,8 @@ import { MODULES } from './modules/index.js';
 import { buildServices } from './modules/module.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
-import { EventBus } from './realtime/events.js';
+import { DeviceCache } from './auth/devices.js';
+import { EventBus, listenForFamilyState } from './realtime/events.js';
 import { LiveAuthorizer } from './realtime/live-auth.js';
 import { createAppPubSub } from './realtime/pubsub.js';
 import { type RateLimit, type RateLimitName, RateLimiter } from './security/rate-limit.js';
@@ -20,8 +21,10 @@ import { type RateLimit, type RateLimitName, RateLimiter } from './security/rate
 export interface AppOptions {
   logger?: Logger;
   onQuery?: OrmOptions['onQuery'];
-  /** Replaces SPEC §7 budgets by name; for benchmarks only (`bench:ingest` raises `mutation`). */
+  /** Replaces configured budgets by name; for benchmarks only (`bench:ingest` raises `mutation`). */
   rateLimits?: Partial<Record<RateLimitName, RateLimit>>;
+  /** The server's clock as services read it (tests move it); the system clock by default. */
+  clock?: () => Date;
 }
 
 /**
@@ -53,11 +56,17 @@ export async function createApp(
   const rateLimiter = new RateLimiter({
     redis,
     keyPrefix: `${config.redisKeyPrefix}:rl`,
-    limits: options.rateLimits,
+    limits: { ...config.limits.rateLimits, ...options.rateLimits },
   });
   const mailer = createMailer(config, logger);
   const fileStorage = createFileStorage(config.fileStorage, config.fileUrlSecret);
   const events = new EventBus(pubSubHandle.pubSub);
+  // changes announced by other API processes reach this one's caches
+  const familyState = listenForFamilyState(pubSubHandle.pubSub, events);
+  const devices = new DeviceCache();
+  events.onFamilyStateChanged((event) => {
+    if (event.what === 'devices') devices.invalidate(event.familyId);
+  });
   const aiProvider = createAiProvider(config);
   const aiWorker = registerAiHandlers(
     new JobRunner({
@@ -84,12 +93,14 @@ export async function createApp(
     mailer,
     fileStorage,
     jobs: aiWorker,
+    clock: options.clock ?? (() => new Date()),
   });
   const app: App = {
     config,
     orm,
     pubSub: pubSubHandle.pubSub,
     events,
+    devices,
     liveAuthorizer: new LiveAuthorizer(orm),
     logger,
     metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
@@ -108,6 +119,7 @@ export async function createApp(
       // each step runs even when an earlier one failed; the first failure is reported at the end
       const failures: unknown[] = [];
       for (const step of [
+        () => familyState.stop(),
         () => pubSubHandle.close(),
         async () => redis?.quit(),
         () => orm.close(),

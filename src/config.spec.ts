@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { RATE_LIMITS } from './security/limits.js';
 
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite database on port 4000', () => {
@@ -57,6 +58,16 @@ describe('loadConfig', () => {
       bucket: 'b',
       region: 'us-east-1',
     });
+    expect(
+      loadConfig({
+        FILE_STORAGE: 's3',
+        S3_BUCKET: 'b',
+        S3_PUBLIC_ENDPOINT: 'http://localhost:8080',
+      }).fileStorage,
+    ).toMatchObject({ publicEndpoint: 'http://localhost:8080' });
+    expect(() => loadConfig({ S3_PUBLIC_ENDPOINT: 'localhost:8080' })).toThrow(
+      /S3_PUBLIC_ENDPOINT/,
+    );
   });
 
   it('refuses a wildcard CORS origin in production', () => {
@@ -101,5 +112,63 @@ describe('loadConfig', () => {
       /NEWS_FEEDS: must be comma-separated http/,
     );
     expect(() => loadConfig({ NEWS_FETCH_INTERVAL_MS: '1000' })).toThrow(/NEWS_FETCH_INTERVAL_MS/);
+  });
+
+  it('takes every rate limit and the sockets per account from the environment, SPEC §7 by default', () => {
+    expect(loadConfig({}).limits).toEqual({
+      rateLimits: RATE_LIMITS,
+      socketsPerAccount: { user: 10, device: 3 },
+    });
+    const limits = loadConfig({
+      RATE_LIMIT_LOGIN_POINTS: '8',
+      RATE_LIMIT_LOGIN_WINDOW_SECONDS: '600',
+      RATE_LIMIT_SIGN_UP_POINTS: '60',
+      RATE_LIMIT_PASSWORD_RESET_POINTS: '3',
+      RATE_LIMIT_FIND_FAMILIES_WINDOW_SECONDS: '7200',
+      RATE_LIMIT_JOIN_FAMILY_POINTS: '50',
+      RATE_LIMIT_MUTATION_POINTS: '1000',
+      RATE_LIMIT_MUTATION_WINDOW_SECONDS: '10',
+      WS_MAX_SOCKETS_PER_USER: '4',
+      WS_MAX_SOCKETS_PER_DEVICE: '1',
+    }).limits;
+    expect(limits).toEqual({
+      rateLimits: {
+        logIn: { points: 8, durationSeconds: 600 },
+        signUp: { points: 60, durationSeconds: 3600 },
+        requestPasswordReset: { points: 3, durationSeconds: 3600 },
+        findFamilies: { points: 10, durationSeconds: 7200 },
+        requestToJoinFamily: { points: 50, durationSeconds: 3600 },
+        mutation: { points: 1000, durationSeconds: 10 },
+      },
+      socketsPerAccount: { user: 4, device: 1 },
+    });
+  });
+
+  it('refuses a limit that is not a positive whole number, naming each variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        RATE_LIMIT_SIGN_UP_POINTS: 'fifty',
+        RATE_LIMIT_LOGIN_WINDOW_SECONDS: '0',
+        RATE_LIMIT_MUTATION_POINTS: '2.5',
+        RATE_LIMIT_JOIN_FAMILY_WINDOW_SECONDS: '31536000',
+        WS_MAX_SOCKETS_PER_USER: '-1',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const variable of [
+      'RATE_LIMIT_SIGN_UP_POINTS',
+      'RATE_LIMIT_LOGIN_WINDOW_SECONDS',
+      'RATE_LIMIT_MUTATION_POINTS',
+      'RATE_LIMIT_JOIN_FAMILY_WINDOW_SECONDS',
+      'WS_MAX_SOCKETS_PER_USER',
+    ])
+      expect(message).toContain(`${variable}:`);
+    expect(() => loadConfig({ WS_MAX_SOCKETS_PER_DEVICE: '0' })).toThrow(
+      /WS_MAX_SOCKETS_PER_DEVICE/,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS_ENV, type LimitsConfig, limitsFrom } from './security/limits.js';
 
 /** Which database driver a configuration selects. */
 export type DatabaseDriver = 'sqlite' | 'mariadb';
@@ -70,6 +71,9 @@ const envSchema = z.object({
   S3_ENDPOINT: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .optional(),
+  S3_PUBLIC_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
   S3_BUCKET: z.string().min(1).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
@@ -124,6 +128,8 @@ const envSchema = z.object({
     .min(60_000)
     .max(24 * 3600_000)
     .default(30 * 60_000),
+  // misuse limits (rate limits of SPEC §7, sockets per account): src/security/limits.ts
+  ...LIMITS_ENV,
 });
 
 /** The development-only secret for signed file URLs; refused in production. */
@@ -135,6 +141,8 @@ export type FileStorageConfig =
   | {
       driver: 's3';
       endpoint: string | undefined;
+      /** Where clients reach the store, when not at `endpoint` (e.g. through a reverse proxy). */
+      publicEndpoint: string | undefined;
       bucket: string;
       region: string;
       accessKeyId: string | undefined;
@@ -226,6 +234,8 @@ export interface Config {
   newsFeeds: string[];
   /** How often the feeds are fetched (also once at start). */
   newsFetchIntervalMs: number;
+  /** Rate limits (SPEC §7) and open sockets per account. */
+  limits: LimitsConfig;
 }
 
 /** Thrown when the environment does not describe a valid configuration; names every bad variable. */
@@ -249,6 +259,7 @@ function parseFileStorage(e: z.infer<typeof envSchema>): FileStorageConfig {
   return {
     driver: 's3',
     endpoint: e.S3_ENDPOINT,
+    publicEndpoint: e.S3_PUBLIC_ENDPOINT,
     bucket: e.S3_BUCKET,
     region: e.S3_REGION,
     accessKeyId: e.S3_ACCESS_KEY_ID,
@@ -343,5 +354,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     weatherTimeoutMs: e.WEATHER_TIMEOUT_MS,
     newsFeeds: e.NEWS_FEEDS ?? [],
     newsFetchIntervalMs: e.NEWS_FETCH_INTERVAL_MS,
+    limits: limitsFrom(e),
   };
 }

@@ -279,7 +279,7 @@ export async function createServer(
           requestId,
           transport: 'http',
           em,
-          viewer: await viewerFor(em, credential),
+          viewer: await viewerFor(em, credential, app.devices),
           ip: req.ip,
           userAgent: req.headers['user-agent'],
           http,

@@ -18,10 +18,9 @@ import {
   ResetPasswordDocument,
   RevokeSessionDocument,
   SignUpDocument,
-  type SignUpInput,
   UpdateMeDocument,
 } from './__generated__/graphql.js';
-import { createUser } from './factories/users.js';
+import { createUser, signUpInput } from './factories/users.js';
 import { sourceOf, startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -38,22 +37,6 @@ let ipCounter = 0;
 function fromNewIp(extra: Record<string, string> = {}): Record<string, string> {
   ipCounter += 1;
   return { 'x-forwarded-for': `10.0.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`, ...extra };
-}
-
-let emailCounter = 0;
-function signUpInput(overrides: Partial<SignUpInput> = {}): SignUpInput {
-  emailCounter += 1;
-  return {
-    email: `new${emailCounter}-${Date.now()}@Example.com`,
-    password: 'a long enough password',
-    name: '김영희',
-    birthDate: '1945-08-15',
-    gender: 'FEMALE',
-    address: { masterRegionCode: '11', subRegionCode: '11110', detail: '종로 1길 2' },
-    phone: '010-1234-5678',
-    role: 'MAIN',
-    ...overrides,
-  };
 }
 
 const em = () => t.server.app.orm.em.fork();

@@ -1,130 +1,21 @@
 import 'reflect-metadata';
-import {
-  type GraphQLArgument,
-  type GraphQLField,
-  type GraphQLInputType,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  isScalarType,
-} from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppPubSub } from '../src/realtime/pubsub.js';
 import { createSchema } from '../src/schema.js';
+import { UserRole } from '../src/modules/account/user.entity.js';
 import { createFamily } from './factories/families.js';
+import { createUser } from './factories/users.js';
+import { HOSTILE, LEAK, documentFor, targets, variablesFor } from './helpers/fuzz.js';
 import { postRaw } from './helpers/raw.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 /**
- * Schema-driven fuzzing (issue 13): every query and mutation that takes text gets hostile text in
- * every String and ID position at once, signed out and as each kind of caller. Whatever it is
- * refused with, it must never be an internal error, a 5xx, a stack or SQL text, and the server
- * must keep answering.
+ * Every query and mutation that takes text gets hostile text in every String and ID position at
+ * once, signed out and as each kind of caller. Whatever it is refused with, it must never be an
+ * internal error, a 5xx, a stack or SQL text, and the server must keep answering. The same over
+ * the WebSocket, subscriptions included: fuzz-ws.test.ts.
  */
-const HOSTILE: Record<string, string> = {
-  nul: 'a\u0000b',
-  'lone surrogate': 'a\ud800b',
-  'control characters': '\u0007\u001b[31m\u0008\r',
-  '10 KB': 'x'.repeat(10 * 1024),
-  'quotes and percent': `'"\\%_;--`,
-};
-
-/** Text SQL errors and stack traces are made of: none may reach a client. */
-const LEAK =
-  /\b(select|insert into|update .* set|delete from|sqlite|mariadb|sql syntax|er_\w+)\b|\bat .+\.(ts|js):\d+/i;
-
-/**
- * A value of `type` with `text` in every String position, fillers elsewhere; IDs are `text` too,
- * or `id` (a real family's) so that the operation gets past its lookups.
- */
-function valueOf(type: GraphQLInputType, text: string, id: string | undefined, depth = 0): unknown {
-  if (isNonNullType(type)) return valueOf(type.ofType, text, id, depth);
-  if (isListType(type)) return [valueOf(type.ofType, text, id, depth)];
-  if (isEnumType(type)) return type.getValues()[0]?.value;
-  if (isInputObjectType(type)) {
-    const object: Record<string, unknown> = {};
-    if (depth > 4) return object;
-    for (const field of Object.values(type.getFields())) {
-      object[field.name] = valueOf(field.type, text, id, depth + 1);
-    }
-    return object;
-  }
-  if (isScalarType(type)) {
-    switch (type.name) {
-      case 'String':
-        return text;
-      case 'ID':
-        return id ?? text;
-      case 'Int':
-        return 1;
-      case 'Float':
-        return 1.5;
-      case 'Boolean':
-        return false;
-      case 'DateTime':
-        return new Date().toISOString();
-      case 'Date':
-        return '2000-01-01';
-      default:
-        return text;
-    }
-  }
-  return null;
-}
-
-/** True when `type` holds a String or ID somewhere. */
-function takesText(type: GraphQLInputType, seen = new Set<string>()): boolean {
-  const named = getNamedType(type);
-  if (isScalarType(named)) return named.name === 'String' || named.name === 'ID';
-  if (!isInputObjectType(named) || seen.has(named.name)) return false;
-  seen.add(named.name);
-  return Object.values(named.getFields()).some((field) => takesText(field.type, seen));
-}
-
-interface Target {
-  operation: 'query' | 'mutation';
-  field: GraphQLField<unknown, unknown>;
-}
-
-/** Operations that may end the caller's own standing: each caller tries them last. */
-const LAST = [
-  'revokeSession',
-  'revokeDevice',
-  'removeMember',
-  'leaveFamily',
-  'deleteFamily',
-  'deleteMe',
-];
-
-function targets(schema: GraphQLSchema): Target[] {
-  const list: Target[] = [];
-  const roots: ['query' | 'mutation', GraphQLObjectType | null | undefined][] = [
-    ['query', schema.getQueryType()],
-    ['mutation', schema.getMutationType()],
-  ];
-  for (const [operation, root] of roots) {
-    for (const field of Object.values(root?.getFields() ?? {})) {
-      if (field.args.some((arg) => takesText(arg.type))) list.push({ operation, field });
-    }
-  }
-  const rank = (target: Target) => LAST.indexOf(target.field.name);
-  return list.sort((a, b) => rank(a) - rank(b));
-}
-
-function documentFor({ operation, field }: Target): string {
-  const variables = field.args.map(
-    (arg: GraphQLArgument) => `$${arg.name}: ${arg.type.toString()}`,
-  );
-  const args = field.args.map((arg) => `${arg.name}: $${arg.name}`);
-  const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
-  return `${operation}(${variables.join(', ')}) { ${field.name}(${args.join(', ')})${selection} }`;
-}
-
 let t: TestServer;
 let schema: GraphQLSchema;
 beforeAll(async () => {
@@ -151,6 +42,7 @@ async function callersOf(): Promise<{
       caregiver: family.caregivers[0]!.headers,
       manager: family.managers[0]!.headers,
       'main user': family.main.headers,
+      admin: (await createUser(t, { role: UserRole.ADMIN })).headers,
       'signed out': {},
     },
   };
@@ -177,9 +69,7 @@ describe('hostile text in every argument of every query and mutation', () => {
       for (const [who, headers] of Object.entries(callers)) {
         for (const target of targets(schema)) {
           for (const id of [undefined, familyId]) {
-            const variables = Object.fromEntries(
-              target.field.args.map((arg) => [arg.name, valueOf(arg.type, text, id)]),
-            );
+            const variables = variablesFor(target, text, id);
             const response = await postRaw(t, documentFor(target), variables, {
               ...headers,
               ...nextAddress(),

@@ -7,6 +7,7 @@ import { UserRole } from '../src/modules/account/user.entity.js';
 import { SendPingDocument } from './__generated__/graphql.js';
 import { createFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
+import { RawSocket } from './helpers/raw-ws.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -106,6 +107,22 @@ describe('GraphiQL and field suggestions in production', () => {
     const overWs = JSON.stringify(await ws.next().catch((error: unknown) => error));
     expect(overWs).toContain('CRT');
     expect(overWs).not.toMatch(/Did you mean|CRIT/);
+  });
+
+  it('gives no field suggestions over the WebSocket either, in selections or variables (issue 13 finding 10)', async () => {
+    const f = await createFamily(t);
+    const socket = await RawSocket.connect(t.wsUrl, f.device.headers);
+    await socket.run('selection', { query: '{ serverInfo { versio } }' });
+    await socket.run('variables', {
+      query:
+        'mutation($input: RaiseNotificationInput!) { raiseNotification(input: $input) { id } }',
+      variables: { input: { grade: 'CRIT', kind: 'FALL', message: 'x', mesage: 'x' } },
+    });
+    const [selection, variables] = [socket.errorsOf('selection'), socket.errorsOf('variables')];
+    expect(selection[0]?.message).toMatch(/Cannot query field "versio"/);
+    expect(variables[0]?.message).toMatch(/Field "mesage" is not defined/);
+    expect(JSON.stringify([selection, variables])).not.toMatch(/Did you mean/);
+    await socket.close();
   });
 
   it('serves the IDE when GRAPHQL_IDE=true', async () => {

@@ -1,8 +1,18 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserRole } from '../src/modules/account/user.entity.js';
-import { RaiseNotificationDocument, SendPingDocument } from './__generated__/graphql.js';
+import { Notification } from '../src/modules/notification/notification.entity.js';
+import { Topic } from '../src/realtime/pubsub.js';
+import {
+  RaiseNotificationDocument,
+  ReportHealthStatusDocument,
+  RevokeDeviceDocument,
+  SendPingDocument,
+  UpdateSettingsDocument,
+} from './__generated__/graphql.js';
 import { createFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
+import { codeOf } from './helpers/assertions.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 const redisUrl = process.env['TEST_REDIS_URL'];
@@ -75,5 +85,65 @@ describe.runIf(redisUrl)('two API nodes sharing one database and one Redis', () 
       },
     });
     await events.return?.();
+  });
+
+  /** Resolves once both nodes' relays listen on the family-state channel (SUBSCRIBE is asynchronous). */
+  async function bothRelaysListening(): Promise<void> {
+    const redis = new Redis(redisUrl!, { maxRetriesPerRequest: 1 });
+    const channel = `${a.config.redisKeyPrefix}:${Topic.FamilyStateChanged}`;
+    try {
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const [, count] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
+        if (Number(count) >= 2) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`the relays never subscribed to ${channel}`);
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  /** Resolves when node `b` hears of a change to the family's devices or settings. */
+  function heardOnB(familyId: number, what: 'devices' | 'settings'): Promise<void> {
+    return new Promise((resolve) => {
+      const off = b.server.app.events.onFamilyStateChanged((event) => {
+        if (event.familyId === familyId && event.what === what) {
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
+  it("applies a revocation and a settings change made on one node to the other's caches", async () => {
+    await bothRelaysListening();
+    const f = await createFamily(a);
+    const report = (heartRate: number) =>
+      b.request(ReportHealthStatusDocument, { input: { heartRate } }, f.device.headers);
+    const alerts = () => a.server.app.orm.em.fork().count(Notification, { family: f.family.id });
+    // b caches the device and the thresholds (heart rate above 120 warns)
+    await report(130);
+    expect(await alerts()).toBe(1);
+    const settingsHeard = heardOnB(f.family.id, 'settings');
+    await a.request(
+      UpdateSettingsDocument,
+      { familyId: String(f.family.id), input: { thresholds: { heartRateMax: 140 } } },
+      f.main.headers,
+    );
+    await settingsHeard;
+    await report(130);
+    expect(await alerts()).toBe(1);
+    const revocationHeard = heardOnB(f.family.id, 'devices');
+    await a.request(RevokeDeviceDocument, { id: String(f.device.device.id) }, f.main.headers);
+    await revocationHeard;
+    expect(
+      codeOf(
+        await b.requestErrors(
+          ReportHealthStatusDocument,
+          { input: { heartRate: 70 } },
+          f.device.headers,
+        ),
+      ),
+    ).toBe('UNAUTHENTICATED');
   });
 });

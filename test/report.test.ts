@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Family } from '../src/modules/family/family.entity.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
 import { NotificationKind } from '../src/modules/notification/notification.enums.js';
 import {
   checkInactivity,
   purgeOldNotifications,
 } from '../src/modules/notification/notification.jobs.js';
-import { Activity, HealthStatus, HomeStatus } from '../src/modules/report/report.entities.js';
+import {
+  Activity,
+  HealthStatus,
+  HomeStatus,
+  MentalStatus,
+} from '../src/modules/report/report.entities.js';
 import { CarebotSettings } from '../src/modules/settings/settings.entity.js';
 import {
   AcknowledgeNotificationDocument,
@@ -25,8 +31,10 @@ import {
   ReportHealthStatusDocument,
   ReportHomeStatusDocument,
   ReportMentalStatusDocument,
+  RevokeDeviceDocument,
   SubmitMentalReportDocument,
   UnreadNotificationCountDocument,
+  UpdateSettingsDocument,
 } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
@@ -34,8 +42,13 @@ import { codeOf } from './helpers/assertions.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
+/** The server's clock when a test sets it (a reading's receive time); the real time otherwise. */
+let clockAt: Date | undefined;
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({}, { clock: () => clockAt ?? new Date() });
+});
+afterEach(() => {
+  clockAt = undefined;
 });
 afterAll(async () => {
   await t?.close();
@@ -327,6 +340,227 @@ describe('alert rules', () => {
       f.device.headers,
     );
     expect(await notificationsOf(f)).toHaveLength(0);
+  });
+});
+
+describe('measuredAt', () => {
+  // the server's clock, in whole milliseconds, away from the real time so that using the real
+  // time instead would show
+  const at = (iso: string) => new Date(iso);
+  const T = at('2030-03-01T09:30:00.250Z');
+  const scores = { joy: 0.1, sadness: 0.1, anger: 0.1, anxiety: 0.1, neutral: 0.6 };
+
+  it('stores the time the server received a reading that has none, for every kind', async () => {
+    const f = await createFamily(t);
+    clockAt = T;
+    const { measuredAt: _, ...noTime } = home();
+    const { reportHomeStatus } = await t.request(
+      ReportHomeStatusDocument,
+      { input: noTime },
+      f.device.headers,
+    );
+    expect(reportHomeStatus.measuredAt).toBe(T.toISOString());
+    const { reportHealthStatus } = await t.request(
+      ReportHealthStatusDocument,
+      { input: { heartRate: 70, measuredAt: null } },
+      f.device.headers,
+    );
+    expect(reportHealthStatus.measuredAt).toBe(T.toISOString());
+    const { reportActivity } = await t.request(
+      ReportActivityDocument,
+      { input: { action: 'WALKING' } },
+      f.device.headers,
+    );
+    expect(reportActivity.measuredAt).toBe(T.toISOString());
+    await t.request(
+      ReportMentalStatusDocument,
+      { input: { emotion: 'NEUTRAL', scores, source: 'FACE' } },
+      f.device.headers,
+    );
+    const mental = await em().findOneOrFail(MentalStatus, { family: f.family.id });
+    expect(mental.measuredAt.toISOString()).toBe(T.toISOString());
+    // a time the device sent is kept as sent
+    const sent = new Date(T.getTime() - 90_000).toISOString();
+    const kept = await t.request(
+      ReportHomeStatusDocument,
+      { input: home({ measuredAt: sent }) },
+      f.device.headers,
+    );
+    expect(kept.reportHomeStatus.measuredAt).toBe(sent);
+  });
+
+  it("refuses a measuredAt outside the window around the server's clock, naming the field", async () => {
+    const f = await createFamily(t);
+    clockAt = T;
+    const eightDaysAgo = new Date(T.getTime() - 8 * 24 * 3600_000).toISOString();
+    const sixMinutesAhead = new Date(T.getTime() + 6 * 60_000).toISOString();
+    for (const measuredAt of [eightDaysAgo, sixMinutesAhead]) {
+      const errors = await t.requestErrors(
+        ReportHomeStatusDocument,
+        { input: home({ measuredAt }) },
+        f.device.headers,
+      );
+      expect(errors[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: {
+          'input.measuredAt': 'must be within the last 7 days (and at most 5 minutes ahead)',
+        },
+      });
+    }
+    // the real time is eight days before this clock
+    clockAt = new Date(Date.now() + 8 * 24 * 3600_000);
+    const errors = await t.requestErrors(
+      ReportBatchDocument,
+      {
+        input: {
+          health: [{ heartRate: 70 }, { heartRate: 71, measuredAt: minutesAgo(1) }],
+        },
+      },
+      f.device.headers,
+    );
+    expect(errors[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: {
+        'input.health.1.measuredAt': 'must be within the last 7 days (and at most 5 minutes ahead)',
+      },
+    });
+    expect(await em().count(HomeStatus, { family: f.family.id })).toBe(0);
+    expect(await em().count(HealthStatus, { family: f.family.id })).toBe(0);
+  });
+
+  it('recognises a retry without measuredAt as the same reading, whenever it arrives', async () => {
+    const f = await createFamily(t);
+    const reportId = randomUUID();
+    const { measuredAt: _, ...noTime } = home({ reportId, temperature: 36 });
+    clockAt = T;
+    const first = await t.request(ReportHomeStatusDocument, { input: noTime }, f.device.headers);
+    clockAt = new Date(T.getTime() + 30_000);
+    const retry = await t.request(ReportHomeStatusDocument, { input: noTime }, f.device.headers);
+    expect(retry.reportHomeStatus).toEqual(first.reportHomeStatus);
+    expect(retry.reportHomeStatus.measuredAt).toBe(T.toISOString());
+    expect(await em().count(HomeStatus, { family: f.family.id })).toBe(1);
+    // the alert the first one raised is not raised again
+    expect(await notificationsOf(f)).toHaveLength(1);
+    // in a batch, too
+    const batch = await t.request(
+      ReportBatchDocument,
+      { input: { home: [noTime] } },
+      f.device.headers,
+    );
+    expect(batch.reportBatch).toEqual({ stored: 0, duplicates: 1, notificationsRaised: 0 });
+    // other content under the same reportId is still a conflict
+    const conflict = await t.requestErrors(
+      ReportHomeStatusDocument,
+      { input: { ...noTime, temperature: 20 } },
+      f.device.headers,
+    );
+    expect(codeOf(conflict)).toBe('CONFLICT');
+    expect(await em().count(HomeStatus, { family: f.family.id })).toBe(1);
+  });
+
+  it('stores batch readings without measuredAt at the time the batch arrived', async () => {
+    const f = await createFamily(t);
+    clockAt = T;
+    const sent = new Date(T.getTime() - 3600_000).toISOString();
+    const { measuredAt: _, ...noTime } = home({ reportId: randomUUID() });
+    const input = {
+      home: [noTime, home({ measuredAt: sent })],
+      health: [{ heartRate: 70 }],
+      activities: [{ action: 'FALL' as const }],
+      mental: [{ emotion: 'JOY' as const, scores, source: 'CONVERSATION' as const }],
+    };
+    const { reportBatch } = await t.request(ReportBatchDocument, { input }, f.device.headers);
+    expect(reportBatch).toEqual({ stored: 5, duplicates: 0, notificationsRaised: 1 });
+    const e = em();
+    const times = (rows: { measuredAt: Date }[]) => rows.map((r) => r.measuredAt.toISOString());
+    const where = { family: f.family.id };
+    expect(times(await e.find(HomeStatus, where)).sort()).toEqual([sent, T.toISOString()]);
+    expect(times(await e.find(HealthStatus, where))).toEqual([T.toISOString()]);
+    expect(times(await e.find(Activity, where))).toEqual([T.toISOString()]);
+    expect(times(await e.find(MentalStatus, where))).toEqual([T.toISOString()]);
+    // the buffer sent again later: its reading without a time is the one already stored
+    clockAt = new Date(T.getTime() + 60_000);
+    const again = await t.request(
+      ReportBatchDocument,
+      { input: { home: [noTime] } },
+      f.device.headers,
+    );
+    expect(again.reportBatch).toEqual({ stored: 0, duplicates: 1, notificationsRaised: 0 });
+  });
+});
+
+describe('statements per report', () => {
+  it('stores a usual reading in one statement, and one that alerts in one transaction', async () => {
+    const f = await createFamily(t);
+    // the first report of a device looks up its token and its family's thresholds
+    await t.request(ReportHomeStatusDocument, { input: home() }, f.device.headers);
+    const usual = await t.countQueries(() =>
+      t.request(
+        ReportHomeStatusDocument,
+        { input: home({ reportId: randomUUID() }) },
+        f.device.headers,
+      ),
+    );
+    expect(usual.statements).toHaveLength(1);
+    expect(usual.statements[0]).toMatch(/^insert into `home_status`/i);
+    // a reading past a threshold: the reading and its notification commit together
+    const alerting = await t.countQueries(() =>
+      t.request(ReportHomeStatusDocument, { input: home({ gasLevel: 5000 }) }, f.device.headers),
+    );
+    // (begin and commit reach the statement log without the request's context: not counted)
+    expect(alerting.statements.map((sql) => /^insert into `(\w+)`/i.exec(sql)?.[1])).toEqual([
+      'notification',
+      'home_status',
+    ]);
+    expect(await notificationsOf(f)).toHaveLength(1);
+    // a batch of one kind without alerts is one multi-row INSERT
+    const batch = await t.countQueries(() =>
+      t.request(
+        ReportBatchDocument,
+        { input: { home: [home({ reportId: randomUUID() }), home(), home()] } },
+        f.device.headers,
+      ),
+    );
+    expect(batch.count).toBe(1);
+  });
+
+  it('answers UNAUTHENTICATED, not an error, when the family went without this node hearing of it', async () => {
+    const single = await createFamily(t);
+    const batch = await createFamily(t);
+    for (const f of [single, batch])
+      await t.request(ReportHomeStatusDocument, { input: home() }, f.device.headers);
+    // behind the services' backs: no invalidation, the devices stay cached
+    await em().nativeDelete(Family, { id: { $in: [single.family.id, batch.family.id] } });
+    const errors = [
+      await t.requestErrors(ReportHomeStatusDocument, { input: home() }, single.device.headers),
+      await t.requestErrors(
+        ReportBatchDocument,
+        { input: { home: [home()] } },
+        batch.device.headers,
+      ),
+    ];
+    expect(errors.map(codeOf)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
+  });
+
+  it('applies a revocation and a settings change at once on the node that made them', async () => {
+    const f = await createFamily(t);
+    await t.request(ReportHealthStatusDocument, { input: { heartRate: 130 } }, f.device.headers);
+    expect(await notificationsOf(f)).toHaveLength(1);
+    await t.request(
+      UpdateSettingsDocument,
+      { familyId: String(f.family.id), input: { thresholds: { heartRateMax: 140 } } },
+      f.main.headers,
+    );
+    await t.request(ReportHealthStatusDocument, { input: { heartRate: 130 } }, f.device.headers);
+    expect(await notificationsOf(f)).toHaveLength(1);
+    await t.request(RevokeDeviceDocument, { id: String(f.device.device.id) }, f.main.headers);
+    const refused = await t.requestErrors(
+      ReportHomeStatusDocument,
+      { input: home() },
+      f.device.headers,
+    );
+    expect(codeOf(refused)).toBe('UNAUTHENTICATED');
+    expect(await em().count(HomeStatus, { family: f.family.id })).toBe(0);
   });
 });
 

@@ -1,6 +1,6 @@
 import { parse as parseCookies } from 'cookie';
 import type { EntityManager } from '../database/orm.js';
-import { authenticateDevice } from './devices.js';
+import { authenticateDevice, type DeviceCache } from './devices.js';
 import { authenticateSession } from './sessions.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
 
@@ -33,14 +33,23 @@ export function credentialFrom(
 
 /**
  * Who presents a credential. An unknown, expired or revoked credential is anonymous: operations
- * that need a viewer then answer UNAUTHENTICATED, and `me` answers null.
+ * that need a viewer then answer UNAUTHENTICATED, and `me` answers null. With `devices`, a device
+ * token is answered from that cache when it can be (see {@link DeviceCache}).
  */
-export async function viewerFor(em: EntityManager, credential: Credential): Promise<Viewer> {
+export async function viewerFor(
+  em: EntityManager,
+  credential: Credential,
+  devices?: DeviceCache,
+): Promise<Viewer> {
   switch (credential.kind) {
     case 'session':
       return (await authenticateSession(em, credential.token)) ?? ANONYMOUS;
     case 'device':
-      return (await authenticateDevice(em, credential.token)) ?? ANONYMOUS;
+      return (
+        (await (devices === undefined
+          ? authenticateDevice(em, credential.token)
+          : devices.authenticate(em, credential.token))) ?? ANONYMOUS
+      );
     case 'none':
       return ANONYMOUS;
   }

@@ -24,6 +24,8 @@ export interface Core {
   fileStorage: FileStorage;
   /** Runs queued background jobs; told when a service queued one. */
   jobs: JobWaker;
+  /** The server's time (a test may move it): e.g. a reading's receive time. */
+  clock: () => Date;
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   type AppPubSub,
   type ChatReplyEvent,
+  type FamilyStateEvent,
   type MessageEvent,
   type NotificationEvent,
   Topic,
@@ -12,7 +13,34 @@ import {
  * Redis fan-out, per-subscriber filtering) is the subscriptions' business, not the caller's.
  */
 export class EventBus {
+  private readonly familyStateListeners = new Set<(event: FamilyStateEvent) => void>();
+
   constructor(private readonly pubSub: AppPubSub) {}
+
+  /**
+   * Hears every change of a family's devices or settings: synchronously when announced on this
+   * process (so its caches are right before the mutation answers), and through pub/sub when
+   * announced on another (see {@link listenForFamilyState}). Returns the unsubscriber.
+   */
+  onFamilyStateChanged(listener: (event: FamilyStateEvent) => void): () => void {
+    this.familyStateListeners.add(listener);
+    return () => this.familyStateListeners.delete(listener);
+  }
+
+  /** Tells this process's listeners of a change announced elsewhere (or here: harmless twice). */
+  familyStateChangedElsewhere(event: FamilyStateEvent): void {
+    for (const listener of this.familyStateListeners) listener(event);
+  }
+
+  private familyStateChanged(event: FamilyStateEvent): void {
+    this.familyStateChangedElsewhere(event);
+    this.pubSub.publish(Topic.FamilyStateChanged, event);
+  }
+
+  /** A device of the family was revoked, confirmed or deleted; null: of any family. */
+  devicesChanged(familyId: number | null): void {
+    this.familyStateChanged({ familyId, what: 'devices' });
+  }
 
   notificationAdded(event: NotificationEvent): void {
     this.pubSub.publish(Topic.NotificationAdded, event.familyId, event);
@@ -29,6 +57,7 @@ export class EventBus {
   }
 
   settingsChanged(familyId: number): void {
+    this.familyStateChanged({ familyId, what: 'settings' });
     this.pubSub.publish(Topic.SettingsChanged, familyId, { familyId });
   }
 
@@ -36,4 +65,29 @@ export class EventBus {
   chatReply(event: ChatReplyEvent): void {
     this.pubSub.publish(Topic.ChatReply, event.conversationId, event);
   }
+}
+
+/**
+ * Relays changes announced on other API processes to this one's listeners until `stop()`. The
+ * relay is at most once (Redis pub/sub keeps nothing for a reconnecting subscriber): caches built
+ * on it also expire by themselves.
+ */
+export function listenForFamilyState(
+  pubSub: AppPubSub,
+  events: EventBus,
+): { stop(): Promise<void> } {
+  const iterator = pubSub.subscribe(Topic.FamilyStateChanged)[Symbol.asyncIterator]();
+  const loop = (async () => {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done === true) return;
+      events.familyStateChangedElsewhere(next.value);
+    }
+  })();
+  return {
+    stop: async () => {
+      await iterator.return?.();
+      await loop;
+    },
+  };
 }

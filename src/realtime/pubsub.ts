@@ -19,6 +19,8 @@ export const Topic = {
   SettingsChanged: 'SETTINGS_CHANGED',
   /** keyed by conversation id */
   ChatReply: 'CHAT_REPLY',
+  /** not keyed: every API process drops what it cached of a family's devices or settings */
+  FamilyStateChanged: 'FAMILY_STATE_CHANGED',
 } as const;
 
 /** A diagnostic event published by the `ping` mutation. */
@@ -70,6 +72,15 @@ export interface ChatReplyEvent {
   createdAt: string;
 }
 
+/**
+ * A family's devices (revoked, confirmed, deleted) or settings changed: caches of them are stale.
+ * `familyId` null means any family (an account deletion may take a family with it).
+ */
+export interface FamilyStateEvent {
+  familyId: number | null;
+  what: 'devices' | 'settings';
+}
+
 /** Topic → publish arguments (`[payload]`, or `[routingId, payload]` for keyed topics). */
 export interface TopicPayloads {
   [Topic.Ping]: [PingEvent];
@@ -78,6 +89,7 @@ export interface TopicPayloads {
   [Topic.UnreadCountsChanged]: [number, UnreadCountsEvent];
   [Topic.SettingsChanged]: [number, SettingsEvent];
   [Topic.ChatReply]: [number, ChatReplyEvent];
+  [Topic.FamilyStateChanged]: [FamilyStateEvent];
   [key: string]: [] | [unknown] | [string | number, unknown];
 }
 

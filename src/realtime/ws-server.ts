@@ -39,6 +39,7 @@ import {
   MAX_SOCKET_BUFFER_BYTES,
   MAX_SUBSCRIPTIONS_PER_SOCKET,
 } from './live.js';
+import { AccountSocketLimits, TOO_MANY_CONNECTIONS } from './socket-limits.js';
 import type WebSocket from 'ws';
 
 export { CloseCode };
@@ -185,6 +186,7 @@ export function attachWsServer(options: {
       );
     },
   });
+  const accountSockets = new AccountSocketLimits(app.config.limits.socketsPerAccount);
   const closeSocket = (socket: WebSocket, code: number, reason: string) => {
     if (socket.readyState === socket.OPEN) socket.close(code, reason);
   };
@@ -212,6 +214,10 @@ export function attachWsServer(options: {
         const viewer = await app.liveAuthorizer.viewer(credential);
         if (viewer === null || viewer.kind === 'anonymous') {
           closeSocket(socket, LiveCloseCode.Unauthorized, 'Unauthorized');
+          return false;
+        }
+        if (!accountSockets.admit(viewer, socket)) {
+          closeSocket(socket, TOO_MANY_CONNECTIONS.code, TOO_MANY_CONNECTIONS.reason);
           return false;
         }
         connections.set(socket, { socket, credential, operations: 0 });

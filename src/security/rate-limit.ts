@@ -6,31 +6,9 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../graphql/errors.js';
+import { RATE_LIMITS, type RateLimit, type RateLimitName } from './limits.js';
 
-/** The rate-limited actions of SPEC §7; `mutation` is the budget every other mutation shares. */
-export type RateLimitName =
-  'logIn' | 'signUp' | 'requestPasswordReset' | 'findFamilies' | 'requestToJoinFamily' | 'mutation';
-
-/** One budget: at most `points` consumptions per key within a fixed `durationSeconds` window. */
-export interface RateLimit {
-  readonly points: number;
-  readonly durationSeconds: number;
-}
-
-/**
- * SPEC §7 budgets. The key each one is counted under is the caller's choice: `logIn` per
- * account+IP, `signUp` / `requestPasswordReset` / `findFamilies` / `requestToJoinFamily` per IP,
- * `mutation` per account.
- */
-export const RATE_LIMITS: Readonly<Record<RateLimitName, RateLimit>> = Object.freeze({
-  logIn: { points: 5, durationSeconds: 15 * 60 },
-  signUp: { points: 10, durationSeconds: 60 * 60 },
-  requestPasswordReset: { points: 10, durationSeconds: 60 * 60 },
-  findFamilies: { points: 10, durationSeconds: 60 * 60 },
-  // guessing an elder's name against family ids costs as much as searching for the family
-  requestToJoinFamily: { points: 10, durationSeconds: 60 * 60 },
-  mutation: { points: 300, durationSeconds: 60 },
-});
+export { RATE_LIMITS, type RateLimit, type RateLimitName } from './limits.js';
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -42,8 +20,8 @@ export interface RateLimiterOptions {
   /** Namespace of the counters (Redis keys are `<keyPrefix>:<name>:<key>`); default `carebot:rl`. */
   keyPrefix?: string;
   /**
-   * Budgets that replace those of {@link RATE_LIMITS}, by name. Only benchmarks set this (never
-   * the environment): `bench:ingest` raises `mutation` to measure storage, not the limiter.
+   * Budgets that replace those of {@link RATE_LIMITS}, by name: the configured ones
+   * (`RATE_LIMIT_*` variables), and `bench:ingest`'s raised `mutation` on top of them.
    */
   limits?: Partial<Record<RateLimitName, RateLimit>> | undefined;
 }

@@ -32,8 +32,8 @@ export type ActivityInput = {
   action: ActivityAction;
   /** A snapshot (file id). */
   imageId?: string | null | undefined;
-  /** When it happened (within the last 7 days). */
-  measuredAt: string;
+  /** When it happened: within the last 7 days and at most 5 minutes ahead; omitted or null (a device without a clock) means the time the server received it. */
+  measuredAt?: string | null | undefined;
   /** A client-chosen UUID: a retry with the same id returns the first record and stores nothing. */
   reportId?: string | null | undefined;
   /** Confidence, 0 to 1. */
@@ -193,8 +193,8 @@ export type HealthStatusInput = {
   diastolic?: number | null | undefined;
   /** Heart rate, bpm (20 to 250). */
   heartRate?: number | null | undefined;
-  /** When it was measured (within the last 7 days). */
-  measuredAt: string;
+  /** When it was measured: within the last 7 days and at most 5 minutes ahead; omitted or null (a device without a clock) means the time the server received it. */
+  measuredAt?: string | null | undefined;
   /** A client-chosen UUID: a retry with the same id returns the first record and stores nothing. */
   reportId?: string | null | undefined;
   /** Systolic blood pressure, mmHg (50 to 260). */
@@ -209,8 +209,8 @@ export type HomeStatusInput = {
   gasLevel: number;
   /** Relative humidity, % (0 to 100). */
   humidity: number;
-  /** When it was measured (within the last 7 days). */
-  measuredAt: string;
+  /** When it was measured: within the last 7 days and at most 5 minutes ahead; omitted or null (a device without a clock) means the time the server received it. */
+  measuredAt?: string | null | undefined;
   /** A client-chosen UUID: a retry with the same id returns the first record and stores nothing. */
   reportId?: string | null | undefined;
   /** Room temperature, °C (-40 to 80). */
@@ -255,8 +255,8 @@ export type MentalSource =
 export type MentalStatusInput = {
   /** The dominant emotion. */
   emotion: Emotion;
-  /** When it was measured (within the last 7 days). */
-  measuredAt: string;
+  /** When it was measured: within the last 7 days and at most 5 minutes ahead; omitted or null (a device without a clock) means the time the server received it. */
+  measuredAt?: string | null | undefined;
   /** A client-chosen UUID: a retry with the same id returns the first record and stores nothing. */
   reportId?: string | null | undefined;
   /** Scores of each emotion. */

@@ -9,7 +9,7 @@ import {
   MembershipStatus,
 } from '../../src/modules/family/membership.entity.js';
 import { CarebotSettings } from '../../src/modules/settings/settings.entity.js';
-import type { TestServer } from '../helpers/test-server.js';
+import type { SeedTarget } from '../helpers/test-server.js';
 import { createUser, type TestUser } from './users.js';
 
 export interface TestMember extends TestUser {
@@ -26,7 +26,7 @@ export interface TestFamily {
 }
 
 async function addMember(
-  t: TestServer,
+  t: SeedTarget,
   familyId: number,
   role: FamilyRole,
   status: MembershipStatus,
@@ -46,7 +46,7 @@ async function addMember(
 
 /** A family with its main user, members of each kind and one device, written straight to the database. */
 export async function createFamily(
-  t: TestServer,
+  t: SeedTarget,
   options: {
     managers?: number;
     caregivers?: number;
@@ -100,7 +100,7 @@ export async function createFamily(
 
 /** A session for an existing user (e.g. a "remember me" one). */
 export async function sessionFor(
-  t: TestServer,
+  t: SeedTarget,
   userId: number,
   remember: boolean,
   loggedInAt = new Date(),

@@ -1,14 +1,14 @@
 import { Family } from '../../src/modules/family/family.entity.js';
 import { File, FilePurpose, FileStatus } from '../../src/modules/file/file.entity.js';
 import { newFileId } from '../../src/modules/file/file.id.js';
-import type { TestServer } from '../helpers/test-server.js';
+import type { SeedTarget } from '../helpers/test-server.js';
 
 /**
  * A verified file row of a family, written straight to the database (no stored bytes): for
  * tests of records that reference a file, not of the upload flow itself.
  */
 export async function createReadyFile(
-  t: TestServer,
+  t: SeedTarget,
   familyId: number,
   purpose: FilePurpose = FilePurpose.FAMILY_BACKGROUND,
   overrides: Partial<Pick<File, 'status' | 'referencedAt' | 'createdAt'>> = {},

@@ -1,7 +1,8 @@
 import { openSession } from '../../src/auth/sessions.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { type Gender, User, UserRole } from '../../src/modules/account/user.entity.js';
-import type { TestServer } from '../helpers/test-server.js';
+import type { SignUpInput } from '../__generated__/graphql.js';
+import type { SeedTarget } from '../helpers/test-server.js';
 
 export interface TestUser {
   user: User;
@@ -28,7 +29,7 @@ function hashOnce(password: string): Promise<string> {
 
 /** Creates a user (and a session) straight in the database: fast, and no sign-up rate limit. */
 export async function createUser(
-  t: TestServer,
+  t: SeedTarget,
   overrides: Partial<Pick<User, 'name' | 'role' | 'birthDate' | 'suspendedUntil'>> & {
     email?: string;
     password?: string;
@@ -55,4 +56,21 @@ export async function createUser(
   const { token } = openSession(em, user, { remember: overrides.remember ?? false });
   await em.flush();
   return { user, email, password, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+let signUps = 0;
+/** A valid `signUp` input with an address of its own, for tests that go through the API. */
+export function signUpInput(overrides: Partial<SignUpInput> = {}): SignUpInput {
+  signUps += 1;
+  return {
+    email: `new${signUps}-${Date.now()}@Example.com`,
+    password: 'a long enough password',
+    name: '김영희',
+    birthDate: '1945-08-15',
+    gender: 'FEMALE',
+    address: { masterRegionCode: '11', subRegionCode: '11110', detail: '종로 1길 2' },
+    phone: '010-1234-5678',
+    role: 'MAIN',
+    ...overrides,
+  };
 }

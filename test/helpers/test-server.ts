@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { type Config, loadConfig } from '../../src/config.js';
-import { createOrm } from '../../src/database/orm.js';
+import { createOrm, type Orm } from '../../src/database/orm.js';
 import { createServer, type RunningServer } from '../../src/server.js';
 
 /** A GraphQL error as a client receives it. */
@@ -53,6 +53,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * What the factories write through: a test server's database, or one a test opened itself
+ * beside API processes it started (test/compose.test.ts).
+ */
+export interface SeedTarget {
+  server: { app: { orm: Orm } };
+}
+
 /** Creates a fresh, empty MariaDB database beside the one in `baseUrl`; returns its URL and a dropper. */
 export async function freshMariaDb(
   baseUrl: string,
@@ -85,7 +93,11 @@ export async function freshMariaDb(
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { shareDatabaseWith?: TestServer } = {},
+  options: {
+    shareDatabaseWith?: TestServer;
+    /** The server's clock as services read it (e.g. a reading's receive time). */
+    clock?: () => Date;
+  } = {},
 ): Promise<TestServer> {
   const testDbUrl = process.env['TEST_DATABASE_URL'];
   let cleanup: () => Promise<void>;
@@ -124,6 +136,7 @@ export async function startTestServer(
   let recorder: string[] | undefined;
   try {
     server = await createServer(config, {
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
       // only the statements of GraphQL operations: background jobs (AI worker polls, scheduled
       // jobs) may run at any moment and must not make counts flaky
       onQuery: (sql, context) => {
@@ -211,7 +224,8 @@ export async function startTestServer(
   return testServer;
 }
 
-async function dropRedisNamespace(url: string, prefix: string): Promise<void> {
+/** Deletes every Redis key of one deployment's namespace. */
+export async function dropRedisNamespace(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';

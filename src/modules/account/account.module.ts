@@ -13,8 +13,8 @@ export const accountModule = defineModule<{ account: AccountService }, { file: F
   name: 'account',
   entities: [User, Session, PasswordReset],
   resolvers: [AccountResolver, UserResolver],
-  services: ({ config, rateLimiter, mailer, logger, orm, file }) => ({
-    account: new AccountService({ config, rateLimiter, mailer, logger, orm, files: file }),
+  services: ({ config, rateLimiter, mailer, logger, orm, file, events }) => ({
+    account: new AccountService({ config, rateLimiter, mailer, logger, orm, files: file, events }),
   }),
   periodic: ({ orm, logger }) => [
     {

@@ -6,6 +6,7 @@ import { openSession, sessionExpiresAt } from '../../auth/sessions.js';
 import { hashToken, looksLikeToken, newToken } from '../../auth/tokens.js';
 import type { Config } from '../../config.js';
 import type { Orm } from '../../database/orm.js';
+import type { EventBus } from '../../realtime/events.js';
 import type { Scope } from '../../scope.js';
 import type { FileService } from '../file/file.service.js';
 import type { EntityManager } from '../../database/orm.js';
@@ -28,7 +29,7 @@ import { File } from '../file/file.entity.js';
 import { keysOf } from '../file/file.service.js';
 import { PasswordReset } from './password-reset.entity.js';
 import { Session } from './session.entity.js';
-import { User } from './user.entity.js';
+import { User, UserRole } from './user.entity.js';
 
 /** Password reset links are valid this long. */
 export const PASSWORD_RESET_TTL_MS = 30 * 60_000;
@@ -60,6 +61,7 @@ export class AccountService {
       logger: Logger;
       orm: Orm;
       files: FileService;
+      events: EventBus;
     },
   ) {}
 
@@ -248,6 +250,8 @@ export class AccountService {
       { fields: ['id', 'storageKey', 'thumbnailKey'] },
     );
     await ctx.em.remove(user).flush();
+    // a main user's family, and so its devices, went with the account
+    if (user.role === UserRole.MAIN) this.deps.events.devicesChanged(null);
     await this.deps.files.removeObjects(files.flatMap(keysOf));
     ctx.http?.clearSessionCookie();
     return true;

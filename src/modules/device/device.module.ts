@@ -8,5 +8,5 @@ export const deviceModule = defineModule<{ device: DeviceService }>({
   name: 'device',
   entities: [Device],
   resolvers: [DeviceResolver],
-  services: () => ({ device: new DeviceService() }),
+  services: ({ events }) => ({ device: new DeviceService({ events }) }),
 });

@@ -1,6 +1,7 @@
 import { type FamilyGrant, requireUser } from '../../auth/access.js';
 import { requireRecentAuthentication } from '../../auth/reauth.js';
 import { hashToken, newToken } from '../../auth/tokens.js';
+import type { EventBus } from '../../realtime/events.js';
 import type { Scope } from '../../scope.js';
 import { User } from '../account/user.entity.js';
 import { Family } from '../family/family.entity.js';
@@ -8,6 +9,8 @@ import { Device } from './device.entity.js';
 
 /** Carebot devices of a family (SPEC §5 "Devices and reports": registration). */
 export class DeviceService {
+  constructor(private readonly deps: { events: EventBus }) {}
+
   /**
    * The token is returned once; only its hash is stored. Registered by the main user, the device
    * is confirmed at once; registered by a manager, it waits for the main user's confirmation
@@ -40,6 +43,8 @@ export class DeviceService {
       { id: deviceId, family: grant.familyId, confirmedAt: null },
       { confirmedAt: new Date() },
     );
+    // cached device tokens carry the confirmation: dropped on every API process
+    this.deps.events.devicesChanged(grant.familyId);
     return ctx.em.findOneOrFail(
       Device,
       { id: deviceId, family: grant.familyId },
@@ -54,6 +59,8 @@ export class DeviceService {
       { id: deviceId, family: grant.familyId, revokedAt: null },
       { revokedAt: new Date() },
     );
+    // the token stops working at once here, and on other API processes when they hear of it
+    this.deps.events.devicesChanged(grant.familyId);
     return true;
   }
 }

@@ -13,7 +13,7 @@ export const familyModule = defineModule<{ family: FamilyService }, { file: File
   name: 'family',
   entities: [Family, Membership, FamilyInvite, FamilyBackground],
   resolvers: [FamilyResolver, MembershipResolver],
-  services: ({ rateLimiter, file }) => ({
-    family: new FamilyService({ rateLimiter, files: file }),
+  services: ({ rateLimiter, file, events }) => ({
+    family: new FamilyService({ rateLimiter, files: file, events }),
   }),
 });

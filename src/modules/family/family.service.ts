@@ -4,6 +4,7 @@ import { type FamilyGrant, requireUser } from '../../auth/access.js';
 import { requireRecentAuthentication } from '../../auth/reauth.js';
 import type { EntityManager } from '../../database/orm.js';
 import { Device } from '../device/device.entity.js';
+import type { EventBus } from '../../realtime/events.js';
 import type { Scope } from '../../scope.js';
 import type { FileService } from '../file/file.service.js';
 import {
@@ -73,7 +74,9 @@ async function revokeDevicesRegisteredBy(
 
 /** Families, memberships and invitations (SPEC §5 "Families and members"). */
 export class FamilyService {
-  constructor(private readonly deps: { rateLimiter: RateLimiter; files: FileService }) {}
+  constructor(
+    private readonly deps: { rateLimiter: RateLimiter; files: FileService; events: EventBus },
+  ) {}
 
   async create(ctx: Scope, input: CreateFamilyInput): Promise<Family> {
     const viewer = requireUser(ctx.viewer);
@@ -146,6 +149,7 @@ export class FamilyService {
       { fields: ['id', 'storageKey', 'thumbnailKey'] },
     );
     await ctx.em.remove(family).flush();
+    this.deps.events.devicesChanged(familyId);
     await this.deps.files.removeObjects(files.flatMap(keysOf));
     return true;
   }
@@ -349,6 +353,8 @@ export class FamilyService {
       await em.nativeDelete(Membership, { id: membershipId });
       await revokeDevicesRegisteredBy(em, grant.familyId, membership.user.id);
     });
+    // committed: cached device tokens of the family are dropped (on every API process)
+    this.deps.events.devicesChanged(grant.familyId);
     return true;
   }
 
@@ -364,6 +370,7 @@ export class FamilyService {
       return count;
     });
     if (deleted === 0) throw new NotFoundError('Family', familyId);
+    this.deps.events.devicesChanged(familyId);
     return true;
   }
 

@@ -189,12 +189,29 @@ export class LocalFileStorage implements FileStorage {
 /** Files in a private S3-compatible bucket; clients PUT and GET with presigned URLs. */
 export class S3FileStorage implements FileStorage {
   readonly client: S3Client;
+  /**
+   * Signs the URLs handed to clients. A SigV4 signature covers the host, so when clients reach
+   * the store at another address than the API does (MinIO behind the reverse proxy), URLs are
+   * signed for that address; the proxy must pass the Host header through unchanged.
+   */
+  private readonly presigner: S3Client;
 
   constructor(private readonly config: Extract<FileStorageConfig, { driver: 's3' }>) {
-    this.client = new S3Client({
+    this.client = S3FileStorage.clientFor(config, config.endpoint);
+    this.presigner =
+      config.publicEndpoint === undefined
+        ? this.client
+        : S3FileStorage.clientFor(config, config.publicEndpoint);
+  }
+
+  private static clientFor(
+    config: Extract<FileStorageConfig, { driver: 's3' }>,
+    endpoint: string | undefined,
+  ): S3Client {
+    return new S3Client({
       region: config.region,
       forcePathStyle: config.forcePathStyle,
-      ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+      ...(endpoint === undefined ? {} : { endpoint }),
       ...(config.accessKeyId === undefined || config.secretAccessKey === undefined
         ? {}
         : {
@@ -225,7 +242,7 @@ export class S3FileStorage implements FileStorage {
       ContentType: contentType,
       ContentLength: byteSize,
     });
-    const url = await getSignedUrl(this.client, command, this.signOptions(options));
+    const url = await getSignedUrl(this.presigner, command, this.signOptions(options));
     return { url, headers: { 'content-type': contentType } };
   }
 
@@ -235,7 +252,7 @@ export class S3FileStorage implements FileStorage {
       Key: this.objectKey(key),
       ResponseContentType: contentType,
     });
-    return getSignedUrl(this.client, command, this.signOptions(options));
+    return getSignedUrl(this.presigner, command, this.signOptions(options));
   }
 
   async read(key: string): Promise<Buffer | null> {

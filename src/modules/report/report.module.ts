@@ -15,7 +15,7 @@ export const reportModule = defineModule<{ report: ReportService }, { file: File
   name: 'report',
   entities: [HomeStatus, HealthStatus, Activity, MentalStatus, MentalReport],
   resolvers: [ReportResolver, MentalStatusResolver, FamilyStatusResolver],
-  services: ({ orm, events, file }) => ({
-    report: new ReportService({ orm, events, files: file }),
+  services: ({ orm, events, file, clock }) => ({
+    report: new ReportService({ orm, events, files: file, clock }),
   }),
 });

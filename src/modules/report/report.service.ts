@@ -1,11 +1,20 @@
-import { type EntityClass, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  type EntityClass,
+  ForeignKeyConstraintViolationException,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
 import { requireDevice } from '../../auth/access.js';
 import type { Orm } from '../../database/orm.js';
 import type { EventBus } from '../../realtime/events.js';
 import type { Scope } from '../../scope.js';
 import type { FileService } from '../file/file.service.js';
 import type { EntityManager } from '../../database/orm.js';
-import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors.js';
+import {
+  BadUserInputError,
+  ConflictError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../../graphql/errors.js';
 import { Family } from '../family/family.entity.js';
 import { FilePurpose } from '../file/file.entity.js';
 import { type Notification } from '../notification/notification.entity.js';
@@ -33,14 +42,18 @@ import {
   type ReportBatchInput,
 } from './report.inputs.js';
 
-/** The values of one reading as stored (without family, ids and timestamps the server sets). */
+/**
+ * The values of one reading as the device sent them (without family, ids and timestamps the
+ * server sets). `measuredAt` null: the device sent none, the server's receive time is stored.
+ */
 type Row = Record<string, unknown> & { reportId: string | null };
 
 /** How one kind of reading is stored, compared for idempotent retries, and checked for alerts. */
 interface KindSpec<E extends { id: number; reportId: string | null }> {
   entity: EntityClass<E>;
   label: string;
-  row(input: never, path: string): Row;
+  /** Validates what class-validator cannot (cross-field rules, times against the clock). */
+  row(input: never, path: string, now: Date): Row;
   alerts(row: Row, thresholds: CarebotThresholds): Alert[];
 }
 
@@ -55,34 +68,56 @@ interface PlannedKind {
 }
 
 /**
- * How often a batch is tried when concurrent uploads with overlapping reportIds meet at the
- * unique index. Each failed attempt means another upload committed some of these readings, so
- * the next attempt finds more of them stored; uploads of one buffer settle on the second.
+ * How often a batch is tried when its reportIds meet stored ones at the unique index. The first
+ * attempt looks nothing up (a buffer is usually sent once); each failed one means some of these
+ * readings are stored (earlier, or by a concurrent upload), and the next looks them up: a resent
+ * buffer settles on the second attempt, concurrent uploads of one buffer on the third.
  */
 const BATCH_ATTEMPTS = 5;
 
 const sameTime = (a: unknown, b: unknown) =>
   a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
 
-/** True when a stored reading carries exactly the values of a retried one. */
+/**
+ * True when a stored reading carries exactly the values of a retried one. A time the server
+ * assigned (a `measuredAt` the device left out) is no part of the content: a device without a
+ * clock retries with none, and the retry is the same reading.
+ */
 function sameContent(stored: Record<string, unknown>, row: Row): boolean {
   return Object.entries(row).every(([key, value]) => {
     const have = stored[key];
+    if (key === 'measuredAt' && (value === null || have === null)) return true;
     if (value instanceof Date) return sameTime(have, value);
     if (Array.isArray(value)) return JSON.stringify(have) === JSON.stringify(value);
     return (have ?? null) === (value ?? null);
   });
 }
 
+/** SPEC §2: a `measuredAt` the device sent lies within [now − 7 days, now + 5 minutes]. */
+function measuredAt(value: Date | null | undefined, path: string, now: Date): Date | null {
+  if (value === null || value === undefined) return null;
+  const at = value.getTime();
+  if (
+    Number.isNaN(at) ||
+    at < now.getTime() - MEASURED_AT_WINDOW.pastMs ||
+    at > now.getTime() + MEASURED_AT_WINDOW.futureMs
+  )
+    throw BadUserInputError.field(
+      `${path}.measuredAt`,
+      'must be within the last 7 days (and at most 5 minutes ahead)',
+    );
+  return value;
+}
+
 const HOME: KindSpec<HomeStatus> = {
   entity: HomeStatus,
   label: 'home status',
-  row: (input: HomeStatusInput) => ({
+  row: (input: HomeStatusInput, path, now) => ({
     temperature: input.temperature,
     humidity: input.humidity,
     dustDensity: input.dustDensity,
     gasLevel: input.gasLevel,
-    measuredAt: input.measuredAt,
+    measuredAt: measuredAt(input.measuredAt, path, now),
     reportId: input.reportId ?? null,
   }),
   alerts: (row, t) => homeAlerts(row as unknown as HomeStatus, t),
@@ -91,7 +126,7 @@ const HOME: KindSpec<HomeStatus> = {
 const HEALTH: KindSpec<HealthStatus> = {
   entity: HealthStatus,
   label: 'health status',
-  row: (input: HealthStatusInput, path) => {
+  row: (input: HealthStatusInput, path, now) => {
     const values = {
       heartRate: input.heartRate ?? null,
       bloodOxygen: input.bloodOxygen ?? null,
@@ -109,7 +144,11 @@ const HEALTH: KindSpec<HealthStatus> = {
     ) {
       throw BadUserInputError.field(`${path}.diastolic`, 'must be below systolic');
     }
-    return { ...values, measuredAt: input.measuredAt, reportId: input.reportId ?? null };
+    return {
+      ...values,
+      measuredAt: measuredAt(input.measuredAt, path, now),
+      reportId: input.reportId ?? null,
+    };
   },
   alerts: (row, t) => healthAlerts(row as unknown as HealthStatus, t),
 };
@@ -117,11 +156,11 @@ const HEALTH: KindSpec<HealthStatus> = {
 const ACTIVITY: KindSpec<Activity> = {
   entity: Activity,
   label: 'activity',
-  row: (input: ActivityInput) => ({
+  row: (input: ActivityInput, path, now) => ({
     action: input.action,
     score: input.score ?? null,
     imageId: input.imageId ?? null,
-    measuredAt: input.measuredAt,
+    measuredAt: measuredAt(input.measuredAt, path, now),
     reportId: input.reportId ?? null,
   }),
   alerts: (row) => activityAlerts(row as unknown as Activity),
@@ -130,7 +169,7 @@ const ACTIVITY: KindSpec<Activity> = {
 const MENTAL: KindSpec<MentalStatus> = {
   entity: MentalStatus,
   label: 'mental status',
-  row: (input: MentalStatusInput) => ({
+  row: (input: MentalStatusInput, path, now) => ({
     emotion: input.emotion,
     ...{
       joy: input.scores.joy,
@@ -140,7 +179,7 @@ const MENTAL: KindSpec<MentalStatus> = {
       neutral: input.scores.neutral,
     },
     source: input.source,
-    measuredAt: input.measuredAt,
+    measuredAt: measuredAt(input.measuredAt, path, now),
     reportId: input.reportId ?? null,
   }),
   alerts: () => [],
@@ -149,11 +188,11 @@ const MENTAL: KindSpec<MentalStatus> = {
 const MENTAL_REPORT: KindSpec<MentalReport> = {
   entity: MentalReport,
   label: 'mental report',
-  row: (input: MentalReportInput, path) => {
+  row: (input: MentalReportInput, path, now) => {
     if (input.periodEnd.getTime() <= input.periodStart.getTime()) {
       throw BadUserInputError.field(`${path}.periodEnd`, 'must be after periodStart');
     }
-    if (input.periodEnd.getTime() > Date.now() + MEASURED_AT_WINDOW.futureMs) {
+    if (input.periodEnd.getTime() > now.getTime() + MEASURED_AT_WINDOW.futureMs) {
       throw BadUserInputError.field(`${path}.periodEnd`, 'must not be in the future');
     }
     return {
@@ -181,9 +220,49 @@ export interface BatchResult {
   notificationsRaised: number;
 }
 
+/** What is stored for a reading: the device's values, with the receive time for a missing `measuredAt`. */
+function storedValues(row: Row, now: Date): Row {
+  return 'measuredAt' in row && row['measuredAt'] === null ? { ...row, measuredAt: now } : row;
+}
+
+/**
+ * How long a family's thresholds are trusted without hearing of a change: the bound on how late
+ * another API process applies a settings change when the pub/sub invalidation never reached it.
+ */
+export const THRESHOLDS_CACHE_TTL_MS = 10_000;
+
+/** At most this many families' thresholds are cached; the oldest entry goes first. */
+const THRESHOLDS_CACHE_MAX = 10_000;
+
 /** Device reports (SPEC §5 "Devices and reports"): idempotent, validated, alert-checked. */
 export class ReportService {
-  constructor(private readonly deps: { orm: Orm; events: EventBus; files: FileService }) {}
+  /**
+   * Alert thresholds per family, so a report is not preceded by a settings read. Dropped on
+   * this process when `updateSettings` commits here (before it answers), on the others when the
+   * pub/sub relay delivers the change, at worst after {@link THRESHOLDS_CACHE_TTL_MS}.
+   */
+  private readonly thresholdsCache = new Map<
+    number,
+    { thresholds: CarebotThresholds; expiresAt: number }
+  >();
+  private thresholdsGeneration = 0;
+
+  constructor(
+    private readonly deps: {
+      orm: Orm;
+      events: EventBus;
+      files: FileService;
+      clock: () => Date;
+    },
+  ) {
+    deps.events.onFamilyStateChanged(({ familyId, what }) => {
+      // a deleted family (devices, null) takes its settings with it
+      if (what === 'devices' && familyId !== null) return;
+      this.thresholdsGeneration += 1;
+      if (familyId === null) this.thresholdsCache.clear();
+      else this.thresholdsCache.delete(familyId);
+    });
+  }
 
   reportHome = (ctx: Scope, input: HomeStatusInput) => this.storeOne(ctx, HOME, input as never);
   reportHealth = (ctx: Scope, input: HealthStatusInput) =>
@@ -196,9 +275,24 @@ export class ReportService {
     this.storeOne(ctx, MENTAL_REPORT, input as never);
 
   private async thresholds(em: EntityManager, familyId: number): Promise<CarebotThresholds> {
+    const now = Date.now();
+    const cached = this.thresholdsCache.get(familyId);
+    if (cached !== undefined && cached.expiresAt > now) return cached.thresholds;
+    const generation = this.thresholdsGeneration;
     const settings = await em.findOne(CarebotSettings, { family: familyId });
     if (settings === null) throw new NotFoundError('CarebotSettings', familyId);
-    return thresholdsOf(settings);
+    const thresholds = thresholdsOf(settings);
+    // a read that overlapped a change may hold the old values: used once, not kept
+    if (generation === this.thresholdsGeneration) {
+      this.thresholdsCache.delete(familyId);
+      if (this.thresholdsCache.size >= THRESHOLDS_CACHE_MAX)
+        this.thresholdsCache.delete(this.thresholdsCache.keys().next().value!);
+      this.thresholdsCache.set(familyId, {
+        thresholds,
+        expiresAt: now + THRESHOLDS_CACHE_TTL_MS,
+      });
+    }
+    return thresholds;
   }
 
   /** The stored reading for a retried `reportId`: the same one, or CONFLICT when its content differs. */
@@ -224,7 +318,6 @@ export class ReportService {
 
   /** Stored with the caller's flush and announced after its transaction commits. */
   private createNotifications(
-    ctx: Scope,
     em: EntityManager,
     familyId: number,
     alerts: Alert[],
@@ -236,42 +329,66 @@ export class ReportService {
     );
   }
 
+  /**
+   * One reading. The usual one (no alert, no picture) is a single INSERT in autocommit: the
+   * device and the thresholds come from caches, and the unique (family, reportId) index is the
+   * idempotency check, so a retry costs its lookup only when it happens. A reading that raises
+   * notifications or references a picture is stored with them in one transaction.
+   */
   private async storeOne<E extends { id: number; reportId: string | null }>(
     ctx: Scope,
     spec: KindSpec<E>,
     input: never,
   ): Promise<E> {
     const device = requireDevice(ctx.viewer);
-    const row = spec.row(input, 'input');
-    // devices buffer readings offline and retry: the same reportId returns the first record
-    const replayed = await this.replay(ctx.em, spec, device.familyId, row);
-    if (replayed !== null) return replayed;
+    const now = this.deps.clock();
+    const row = spec.row(input, 'input', now);
+    const values = { ...storedValues(row, now), createdAt: now };
     try {
-      const stored = await ctx.em.transactional(async (em) => {
-        const thresholds = await this.thresholds(em, device.familyId);
-        await this.referenceImage(ctx, em, device.familyId, row, 'input.imageId');
+      const thresholds = await this.thresholds(ctx.em, device.familyId);
+      const alerts = spec.alerts(values, thresholds);
+      if (alerts.length === 0 && typeof row['imageId'] !== 'string') {
+        const record = ctx.em.create(
+          spec.entity,
+          { ...values, family: ctx.em.getReference(Family, device.familyId) } as never,
+          { persist: false },
+        );
+        await ctx.em.insert(record);
+        return record;
+      }
+      return await ctx.em.transactional(async (em) => {
+        await this.referenceImage(em, device.familyId, row, 'input.imageId');
         const record = em.create(spec.entity, {
-          ...row,
+          ...values,
           family: em.getReference(Family, device.familyId),
         } as never);
-        this.createNotifications(ctx, em, device.familyId, spec.alerts(row, thresholds));
+        this.createNotifications(em, device.familyId, alerts);
         await em.flush();
         return record;
       });
-      return stored;
     } catch (error) {
-      // two retries at once: the unique (family, reportId) index lets one through
+      // a retry (or two at once): the unique (family, reportId) index let the first one through,
+      // and nothing of this attempt (notifications, image reference) was kept
       if (error instanceof UniqueConstraintViolationException && row.reportId !== null) {
-        const winner = await this.replay(this.deps.orm.em.fork(), spec, device.familyId, row);
-        if (winner !== null) return winner;
+        const first = await this.replay(this.deps.orm.em.fork(), spec, device.familyId, row);
+        if (first !== null) return first;
       }
-      throw error;
+      throw this.unlessFamilyGone(error, device.familyId);
     }
+  }
+
+  /**
+   * `error`, unless it says the family is gone: deleted after this process cached its device
+   * (the device went with it), which is answered like any unknown device.
+   */
+  private unlessFamilyGone(error: unknown, familyId: number): unknown {
+    if (!(error instanceof ForeignKeyConstraintViolationException)) return error;
+    this.deps.events.devicesChanged(familyId);
+    return new UnauthenticatedError('This device is no longer registered.');
   }
 
   /** An activity's snapshot must be a verified ACTIVITY_IMAGE of the family; marks it used. */
   private async referenceImage(
-    ctx: Scope,
     em: EntityManager,
     familyId: number,
     row: Row,
@@ -290,6 +407,7 @@ export class ReportService {
   /** Up to 1,000 readings in one transaction, all or nothing; retried readings count as duplicates. */
   async reportBatch(ctx: Scope, input: ReportBatchInput): Promise<BatchResult> {
     const device = requireDevice(ctx.viewer);
+    const now = this.deps.clock();
     const groups = [
       {
         spec: HOME as AnySpec,
@@ -324,7 +442,9 @@ export class ReportService {
     let inBatchDuplicates = 0;
     const planned: PlannedKind[] = [];
     for (const { spec, inputs, path } of groups) {
-      const rows = inputs.map((reading, index) => spec.row(reading as never, `${path}.${index}`));
+      const rows = inputs.map((reading, index) =>
+        spec.row(reading as never, `${path}.${index}`, now),
+      );
       const byReportId = new Map<string, Row>();
       const fresh: Row[] = [];
       for (const row of rows) {
@@ -348,15 +468,20 @@ export class ReportService {
 
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const result = await this.storeBatch(ctx, device.familyId, planned, input.activities ?? []);
+        // the first attempt assumes the readings are new (a buffer is sent once, usually): the
+        // unique index says otherwise, and later attempts look up what is already stored
+        const result = await this.storeBatch(ctx, device.familyId, planned, {
+          activities: input.activities ?? [],
+          now,
+          lookUpStored: attempt > 1,
+        });
         return { ...result, duplicates: result.duplicates + inBatchDuplicates };
       } catch (error) {
-        // another upload of the same buffer (a device retrying before the first answer came)
-        // committed some of these reportIds between our lookup and our insert; the whole batch
-        // rolled back, and the next attempt finds them stored and counts them as duplicates
+        // stored earlier, or by another upload of the same buffer (a device retrying before the
+        // first answer came) between our lookup and our insert; the whole batch rolled back
         if (error instanceof UniqueConstraintViolationException && attempt < BATCH_ATTEMPTS)
           continue;
-        throw error;
+        throw this.unlessFamilyGone(error, device.familyId);
       }
     }
   }
@@ -366,8 +491,9 @@ export class ReportService {
     ctx: Scope,
     familyId: number,
     planned: readonly PlannedKind[],
-    activities: ActivityInput[],
+    options: { activities: ActivityInput[]; now: Date; lookUpStored: boolean },
   ): Promise<BatchResult> {
+    const { activities, now, lookUpStored } = options;
     let duplicates = 0;
     const toStore: { spec: AnySpec; rows: Row[] }[] = [];
     for (const kind of planned) {
@@ -375,7 +501,7 @@ export class ReportService {
       const byReportId = new Map(kind.byReportId);
       // one query per kind finds every reading already stored by an earlier attempt
       const existing =
-        byReportId.size === 0
+        !lookUpStored || byReportId.size === 0
           ? []
           : await ctx.em.find(spec.entity, {
               family: familyId,
@@ -395,38 +521,47 @@ export class ReportService {
       const retried = [...byReportId.values()].sort((a, b) =>
         a.reportId! < b.reportId! ? -1 : a.reportId! > b.reportId! ? 1 : 0,
       );
-      toStore.push({ spec, rows: [...fresh, ...retried] });
+      const rows = [...fresh, ...retried];
+      if (rows.length > 0) toStore.push({ spec, rows });
     }
 
-    const notifications: Notification[] = [];
+    const thresholds = await this.thresholds(ctx.em, familyId);
+    const alerts = toStore.flatMap(({ spec, rows }) =>
+      rows.flatMap((row) => spec.alerts(storedValues(row, now), thresholds)),
+    );
+    const images = activities.some((activity) => typeof activity.imageId === 'string');
+    // one multi-row INSERT per kind, without entities: a unit of work for 1,000 readings costs
+    // more than the statement
+    const insert = async (em: EntityManager) => {
+      let count = 0;
+      for (const { spec, rows } of toStore) {
+        await em.insertMany(
+          spec.entity,
+          rows.map((row) => ({ ...storedValues(row, now), family: familyId, createdAt: now })),
+        );
+        count += rows.length;
+      }
+      return count;
+    };
+    // a single INSERT is all or nothing by itself; more statements share a transaction
+    if (toStore.length <= 1 && alerts.length === 0 && !images)
+      return { stored: await insert(ctx.em), duplicates, notificationsRaised: 0 };
     const stored = await ctx.em.transactional(async (em) => {
-      const thresholds = await this.thresholds(em, familyId);
-      const family = em.getReference(Family, familyId);
       for (const [index, activity] of activities.entries()) {
         await this.referenceImage(
-          ctx,
           em,
           familyId,
           { imageId: activity.imageId ?? null, reportId: null },
           `input.activities.${index}.imageId`,
         );
       }
-      let count = 0;
-      for (const { spec, rows } of toStore) {
-        for (const row of rows) {
-          em.create(spec.entity, { ...row, family } as never);
-          notifications.push(
-            ...this.createNotifications(ctx, em, familyId, spec.alerts(row, thresholds)),
-          );
-          count += 1;
-        }
-      }
-      // the unit of work sends multi-row INSERTs: a handful of statements for 1,000 readings
+      const count = await insert(em);
+      this.createNotifications(em, familyId, alerts);
       await em.flush();
       return count;
     });
     // a rolled-back attempt announces nothing: stageNotifications publishes on commit only
-    return { stored, duplicates, notificationsRaised: notifications.length };
+    return { stored, duplicates, notificationsRaised: alerts.length };
   }
 
   /** Deletes the newest reading (by measuredAt) of a kind (SPEC: device correction). */
