@@ -32,7 +32,7 @@ const options = {
 const FAMILY_QUERY_FROM = 200;
 
 export class LiveAuthorizer {
-  private readonly sessions: DataLoader<string | null, Viewer | null>;
+  private readonly sessions: DataLoader<string, Viewer | null>;
   /** A socket's token hashed once, not at every check (the hash of a token never changes). */
   private readonly hashes = new WeakMap<Credential, string | null>();
   private readonly standings: DataLoader<string, FamilyStanding | undefined>;
@@ -62,7 +62,8 @@ export class LiveAuthorizer {
           hash = sessionHash(credential.token);
           this.hashes.set(credential, hash);
         }
-        return this.sessions.load(hash);
+        // a string that cannot be a token is no session, and nothing to ask the database
+        return hash === null ? null : this.sessions.load(hash);
       }
       case 'device':
         return authenticateDevice(this.orm.em.fork(), credential.token);
