@@ -39,6 +39,13 @@ import { createSchema } from './schema.js';
 /** SPEC §2: request bodies are at most 1 MiB. */
 const MAX_BODY = '1mb';
 
+/**
+ * Connections the kernel queues for us while we are busy, e.g. thousands of dashboards
+ * reconnecting at once after a deploy: Node's default of 511 resets the rest. The kernel caps
+ * it at `net.core.somaxconn` (4096 on current Linux).
+ */
+const LISTEN_BACKLOG = 4096;
+
 export interface RunningServer {
   app: App;
   /** `http://host:port/graphql` */
@@ -300,7 +307,9 @@ export async function createServer(
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
+    httpServer.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () =>
+      resolve(),
+    );
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Session } from '../src/modules/account/session.entity.js';
 import { Membership } from '../src/modules/family/membership.entity.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
+import { LiveFanout } from '../src/realtime/fanout.js';
 import {
   MarkAllNotificationsReadDocument,
+  MarkNotificationsReadDocument,
   MarkMessagesReadDocument,
   RaiseNotificationDocument,
   RemoveMemberDocument,
@@ -25,6 +27,10 @@ afterAll(async () => {
 
 const NOTIFICATIONS =
   'subscription($familyId: ID, $minGrade: NotificationGrade, $after: ID) { notificationAdded(familyId: $familyId, minGrade: $minGrade, after: $after) { id grade kind message read family { id } } }';
+/** Selects only fields built from the event: shared by every subscriber with the same variables. */
+const SHARED =
+  'subscription($familyId: ID, $minGrade: NotificationGrade) { notificationAdded(familyId: $familyId, minGrade: $minGrade) { id grade kind message createdAt } }';
+
 type Received = {
   data?: { notificationAdded?: { id: string; kind: string; message: string; grade: string } };
 };
@@ -174,9 +180,12 @@ describe('notificationAdded', () => {
     expect((await sub.iterator.next()).done).toBe(true);
   });
 
-  it('closes the socket of a revoked session with 4403', async () => {
+  it.each([
+    ['running per subscriber', NOTIFICATIONS],
+    ['shared among subscribers', SHARED],
+  ])('closes the socket of a revoked session with 4403 (%s)', async (_how, document) => {
     const f = await createFamily(t);
-    const sub = await live$(f.main.headers, NOTIFICATIONS);
+    const sub = await live$(f.main.headers, document);
     await t.server.app.orm.em.fork().nativeDelete(Session, { user: f.main.user.id });
     await t.request(
       RaiseNotificationDocument,
@@ -300,6 +309,137 @@ describe('notificationAdded', () => {
     await t.server.app.orm.em.fork().nativeDelete(Notification, { id: { $lte: Number(purged) } });
     const events = subscribe(f.main.headers, NOTIFICATIONS, { after: purged });
     expect(await firstErrorCode(events)).toBe('RESYNC_REQUIRED');
+  });
+});
+
+describe('notificationAdded shared among subscribers', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('goes to the main user, a manager and a caregiver (each under its own operation id) and to no one else', async () => {
+    const hub = vi.spyOn(LiveFanout.prototype, 'subscribe');
+    const f = await createFamily(t, { managers: 1, caregivers: 1, pending: 1 });
+    const other = await createFamily(t, { caregivers: 1 });
+    const watchers = [f.main, f.managers[0]!, f.caregivers[0]!];
+    const subs = [];
+    for (const w of watchers) subs.push(await live$(w.headers, SHARED));
+    const outsider = await live$(other.caregivers[0]!.headers, SHARED);
+    const pendingSub = await live$(f.pending[0]!.headers, SHARED);
+    // every one of them went through the hub (the pending member's covers no family)
+    expect(hub).toHaveBeenCalledTimes(5);
+
+    await t.request(
+      RaiseNotificationDocument,
+      { input: { grade: 'CRIT', kind: 'FALL', message: 'shared' } },
+      f.device.headers,
+    );
+    for (const sub of subs) {
+      const received = (await sub.first).value as Received;
+      expect(received.data?.notificationAdded).toMatchObject({
+        kind: 'FALL',
+        grade: 'CRIT',
+        message: 'shared',
+      });
+    }
+    await t.request(
+      RaiseNotificationDocument,
+      { input: { grade: 'INFO', kind: 'OTHER', message: 'other family' } },
+      other.device.headers,
+    );
+    expect(((await outsider.first).value as Received).data?.notificationAdded?.message).toBe(
+      'other family',
+    );
+    const race = await Promise.race([
+      pendingSub.first.then(() => 'received'),
+      new Promise((resolve) => setTimeout(() => resolve('nothing'), 200)),
+    ]);
+    expect(race).toBe('nothing');
+    for (const sub of [...subs, outsider, pendingSub]) await sub.iterator.return?.();
+  });
+
+  it('keeps each subscriber to its own variables', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const all = await live$(f.main.headers, SHARED);
+    const critical = await live$(f.caregivers[0]!.headers, SHARED, { minGrade: 'CRIT' });
+    for (const [grade, message] of [
+      ['INFO', 'minor'],
+      ['CRIT', 'help'],
+    ] as const) {
+      await t.request(
+        RaiseNotificationDocument,
+        { input: { grade, kind: 'OTHER', message } },
+        f.device.headers,
+      );
+    }
+    expect(((await all.first).value as Received).data?.notificationAdded?.message).toBe('minor');
+    expect(((await all.iterator.next()).value as Received).data?.notificationAdded?.message).toBe(
+      'help',
+    );
+    expect(((await critical.first).value as Received).data?.notificationAdded?.message).toBe(
+      'help',
+    );
+    await all.iterator.return?.();
+    await critical.iterator.return?.();
+  });
+
+  it('ends for a member removed mid-stream while the others still receive', async () => {
+    const f = await createFamily(t, { caregivers: 2 });
+    const [removed, staying] = f.caregivers as [(typeof f.caregivers)[0], (typeof f.caregivers)[0]];
+    const gone = await live$(removed.headers, SHARED);
+    const kept = await live$(staying.headers, SHARED);
+    await t.request(
+      RaiseNotificationDocument,
+      { input: { grade: 'INFO', kind: 'OTHER', message: 'before' } },
+      f.device.headers,
+    );
+    expect(((await gone.first).value as Received).data?.notificationAdded?.message).toBe('before');
+    expect(((await kept.first).value as Received).data?.notificationAdded?.message).toBe('before');
+    await t.request(
+      RemoveMemberDocument,
+      { membershipId: String(removed.membership.id) },
+      f.main.headers,
+    );
+    await t.request(
+      RaiseNotificationDocument,
+      { input: { grade: 'CRIT', kind: 'FALL', message: 'after' } },
+      f.device.headers,
+    );
+    expect((await gone.iterator.next()).done).toBe(true);
+    expect(((await kept.iterator.next()).value as Received).data?.notificationAdded?.message).toBe(
+      'after',
+    );
+    await kept.iterator.return?.();
+  });
+
+  it('gives each viewer its own read flag: a document selecting it runs per subscriber', async () => {
+    const hub = vi.spyOn(LiveFanout.prototype, 'subscribe');
+    const f = await createFamily(t, { caregivers: 1 });
+    const { raiseNotification: start } = await t.request(
+      RaiseNotificationDocument,
+      { input: { grade: 'INFO', kind: 'OTHER', message: 'start' } },
+      f.device.headers,
+    );
+    const { raiseNotification: missed } = await t.request(
+      RaiseNotificationDocument,
+      { input: { grade: 'WARN', kind: 'OTHER', message: 'missed' } },
+      f.device.headers,
+    );
+    // the main user has read it, the caregiver has not
+    await t.request(MarkNotificationsReadDocument, { ids: [missed.id] }, f.main.headers);
+    const main = subscribe(f.main.headers, NOTIFICATIONS, { after: start.id });
+    const caregiver = subscribe(f.caregivers[0]!.headers, NOTIFICATIONS, { after: start.id });
+    expect(((await main.next()).value as Received).data?.notificationAdded).toMatchObject({
+      message: 'missed',
+      read: true,
+    });
+    expect(((await caregiver.next()).value as Received).data?.notificationAdded).toMatchObject({
+      message: 'missed',
+      read: false,
+    });
+    expect(hub).not.toHaveBeenCalled();
+    await main.return?.();
+    await caregiver.return?.();
   });
 });
 

@@ -79,26 +79,42 @@ function grant<A extends FamilyAction>(
 /**
  * Where each user stands in each family, for the (user, family) pairs asked: ownership and ACTIVE
  * memberships. The one query pair behind every standing: per request ({@link Access}) and per
- * live delivery (`LiveAuthorizer`). `familyIds` undefined means every family of the users.
+ * live delivery (`LiveAuthorizer`). `familyIds` undefined means every family of the users;
+ * `userIds` undefined, every member of the families (one of the two must be given).
  */
 export async function loadStandings(
   em: EntityManager,
-  userIds: readonly number[],
+  userIds: readonly number[] | undefined,
   familyIds?: readonly number[],
 ): Promise<Map<string, FamilyStanding>> {
   const standing = new Map<string, FamilyStanding>();
-  if (userIds.length === 0 || familyIds?.length === 0) return standing;
-  const users = marks(userIds);
-  const families = familyIds === undefined ? '' : marks(familyIds);
-  // one statement (every request asks before anything else): owned families, then memberships
+  if (userIds === undefined && familyIds === undefined)
+    throw new Error('loadStandings() needs users or families');
+  if (userIds?.length === 0 || familyIds?.length === 0) return standing;
+  // one plain statement (every request asks before anything else, and a live event checks every
+  // subscriber of a family at once): owned families, then ACTIVE memberships
+  const owned: string[] = [];
+  const member: string[] = [];
+  const ownedValues: unknown[] = [];
+  const memberValues: unknown[] = [MembershipStatus.ACTIVE];
+  if (userIds !== undefined) {
+    owned.push(`f.main_user_id in (${marks(userIds)})`);
+    member.push(`m.user_id in (${marks(userIds)})`);
+    ownedValues.push(...userIds);
+    memberValues.push(...userIds);
+  }
+  if (familyIds !== undefined) {
+    owned.push(`f.id in (${marks(familyIds)})`);
+    member.push(`m.family_id in (${marks(familyIds)})`);
+    ownedValues.push(...familyIds);
+    memberValues.push(...familyIds);
+  }
   const rows = await em.execute<{ family_id: number; user_id: number; standing: string }[]>(
     `select f.id as family_id, f.main_user_id as user_id, 'MAIN' as standing ` +
-      `from \`family\` f where f.main_user_id in (${users})` +
-      (familyIds === undefined ? '' : ` and f.id in (${families})`) +
+      `from \`family\` f where ${owned.join(' and ')}` +
       ` union all select m.family_id, m.user_id, m.role from \`membership\` m ` +
-      `where m.user_id in (${users}) and m.status = ?` +
-      (familyIds === undefined ? '' : ` and m.family_id in (${families})`),
-    [...userIds, ...(familyIds ?? []), ...userIds, MembershipStatus.ACTIVE, ...(familyIds ?? [])],
+      `where m.status = ? and ${member.join(' and ')}`,
+    [...ownedValues, ...memberValues],
     'all',
     em.getLoggerContext(),
   );
@@ -175,7 +191,18 @@ export class Access {
   private applicationsPromise: Promise<ReadonlySet<number>> | undefined;
   private readonly sharedChats = new Map<number, Promise<boolean>>();
 
-  constructor(private readonly source: { em: EntityManager; viewer: Viewer }) {}
+  constructor(
+    private readonly source: {
+      em: EntityManager;
+      viewer: Viewer;
+      /**
+       * Where a user stands in each family (`loadStandings` keys), when the caller batches the
+       * lookup across operations: a burst of socket subscriptions asks a few queries, not two
+       * each. Default: {@link loadStandings} on `em`.
+       */
+      standingsOf?: (userId: number) => Promise<ReadonlyMap<string, FamilyStanding>>;
+    },
+  ) {}
 
   /**
    * Log-in and sign-up change who the operation runs as. Apollo hands resolvers a shallow copy
@@ -212,7 +239,10 @@ export class Access {
     if (viewer.kind === 'device') {
       map.set(viewer.familyId, deviceStanding(viewer));
     } else if (viewer.kind === 'user') {
-      for (const [key, standing] of await loadStandings(this.source.em, [viewer.userId])) {
+      const standings = this.source.standingsOf
+        ? await this.source.standingsOf(viewer.userId)
+        : await loadStandings(this.source.em, [viewer.userId]);
+      for (const [key, standing] of standings) {
         map.set(Number(key.slice(key.indexOf(':') + 1)), standing);
       }
     }

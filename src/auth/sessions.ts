@@ -69,10 +69,27 @@ export async function authenticateSessions(
   tokens: readonly string[],
   now = new Date(),
 ): Promise<(UserViewer | null)[]> {
-  const hashes = tokens.map((token) => (looksLikeToken(token) ? hashToken(token) : null));
+  return authenticateSessionHashes(em, tokens.map(sessionHash), now);
+}
+
+/** The stored hash of a session token, or null for a string that cannot be one. */
+export function sessionHash(token: string): string | null {
+  return looksLikeToken(token) ? hashToken(token) : null;
+}
+
+/**
+ * {@link authenticateSessions} by token hashes ({@link sessionHash}): for a caller that holds a
+ * token for long (a socket) and need not hash it at every check.
+ */
+export async function authenticateSessionHashes(
+  em: EntityManager,
+  hashes: readonly (string | null)[],
+  now = new Date(),
+): Promise<(UserViewer | null)[]> {
   const wanted = [...new Set(hashes.filter((hash): hash is string => hash !== null))];
-  if (wanted.length === 0) return tokens.map(() => null);
-  // a plain read (every request makes it): no entities, no unit of work
+  if (wanted.length === 0) return hashes.map(() => null);
+  // plain rows in one statement, no entities or unit of work: every request makes this read,
+  // and live delivery checks thousands of sessions per event
   const plain = new PlainReader(em);
   const rows = await plain.query(
     `select ${plain.columns(Session, 's', 's__')}, u.id as u__id, u.role as u__role, ` +
@@ -87,19 +104,16 @@ export async function authenticateSessions(
     const user = plain.row(User, row, 'u__')!;
     // SQLite hands booleans back as 0 or 1
     session.remember = Boolean(session.remember);
-    const hash = session.tokenHash;
     if (
       sessionExpiresAt(session) <= now ||
       (user.suspendedUntil != null && user.suspendedUntil > now)
     ) {
-      viewers.set(hash, null);
+      viewers.set(session.tokenHash, null);
       continue;
     }
-    if (now.getTime() - session.lastSeenAt.getTime() >= SESSION_POLICY.touchEveryMs) {
-      touch.push(session.id);
-      session.lastSeenAt = now;
-    }
-    viewers.set(hash, {
+    const touched = now.getTime() - session.lastSeenAt.getTime() >= SESSION_POLICY.touchEveryMs;
+    if (touched) touch.push(session.id);
+    viewers.set(session.tokenHash, {
       kind: 'user',
       userId: user.id,
       role: user.role,
@@ -107,7 +121,7 @@ export async function authenticateSessions(
         id: session.id,
         remember: session.remember,
         createdAt: session.createdAt,
-        expiresAt: sessionExpiresAt(session),
+        expiresAt: sessionExpiresAt(touched ? { ...session, lastSeenAt: now } : session),
       },
     });
   }

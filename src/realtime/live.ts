@@ -1,6 +1,8 @@
 import type WebSocket from 'ws';
 import type { Credential } from '../auth/credentials.js';
 import type { Viewer } from '../auth/viewer.js';
+import type { SharedSpec } from './fanout.js';
+import type { TopicPayloads } from './pubsub.js';
 
 /** graphql-ws close codes this API uses (graphql-ws style: an enum of close codes). */
 export const LiveCloseCode = {
@@ -27,4 +29,15 @@ export interface LiveConnection {
    * or null — in which case the socket has been closed with 4403.
    */
   revalidate(): Promise<Viewer | null>;
+  /**
+   * Present when the operation's document may share its execution with other subscribers (see
+   * `fanout.ts`): a subscription resolver may then hand its topics to the fan-out hub instead of
+   * streaming events through GraphQL one subscriber at a time.
+   */
+  shared?: {
+    subscribe<T>(
+      topics: readonly { topic: keyof TopicPayloads & string; key: string | number }[],
+      spec: SharedSpec<T>,
+    ): AsyncIterableIterator<never, undefined>;
+  };
 }

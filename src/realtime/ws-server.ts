@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import {
-  execute,
+  type DocumentNode,
   type ExecutionArgs,
+  execute,
   GraphQLError,
   getOperationAST,
   getVariableValues,
@@ -17,7 +18,9 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
-import { createContext, requestIdFrom } from '../context.js';
+import { Access } from '../auth/access.js';
+import { type Context, createContext, requestIdFrom } from '../context.js';
+import { Loaders } from '../database/loaders.js';
 import {
   findAppError,
   formatError,
@@ -38,8 +41,14 @@ import {
   within,
 } from '../observability/tracing.js';
 import { enforceMutationRateLimit } from '../security/mutation-rate-limit.js';
-import { type Credential, credentialFrom, viewerFor } from '../auth/credentials.js';
-import { LiveCloseCode, MAX_SOCKET_BUFFER_BYTES, MAX_SUBSCRIPTIONS_PER_SOCKET } from './live.js';
+import { type Credential, credentialFrom } from '../auth/credentials.js';
+import { LiveFanout, shareKey } from './fanout.js';
+import {
+  LiveCloseCode,
+  type LiveConnection,
+  MAX_SOCKET_BUFFER_BYTES,
+  MAX_SUBSCRIPTIONS_PER_SOCKET,
+} from './live.js';
 import { AccountSocketLimits, TOO_MANY_CONNECTIONS } from './socket-limits.js';
 import type WebSocket from 'ws';
 
@@ -47,6 +56,47 @@ export { CloseCode };
 
 /** Largest message a client may send over the socket (SPEC §2: bodies ≤ 1 MiB). */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+/**
+ * How long a socket may stay open without `connection_init` (graphql-ws: 3 s). In a burst of
+ * thousands of connects, a socket's init can wait in line behind the others for longer than
+ * that; it is still a bound on sockets that never authenticate.
+ */
+const CONNECTION_INIT_WAIT_MS = 15_000;
+
+/** Distinct valid documents kept parsed and validated (a dashboard sends a handful). */
+const DOCUMENT_CACHE_SIZE = 200;
+
+/**
+ * After a subscription has started, its context keeps nothing it loaded while starting: the
+ * EntityManager, loaders and access answers are made again on first use (an event's resolver
+ * refreshes them anyway). An idle subscription then holds a few small objects, not an ORM fork.
+ */
+function idleContext(ctx: Context): void {
+  let em: Context['em'] | undefined;
+  let loaders: Context['loaders'] | undefined;
+  let access: Context['access'] | undefined;
+  const lazy = <T>(get: () => T, set: (value: T) => void): PropertyDescriptor => ({
+    get,
+    set,
+    enumerable: true,
+    configurable: true,
+  });
+  Object.defineProperties(ctx, {
+    em: lazy(
+      () => (em ??= ctx.app.orm.em.fork({ loggerContext: { requestId: ctx.requestId } })),
+      (value) => (em = value),
+    ),
+    loaders: lazy(
+      () => (loaders ??= new Loaders(ctx.em)),
+      (value) => (loaders = value),
+    ),
+    access: lazy(
+      () => (access ??= new Access({ em: ctx.em, viewer: ctx.viewer })),
+      (value) => (access = value),
+    ),
+  });
+}
 
 export interface WsServerHandle {
   /** Closes every socket (1001 going away) and stops accepting new ones. */
@@ -120,7 +170,32 @@ export function attachWsServer(options: {
     });
 
   /** Per socket: the credential it authenticated with, and its running operations. */
-  const connections = new WeakMap<WebSocket, { credential: Credential; operations: number }>();
+  const connections = new WeakMap<
+    WebSocket,
+    { socket: WebSocket; credential: Credential; operations: number }
+  >();
+  const documents = new Map<string, DocumentNode>();
+  /** Operations whose events the fan-out hub delivers: GraphQL never executes them again. */
+  const sharedOperations = new WeakSet<ExecutionArgs>();
+  const fanout = new LiveFanout({
+    pubSub: app.pubSub,
+    authorizer: app.liveAuthorizer,
+    metrics: app.metrics,
+    logger: app.logger,
+    run: async (args, viewer, event) => {
+      const contextValue = createContext(app, {
+        requestId: requestIdFrom(undefined),
+        transport: 'ws',
+        viewer,
+      });
+      const { errors, ...result } = await execute({ ...args, rootValue: event, contextValue });
+      return JSON.stringify(
+        errors === undefined || errors.length === 0
+          ? result
+          : { ...result, errors: format(errors) },
+      );
+    },
+  });
   const accountSockets = new AccountSocketLimits(app.config.limits.socketsPerAccount);
   const closeSocket = (socket: WebSocket, code: number, reason: string) => {
     if (socket.readyState === socket.OPEN) socket.close(code, reason);
@@ -139,6 +214,7 @@ export function attachWsServer(options: {
       schema,
       execute: inOperationSpan(execute),
       subscribe: inOperationSpan(subscribe),
+      connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         const param = ctx.connectionParams?.['authorization'];
@@ -154,8 +230,9 @@ export function attachWsServer(options: {
           fromParams ? param : undefined,
           cookieAllowed ? request.headers.cookie : undefined,
         );
-        const viewer = await viewerFor(app.orm.em.fork(), credential);
-        if (viewer.kind === 'anonymous') {
+        // through the live authorizer: a burst of connects is checked in a few batched queries
+        const viewer = await app.liveAuthorizer.viewer(credential);
+        if (viewer === null || viewer.kind === 'anonymous') {
           closeSocket(socket, LiveCloseCode.Unauthorized, 'Unauthorized');
           return false;
         }
@@ -163,7 +240,7 @@ export function attachWsServer(options: {
           closeSocket(socket, TOO_MANY_CONNECTIONS.code, TOO_MANY_CONNECTIONS.reason);
           return false;
         }
-        connections.set(socket, { credential, operations: 0 });
+        connections.set(socket, { socket, credential, operations: 0 });
         // an open socket counts as activity (the session's idle expiry slides), and a credential
         // revoked while no event flows still closes the socket within one interval
         const heartbeat = setInterval(() => {
@@ -218,26 +295,43 @@ export function attachWsServer(options: {
                 extensions: { code: ErrorCode.Unauthenticated },
               }),
             ];
-          let document;
-          try {
-            document = parse(payload.query, PARSE_OPTIONS);
-          } catch (error) {
-            return [requestError(error, 'GRAPHQL_PARSE_FAILED', suggestions)];
+          // a burst of sockets sends the same few documents: each is parsed and validated once
+          let document = documents.get(payload.query);
+          if (document === undefined) {
+            try {
+              document = parse(payload.query, PARSE_OPTIONS);
+            } catch (error) {
+              return [requestError(error, 'GRAPHQL_PARSE_FAILED', suggestions)];
+            }
+            const errors = [...validate(schema, document, rules)];
+            dropDuplicatePageSizeErrors(errors);
+            if (errors.length > 0)
+              return errors.map((error) =>
+                requestError(error, ErrorCode.ValidationFailed, suggestions),
+              );
+            if (documents.size >= DOCUMENT_CACHE_SIZE)
+              documents.delete(documents.keys().next().value!);
+            documents.set(payload.query, document);
           }
-          const errors = [...validate(schema, document, rules)];
-          dropDuplicatePageSizeErrors(errors);
-          if (errors.length > 0)
-            return errors.map((error) =>
-              requestError(error, ErrorCode.ValidationFailed, suggestions),
-            );
           const requestId = requestIdFrom(undefined);
+          const live: LiveConnection = {
+            socket,
+            credential: connection.credential,
+            revalidate,
+          };
           const contextValue = createContext(app, {
             requestId,
             transport: 'ws',
             viewer,
-            live: { socket, credential: connection.credential, revalidate },
+            live,
             ip: ctx.extra.request.socket.remoteAddress,
             userAgent: ctx.extra.request.headers['user-agent'],
+          });
+          // the access answers of subscriptions starting together come from batched queries
+          contextValue.access = new Access({
+            em: contextValue.em,
+            viewer,
+            standingsOf: (userId) => app.liveAuthorizer.standingsOf(userId),
           });
           const operation = getOperationAST(document, payload.operationName ?? null);
           // as over HTTP (Apollo's OPERATION_RESOLUTION_FAILURE): the client's mistake, not ours
@@ -286,6 +380,15 @@ export function attachWsServer(options: {
             operationName: payload.operationName ?? null,
             contextValue,
           };
+          const key = shareKey(document, operation, payload.query, payload.variables);
+          if (key !== undefined) {
+            live.shared = {
+              subscribe: (topics, spec) => {
+                sharedOperations.add(args);
+                return fanout.subscribe(connection, id, key, args, topics, spec);
+              },
+            };
+          }
           app.logger.debug(
             { requestId, subscriptionId: id, remote: ctx.extra.request.socket.remoteAddress },
             'ws operation',
@@ -302,7 +405,11 @@ export function attachWsServer(options: {
         } else if (traceSpan !== undefined) traced.set(prepared.contextValue as object, traceSpan);
         return prepared;
       },
-      onOperation: () => {
+      onOperation: (_ctx, _id, _payload, args) => {
+        // graphql-ws keeps the arguments while the operation runs; a shared one needs no context
+        // any more, the others only what they load again per event
+        if (sharedOperations.has(args)) args.contextValue = undefined;
+        else idleContext(args.contextValue as Context);
         app.metrics.wsSubscriptions.inc();
         app.metrics.wsSubscriptionsStarted.inc();
       },
@@ -327,6 +434,7 @@ export function attachWsServer(options: {
 
   return {
     dispose: async () => {
+      fanout.close();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

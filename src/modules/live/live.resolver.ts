@@ -9,6 +9,8 @@ import { BadUserInputError, ResyncRequiredError } from '../../graphql/errors.js'
 import { parseId } from '../../graphql/ids.js';
 import type { MessageEvent, NotificationEvent } from '../../realtime/pubsub.js';
 import { Topic } from '../../realtime/pubsub.js';
+import { type SharedVerdict, shareLiveFields } from '../../realtime/fanout.js';
+import type { LiveAuthorizer } from '../../realtime/live-auth.js';
 import { Message } from '../message/message.entity.js';
 import { Notification } from '../notification/notification.entity.js';
 import { GRADE_RANK, NotificationGrade, gradesFrom } from '../notification/notification.enums.js';
@@ -123,6 +125,25 @@ export function authorisedStream<T>(
   });
 }
 
+/**
+ * How notificationAdded treats an event, for one subscriber. Built outside the resolver so its
+ * closures hold the authorizer and the grade only, not the subscription's context: a shared
+ * subscription keeps them for as long as it runs.
+ */
+function notificationSpec(authorizer: LiveAuthorizer, minGrade: NotificationGrade) {
+  return {
+    wanted: (event: NotificationEvent) =>
+      GRADE_RANK[event.grade as NotificationGrade] >= GRADE_RANK[minGrade],
+    raisedAt: (event: NotificationEvent) => Date.parse(event.createdAt),
+    // the standing is the audience: the field guards decide by it, and nothing else the shared
+    // fields show depends on the viewer
+    verdict: async (viewer: Viewer, event: NotificationEvent): Promise<SharedVerdict> => {
+      const standing = await authorizer.standing(viewer, event.familyId);
+      return standing !== undefined && allows('VIEW', standing) ? { audience: standing } : 'end';
+    },
+  };
+}
+
 /** An alert of a family, as the unread-count stream sees it. */
 interface FamilyAlert {
   alertIn: number;
@@ -182,6 +203,14 @@ export class LiveResolver {
           return missed.map(toNotificationEvent);
         };
       }
+      const { wanted, raisedAt, verdict } = notificationSpec(ctx.app.liveAuthorizer, minGrade);
+      const shared = ctx.live?.shared;
+      if (shared !== undefined && after === undefined) {
+        return shared.subscribe(
+          familyIds.map((key) => ({ topic: Topic.NotificationAdded, key })),
+          { name: 'notificationAdded', wanted, raisedAt, verdict },
+        );
+      }
       const sources = familyIds.map(
         (id) =>
           ctx.app.pubSub.subscribe(Topic.NotificationAdded, id) as AsyncIterable<NotificationEvent>,
@@ -190,16 +219,13 @@ export class LiveResolver {
         ctx,
         'notificationAdded',
         sources,
-        async (viewer, event) => {
-          const standing = await ctx.app.liveAuthorizer.standing(viewer, event.familyId);
-          return allows('VIEW', standing);
-        },
+        async (viewer, event) => (await verdict(viewer, event)) !== 'end',
         {
           ...(replay === undefined ? {} : { replay }),
           ...(after === undefined ? {} : { after }),
           idOf: (event) => event.id,
-          wanted: (event) => GRADE_RANK[event.grade as NotificationGrade] >= GRADE_RANK[minGrade],
-          raisedAt: (event) => Date.parse(event.createdAt),
+          wanted,
+          raisedAt,
         },
       );
     },
@@ -327,3 +353,15 @@ export class LiveResolver {
 }
 
 openData(UnreadCounts, "the viewer's own counts");
+
+// what notificationAdded's root resolver builds from the event alone; `read`, `family`,
+// `acknowledgedBy` and `imageFile` depend on the viewer or load more, so they are not listed
+shareLiveFields('notificationAdded', 'Notification', [
+  'id',
+  'grade',
+  'kind',
+  'message',
+  'image',
+  'acknowledgedAt',
+  'createdAt',
+]);
