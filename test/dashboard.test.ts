@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardSeed, seedDashboard } from '../bench/dashboard-seed.js';
 import { Family } from '../src/modules/family/family.entity.js';
@@ -173,6 +175,37 @@ describe('the dashboard', () => {
   it('costs the same number of statements for 1, 10 and 100 families', () => {
     expect(counts.size).toBe(3);
     expect(new Set(counts.values()).size, JSON.stringify([...counts])).toBe(1);
+  });
+
+  it('checks the arguments of a field under the family list for every family, per variables', async () => {
+    const seed = seeds.get(10)!;
+    const headers = bearer(seed.careWorker.token);
+    const document = parse(`
+      query ($kinds: [NotificationKind!]) {
+        myFamilies { id notifications(first: 1, kinds: $kinds) { totalCount } }
+      }
+    `) as TypedDocumentNode<{ myFamilies: { id: string }[] }, { kinds: string[] }>;
+    // the same document: a verdict reached with one set of variables must not answer another
+    const tooMany = await t.requestErrors(
+      document,
+      { kinds: Array<string>(21).fill('FALL') },
+      headers,
+    );
+    expect(tooMany.length).toBeGreaterThan(0);
+    for (const error of tooMany) {
+      expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(error.extensions?.['fields']).toHaveProperty('kinds');
+    }
+    const fine = await t.request(document, { kinds: ['FALL', 'FIRE'] }, headers);
+    expect(fine.myFamilies).toHaveLength(10);
+    const again = await t.requestErrors(
+      document,
+      { kinds: Array<string>(21).fill('FIRE') },
+      headers,
+    );
+    expect(again.map((error) => error.extensions?.['code'])).toEqual(
+      tooMany.map(() => 'BAD_USER_INPUT'),
+    );
   });
 
   it('answers family(id) with the same fields in the same few statements', () => {

@@ -1,5 +1,5 @@
 import { type ValidationError, validate } from 'class-validator';
-import { getNamedType, type GraphQLResolveInfo } from 'graphql';
+import { type FieldNode, getNamedType, type GraphQLResolveInfo } from 'graphql';
 import type { ValidatorFn } from 'type-graphql';
 import { BadUserInputError } from './errors.js';
 
@@ -73,7 +73,45 @@ export function checkText(args: Record<string, unknown>): void {
  * every argument ({@link checkText}), then runs class-validator on every input object and reports
  * each broken rule under its input path (`input.address.subRegionCode`), as SPEC §3 asks.
  */
-export const validateArgument: ValidatorFn = async (argValue, argType, resolverData) => {
+export const validateArgument: ValidatorFn = (argValue, argType, resolverData) => {
+  const { info } = resolverData;
+  const [node] = info.fieldNodes;
+  const field = info.parentType.getFields()[info.fieldName];
+  if (node === undefined || field === undefined || typeof argType !== 'function') {
+    return checkArgument(argValue, argType, resolverData);
+  }
+  const byNode = entry(verdicts, info.variableValues, () => new WeakMap());
+  const byField = entry(byNode, node, () => new WeakMap());
+  const byType = entry(byField, field, () => new WeakMap());
+  return entry(byType, argType, () => checkArgument(argValue, argType, resolverData));
+};
+
+/**
+ * Verdicts already reached in an operation, by its coerced variables, field node, field
+ * definition and argument type, which together fix the arguments: a field under a list (the
+ * dashboard's `notifications` of each of 20 families) is resolved with the very same arguments
+ * once per item, and the checks are pure functions of them, so the first call's verdict (the
+ * same error, if any) stands for the others. Entries go with the operation's variables object.
+ */
+const verdicts = new WeakMap<
+  object,
+  WeakMap<FieldNode, WeakMap<object, WeakMap<object, Promise<void>>>>
+>();
+
+function entry<K extends object, V>(map: WeakMap<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
+
+const checkArgument = async (
+  argValue: unknown,
+  argType: unknown,
+  resolverData: Parameters<ValidatorFn>[2],
+): Promise<void> => {
   // type-graphql calls this once per parameter; the text check looks at all the field's arguments
   checkText(resolverData.args);
   if (argValue === null || typeof argValue !== 'object') return;
@@ -82,7 +120,7 @@ export const validateArgument: ValidatorFn = async (argValue, argType, resolverD
   const fields: Record<string, string> = {};
   for (const [index, target] of targets.entries()) {
     if (target === null || typeof target !== 'object') continue;
-    const errors = await validate(target as object, {
+    const errors = await validate(target, {
       forbidUnknownValues: false,
       validationError: { target: false, value: false },
     });
