@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.js';
-import { createOrm } from '../src/database/orm.js';
+import { createScratchMariaDb } from '../src/database/scratch-database.js';
 import { createServer } from '../src/server.js';
 import { SMOKE, benchEnv, size } from './bench-env.js';
 import { DASHBOARD_QUERY } from './dashboard-baseline.js';
@@ -55,28 +54,15 @@ function sqliteTarget(): Target {
   };
 }
 
-/** A new, empty database beside the one in `baseUrl` (the user may create `carebot%` databases). */
+/** A new, empty database beside the one in `baseUrl`. */
 async function mariaDbTarget(baseUrl: string): Promise<Target> {
-  // the name is ours (random hex), never outside text
-  const name = `carebot_bench_${randomBytes(6).toString('hex')}`;
-  const admin = await createOrm({
-    database: { driver: 'mariadb', url: baseUrl },
-    dbPoolMax: 1,
-    dbDebug: false,
-  });
-  await admin.em
-    .getConnection()
-    .execute(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
+  const database = await createScratchMariaDb(baseUrl, 'carebot_bench_');
+  const host = new URL(baseUrl).host;
   return {
-    label: `MariaDB ${url.host} (new database ${name}, dropped afterwards; baseline on the mariadb driver)`,
-    env: { DATABASE_URL: url.toString() },
-    baseline: url.toString(),
-    cleanup: async () => {
-      await admin.em.getConnection().execute(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.close();
-    },
+    label: `MariaDB ${host} (new database ${database.name}, dropped afterwards; baseline on the mariadb driver)`,
+    env: { DATABASE_URL: database.url },
+    baseline: database.url,
+    cleanup: () => database.drop(),
   };
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { hashPassword } from '../src/auth/passwords.js';
 import { hashToken, newToken } from '../src/auth/tokens.js';
 import { type DatabaseConfig, loadConfig } from '../src/config.js';
-import { createOrm } from '../src/database/orm.js';
+import { createScratchMariaDb } from '../src/database/scratch-database.js';
 import { User, UserRole } from '../src/modules/account/user.entity.js';
 import { Device } from '../src/modules/device/device.entity.js';
 import { Family } from '../src/modules/family/family.entity.js';
@@ -64,27 +64,13 @@ function sqliteTarget(): Target {
   };
 }
 
-/** A new, empty database beside the one in `baseUrl` (the user may create `carebot%` databases). */
+/** A new, empty database beside the one in `baseUrl`. */
 async function mariaDbTarget(baseUrl: string): Promise<Target> {
-  // the name is ours (random hex), never outside text
-  const name = `carebot_bench_${randomBytes(6).toString('hex')}`;
-  const admin = await createOrm({
-    database: { driver: 'mariadb', url: baseUrl },
-    dbPoolMax: 1,
-    dbDebug: false,
-  });
-  await admin.em
-    .getConnection()
-    .execute(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
+  const database = await createScratchMariaDb(baseUrl, 'carebot_bench_');
   return {
-    label: `MariaDB ${url.host} (new database ${name}, dropped afterwards)`,
-    env: { DATABASE_URL: url.toString(), MIGRATE_ON_START: 'true' },
-    cleanup: async () => {
-      await admin.em.getConnection().execute(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.close();
-    },
+    label: `MariaDB ${new URL(baseUrl).host} (new database ${database.name}, dropped afterwards)`,
+    env: { DATABASE_URL: database.url, MIGRATE_ON_START: 'true' },
+    cleanup: () => database.drop(),
   };
 }
 

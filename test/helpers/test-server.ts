@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import { Redis } from 'ioredis';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { type Config, loadConfig } from '../../src/config.js';
-import { createOrm, type Orm } from '../../src/database/orm.js';
+import type { Orm } from '../../src/database/orm.js';
+import { createScratchMariaDb } from '../../src/database/scratch-database.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { createServer, type RunningServer } from '../../src/server.js';
 
@@ -66,25 +67,7 @@ export interface SeedTarget {
 export async function freshMariaDb(
   baseUrl: string,
 ): Promise<{ url: string; drop(): Promise<void> }> {
-  // the name is ours (random hex), never client text; the test user may create `carebot%` databases
-  const name = `carebot_t_${randomBytes(6).toString('hex')}`;
-  const admin = await createOrm({
-    database: { driver: 'mariadb', url: baseUrl },
-    dbPoolMax: 1,
-    dbDebug: false,
-  });
-  await admin.em
-    .getConnection()
-    .execute(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.em.getConnection().execute(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.close();
-    },
-  };
+  return createScratchMariaDb(baseUrl, 'carebot_t_');
 }
 
 /**
