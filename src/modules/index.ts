@@ -8,6 +8,7 @@ import { messageModule } from './message/message.module.js';
 import { type ServicesOf } from './module.js';
 import { newsModule } from './news/news.module.js';
 import { notificationModule } from './notification/notification.module.js';
+import { oauthModule } from './oauth/oauth.module.js';
 import { regionModule } from './region/region.module.js';
 import { reportModule } from './report/report.module.js';
 import { serverModule } from './server/server.module.js';
@@ -23,6 +24,7 @@ export const MODULES = [
   regionModule,
   fileModule,
   accountModule,
+  oauthModule,
   messageModule,
   familyModule,
   deviceModule,
