@@ -165,6 +165,28 @@ const em = () => t.server.app.orm.em.fork();
 const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'x-forwarded-for': ip });
 const unique = (prefix: string) => `${prefix}-${counter}-${Date.now()}`;
 
+/** The next Google sign-in is a new person with a verified e-mail address. */
+function freshGoogleProfile(): void {
+  profiles.google = {
+    sub: unique('google'),
+    email: `${unique('g')}@gmail.test`,
+    email_verified: true,
+    name: 'Google User',
+  };
+}
+
+/** An account made by Google sign-in (no password), signed in. */
+async function googleAccount(): Promise<{ token: string; userId: string }> {
+  freshGoogleProfile();
+  const first = await signIn('google');
+  const done = await t.request(
+    CompleteSocialSignUpDocument,
+    { input: { token: first.token!, role: 'MEMBER' } },
+    { 'x-forwarded-for': ip },
+  );
+  return { token: done.completeSocialSignUp.token, userId: done.completeSocialSignUp.user.id };
+}
+
 describe('social sign-in', () => {
   it('offers the configured providers with their start paths', async () => {
     const data = await t.request(AuthProvidersDocument);
@@ -225,18 +247,7 @@ describe('social sign-in', () => {
   });
 
   it('sets the session cookie with the same flags as logIn', async () => {
-    profiles.google = {
-      sub: unique('flags'),
-      email: `${unique('f')}@gmail.test`,
-      email_verified: true,
-      name: 'F',
-    };
-    const first = await signIn('google');
-    await t.request(
-      CompleteSocialSignUpDocument,
-      { input: { token: first.token!, role: 'MEMBER' } },
-      { 'x-forwarded-for': ip },
-    );
+    await googleAccount();
     const { flowCookie, callback } = await startFlow('google');
     const response = await fetch(`${base}${callback.pathname}${callback.search}`, {
       redirect: 'manual',
@@ -331,11 +342,7 @@ describe('social sign-in', () => {
   });
 
   it('refuses a wrong state, a state from another browser, and a missing flow cookie', async () => {
-    profiles.google = {
-      sub: unique('state'),
-      email: `${unique('s')}@gmail.test`,
-      email_verified: true,
-    };
+    freshGoogleProfile();
     const { flowCookie, callback } = await startFlow('google');
     const forged = new URL(callback);
     forged.searchParams.set('state', 'forged-state-value-that-nobody-started');
@@ -348,11 +355,7 @@ describe('social sign-in', () => {
   });
 
   it('refuses a replayed callback and a replayed code', async () => {
-    profiles.google = {
-      sub: unique('replay'),
-      email: `${unique('r')}@gmail.test`,
-      email_verified: true,
-    };
+    freshGoogleProfile();
     const { flowCookie, callback } = await startFlow('google');
     expect((await deliver(callback, flowCookie)).location.searchParams.get('auth')).toBe(
       'complete-sign-up',
@@ -374,11 +377,7 @@ describe('social sign-in', () => {
   });
 
   it('redirects an expired flow with INVALID_STATE', async () => {
-    profiles.google = {
-      sub: unique('expired'),
-      email: `${unique('e')}@gmail.test`,
-      email_verified: true,
-    };
+    freshGoogleProfile();
     const { flowCookie, callback } = await startFlow('google');
     await em().nativeUpdate(
       OAuthFlow,
@@ -390,23 +389,6 @@ describe('social sign-in', () => {
 });
 
 describe('login methods and unlinking', () => {
-  /** An account made by Google sign-in (no password), signed in. */
-  async function googleAccount(): Promise<{ token: string; userId: string }> {
-    profiles.google = {
-      sub: unique('acct'),
-      email: `${unique('a')}@gmail.test`,
-      email_verified: true,
-      name: 'A',
-    };
-    const first = await signIn('google');
-    const done = await t.request(
-      CompleteSocialSignUpDocument,
-      { input: { token: first.token!, role: 'MEMBER' } },
-      { 'x-forwarded-for': ip },
-    );
-    return { token: done.completeSocialSignUp.token, userId: done.completeSocialSignUp.user.id };
-  }
-
   it('never unlinks the last way to sign in', async () => {
     const { token, userId } = await googleAccount();
     const refused = await t.requestErrors(

@@ -337,13 +337,33 @@ export class OAuthService {
     return { token, expiresAt, user };
   }
 
-  /** Spends a pending sign-in inside the caller's transaction; a second use finds it gone. */
-  private async claim(em: EntityManager, pending: OAuthPending, field: string): Promise<void> {
-    const now = this.deps.clock();
-    if (
-      (await em.nativeUpdate(OAuthPending, { id: pending.id, usedAt: null }, { usedAt: now })) === 0
-    )
-      throw BadUserInputError.field(field, 'is invalid or has expired');
+  /**
+   * Spends a pending sign-in, links its provider account to `user` and signs `user` in, in one
+   * transaction: a second use of the token, or the same provider account linked meanwhile
+   * (unique index), changes nothing.
+   */
+  private linkAndSignIn(
+    ctx: Scope,
+    pending: OAuthPending,
+    field: string,
+    makeUser: (em: EntityManager) => User,
+  ): Promise<AuthPayload> {
+    return ctx.em.transactional(async (em) => {
+      const claimed = await em.nativeUpdate(
+        OAuthPending,
+        { id: pending.id, usedAt: null },
+        { usedAt: this.deps.clock() },
+      );
+      if (claimed === 0) throw BadUserInputError.field(field, 'is invalid or has expired');
+      const user = makeUser(em);
+      em.create(UserIdentity, {
+        user,
+        provider: pending.provider,
+        subject: pending.subject,
+        email: pending.email,
+      });
+      return this.signIn(ctx, em, user);
+    });
   }
 
   async completeSignUp(ctx: Scope, input: CompleteSocialSignUpInput): Promise<AuthPayload> {
@@ -361,26 +381,13 @@ export class OAuthService {
       throw BadUserInputError.field('input.name', 'is required: the provider gave no name');
     const taken = () =>
       new ConflictError(
-        'An account with this e-mail address already exists: sign in with its password and link the provider.',
+        'An account with this e-mail address (or this provider account) already exists: sign in with its password to link the provider.',
       );
     if ((await ctx.em.count(User, { email })) > 0) throw taken();
     try {
-      return await ctx.em.transactional(async (em) => {
-        await this.claim(em, pending, 'input.token');
-        const user = em.create(User, {
-          email,
-          passwordHash: NO_PASSWORD,
-          name,
-          role: userRoleOf(input.role),
-        });
-        em.create(UserIdentity, {
-          user,
-          provider: pending.provider,
-          subject: pending.subject,
-          email: pending.email,
-        });
-        return this.signIn(ctx, em, user);
-      });
+      return await this.linkAndSignIn(ctx, pending, 'input.token', (em) =>
+        em.create(User, { email, passwordHash: NO_PASSWORD, name, role: userRoleOf(input.role) }),
+      );
     } catch (error) {
       // the same address or provider account signed up twice at once: the unique indexes decide
       if (error instanceof UniqueConstraintViolationException) throw taken();
@@ -403,16 +410,7 @@ export class OAuthService {
         `This account is suspended until ${user.suspendedUntil.toISOString()}.`,
       );
     try {
-      return await ctx.em.transactional(async (em) => {
-        await this.claim(em, pending, 'token');
-        em.create(UserIdentity, {
-          user,
-          provider: pending.provider,
-          subject: pending.subject,
-          email: pending.email,
-        });
-        return this.signIn(ctx, em, user);
-      });
+      return await this.linkAndSignIn(ctx, pending, 'token', () => user);
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException)
         throw new ConflictError('This provider account is already linked.');
