@@ -517,3 +517,56 @@ describe('seed:demo', () => {
     }
   });
 });
+
+const redisUrl = process.env['TEST_REDIS_URL'];
+
+// needs a Redis server: .ci/run starts one and sets TEST_REDIS_URL
+describe.runIf(redisUrl)(
+  'suspension across two API nodes sharing one database and one Redis',
+  () => {
+    let a: TestServer;
+    let b: TestServer;
+    beforeAll(async () => {
+      a = await startTestServer({ REDIS_URL: redisUrl! });
+      b = await startTestServer({ REDIS_URL: redisUrl! }, { shareDatabaseWith: a });
+    });
+    afterAll(async () => {
+      await b?.close();
+      await a?.close();
+    });
+
+    it("closes the user's socket on the other node", async () => {
+      const staff = await createUser(a, { role: UserRole.ADMIN });
+      const user = await createUser(a);
+      const events = b
+        .ws({ authorization: user.headers.authorization })
+        .iterate({ query: 'subscription { unreadCountsChanged { messages } }' });
+      const first = events.next();
+      await b.waitForSubscriptions(1);
+      const initial = (await first) as { value?: { data?: unknown } };
+      expect(initial.value?.data).toEqual({ unreadCountsChanged: { messages: 0 } });
+      const closed = events.next().then(
+        () => 'open',
+        (error: unknown) => (error as { code?: number }).code,
+      );
+      let outcome: unknown;
+      void closed.then((value) => (outcome = value));
+      // Redis SUBSCRIBE completes asynchronously: suspend again (it is idempotent) until heard
+      for (let attempt = 0; attempt < 50 && outcome === undefined; attempt += 1) {
+        await a.request(
+          SuspendUserDocument,
+          {
+            input: {
+              userId: String(user.user.id),
+              until: new Date(Date.now() + HOUR).toISOString(),
+              reason: 'spam',
+            },
+          },
+          staff.headers,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await closed).toBe(4403);
+    });
+  },
+);
