@@ -217,6 +217,21 @@ describe('support chat', () => {
     expect(audit.auditLog.edges.map((e) => e.node.targetId)).not.toContain(byUser.id);
   });
 
+  it('gives a conversation to exactly one of two staff claiming at once', async () => {
+    const user = await createUser(t);
+    const conversation = await open(user.headers);
+    const outcomes = await Promise.all(
+      [staff, otherStaff].map(async (who) =>
+        codeOf(
+          await t
+            .requestErrors(ClaimSupportConversationDocument, { id: conversation.id }, who.headers)
+            .catch(() => [{ extensions: { code: 'OK' } }]),
+        ),
+      ),
+    );
+    expect(outcomes.sort()).toEqual(['CONFLICT', 'OK']);
+  });
+
   it('records claims in the audit log', async () => {
     const user = await createUser(t);
     const conversation = await open(user.headers);

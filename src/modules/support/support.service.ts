@@ -99,33 +99,70 @@ export class SupportService {
     return message;
   }
 
-  async send(ctx: Scope, input: SendSupportMessageInput): Promise<SupportMessage> {
+  /** Runs `work` in a transaction on a conversation the viewer may see (NOT_FOUND otherwise). */
+  private inConversation<T>(
+    ctx: Scope,
+    id: string,
+    work: (em: EntityManager, viewer: UserViewer, conversation: SupportConversation) => Promise<T>,
+  ): Promise<T> {
     const viewer = requireUser(ctx.viewer);
-    const id = parseId(input.conversationId, 'SupportConversation');
+    const key = parseId(id, 'SupportConversation');
+    return ctx.em.transactional(async (em) =>
+      work(em, viewer, await this.visible(em, viewer, key)),
+    );
+  }
+
+  private static requireOpen(conversation: SupportConversation): void {
+    if (conversation.status === SupportStatus.CLOSED)
+      throw new ConflictError('This support conversation is closed: it is read-only.');
+  }
+
+  /**
+   * Gives the conversation to a staff member (already theirs: nothing to do). A conditional
+   * UPDATE: of two staff claiming (or answering) at once, exactly one wins, the other gets
+   * CONFLICT.
+   */
+  private async takeClaim(
+    em: EntityManager,
+    viewer: UserViewer,
+    conversation: SupportConversation,
+    detail: Record<string, unknown> | null = null,
+  ): Promise<void> {
+    if (conversation.claimedBy?.id === viewer.userId) return;
+    const claimed = await em.nativeUpdate(
+      SupportConversation,
+      { id: conversation.id, claimedBy: null, status: SupportStatus.OPEN },
+      { claimedBy: viewer.userId },
+    );
+    if (claimed === 0)
+      throw new ConflictError('Another staff member has claimed this conversation.');
+    conversation.claimedBy = em.getReference(User, viewer.userId, { wrapped: true });
+    this.deps.audit.record(
+      em,
+      viewer,
+      AuditAction.CLAIM_SUPPORT_CONVERSATION,
+      { type: 'SupportConversation', id: conversation.id },
+      null,
+      detail,
+    );
+  }
+
+  /** Whether the viewer acts as staff here (not an admin's own conversation). */
+  private static staffSide(viewer: UserViewer, conversation: SupportConversation): boolean {
+    return isStaff(viewer) && conversation.user.id !== viewer.userId;
+  }
+
+  send(ctx: Scope, input: SendSupportMessageInput): Promise<SupportMessage> {
     const now = this.deps.clock();
-    return ctx.em.transactional(async (em) => {
-      const conversation = await this.visible(em, viewer, id);
-      if (conversation.status === SupportStatus.CLOSED)
-        throw new ConflictError('This support conversation is closed: it is read-only.');
-      if (isStaff(viewer)) {
-        // staff answer the conversations they claimed; answering an unclaimed one claims it
-        if (conversation.claimedBy === null) {
-          conversation.claimedBy = em.getReference(User, viewer.userId, { wrapped: true });
-          this.deps.audit.record(
-            em,
-            viewer,
-            AuditAction.CLAIM_SUPPORT_CONVERSATION,
-            { type: 'SupportConversation', id },
-            null,
-            { byAnswering: true },
-          );
-        } else if (conversation.claimedBy.id !== viewer.userId)
-          throw new ConflictError('Another staff member has claimed this conversation.');
-      }
+    return this.inConversation(ctx, input.conversationId, async (em, viewer, conversation) => {
+      SupportService.requireOpen(conversation);
+      const staff = SupportService.staffSide(viewer, conversation);
+      // staff answer the conversations they claimed; answering an unclaimed one claims it
+      if (staff) await this.takeClaim(em, viewer, conversation, { byAnswering: true });
       const message = this.add(em, conversation, viewer, input.content, now);
-      // writing means having read everything before it
       await em.flush();
-      if (isStaff(viewer)) conversation.staffReadUpTo = message.id;
+      // writing means having read everything before it
+      if (staff) conversation.staffReadUpTo = message.id;
       else conversation.userReadUpTo = message.id;
       await em.flush();
       return message;
@@ -133,51 +170,28 @@ export class SupportService {
   }
 
   /** Staff take an open conversation from the queue (again: harmless; another's: CONFLICT). */
-  async claim(ctx: Scope, id: string): Promise<SupportConversation> {
-    const viewer = requireUser(ctx.viewer);
-    const key = parseId(id, 'SupportConversation');
-    return ctx.em.transactional(async (em) => {
-      const conversation = await this.visible(em, viewer, key);
-      if (conversation.status === SupportStatus.CLOSED)
-        throw new ConflictError('This support conversation is closed: it is read-only.');
-      if (conversation.claimedBy?.id === viewer.userId) return conversation;
-      // a conditional UPDATE: of two staff claiming at once, exactly one wins
-      const claimed = await em.nativeUpdate(
-        SupportConversation,
-        { id: key, claimedBy: null, status: SupportStatus.OPEN },
-        { claimedBy: viewer.userId },
-      );
-      if (claimed === 0)
-        throw new ConflictError('Another staff member has claimed this conversation.');
-      this.deps.audit.record(
-        em,
-        viewer,
-        AuditAction.CLAIM_SUPPORT_CONVERSATION,
-        { type: 'SupportConversation', id: key },
-        null,
-      );
+  claim(ctx: Scope, id: string): Promise<SupportConversation> {
+    return this.inConversation(ctx, id, async (em, viewer, conversation) => {
+      SupportService.requireOpen(conversation);
+      await this.takeClaim(em, viewer, conversation);
       await em.flush();
-      await em.refresh(conversation);
       return conversation;
     });
   }
 
   /** Either side closes it; closed, it is read-only. */
-  async close(ctx: Scope, id: string): Promise<SupportConversation> {
-    const viewer = requireUser(ctx.viewer);
-    const key = parseId(id, 'SupportConversation');
-    return ctx.em.transactional(async (em) => {
-      const conversation = await this.visible(em, viewer, key);
+  close(ctx: Scope, id: string): Promise<SupportConversation> {
+    return this.inConversation(ctx, id, async (em, viewer, conversation) => {
       if (conversation.status === SupportStatus.CLOSED)
         throw new ConflictError('This support conversation is already closed.');
       conversation.status = SupportStatus.CLOSED;
       conversation.closedAt = this.deps.clock();
-      if (isStaff(viewer) && conversation.user.id !== viewer.userId)
+      if (SupportService.staffSide(viewer, conversation))
         this.deps.audit.record(
           em,
           viewer,
           AuditAction.CLOSE_SUPPORT_CONVERSATION,
-          { type: 'SupportConversation', id: key },
+          { type: 'SupportConversation', id: conversation.id },
           null,
         );
       await em.flush();
@@ -186,18 +200,15 @@ export class SupportService {
   }
 
   /** Marks everything in the conversation read for the viewer's side (user or staff). */
-  async markRead(ctx: Scope, id: string): Promise<SupportConversation> {
-    const viewer = requireUser(ctx.viewer);
-    const key = parseId(id, 'SupportConversation');
-    return ctx.em.transactional(async (em) => {
-      const conversation = await this.visible(em, viewer, key);
+  markRead(ctx: Scope, id: string): Promise<SupportConversation> {
+    return this.inConversation(ctx, id, async (em, viewer, conversation) => {
       const last = await em.findOne(
         SupportMessage,
-        { conversation: key },
+        { conversation: conversation.id },
         { orderBy: { id: 'desc' }, fields: ['id'] },
       );
       const upTo = last?.id ?? 0;
-      if (isStaff(viewer) && conversation.user.id !== viewer.userId)
+      if (SupportService.staffSide(viewer, conversation))
         conversation.staffReadUpTo = Math.max(conversation.staffReadUpTo, upTo);
       else conversation.userReadUpTo = Math.max(conversation.userReadUpTo, upTo);
       await em.flush();
@@ -258,7 +269,7 @@ export class SupportService {
   ): Promise<number[]> {
     if (conversations.length === 0) return [];
     // the conversation's own user reads as the user even if staff (an admin asking support)
-    const staffSide = (c: SupportConversation) => isStaff(viewer) && c.user.id !== viewer.userId;
+    const staffSide = (c: SupportConversation) => SupportService.staffSide(viewer, c);
     const counts = new Map<number, number>();
     const plain = new PlainReader(em);
     for (const side of [true, false]) {
