@@ -79,11 +79,16 @@ export function permissionTable(schema: GraphQLSchema): string {
   }
   out.push('', '## Family data', '', '| field | who may read it |', '| --- | --- |');
   const open: string[] = [];
+  const staff: string[] = [];
   for (const type of guardedTypes(schema)) {
     const declared = typePolicy(type.name);
     if (declared === undefined) continue;
     if (declared.kind === 'open') {
       open.push(`| \`${type.name}\` | ${cell(declared.reason)} |`);
+      continue;
+    }
+    if (declared.kind === 'staff') {
+      staff.push(`| \`${type.name}\` | staff (ADMIN); ${cell(declared.policy.note)} |`);
       continue;
     }
     const { policy } = declared;
@@ -96,6 +101,12 @@ export function permissionTable(schema: GraphQLSchema): string {
     }
   }
   out.push(
+    '',
+    '## Staff data (support chat, audit log)',
+    '',
+    '| type | who may read it (anyone else: `NOT_FOUND`) |',
+    '| --- | --- |',
+    ...staff,
     '',
     '## Types without family data',
     '',

@@ -43,7 +43,9 @@ export interface FamilyDataPolicy<T> {
 
 /** How a GraphQL object type is guarded. */
 export type TypePolicy =
-  { kind: 'family'; policy: FamilyDataPolicy<never> } | { kind: 'open'; reason: string };
+  | { kind: 'family'; policy: FamilyDataPolicy<never> }
+  | { kind: 'open'; reason: string }
+  | { kind: 'staff'; policy: StaffDataPolicy<never> };
 
 const policies = new Map<string, TypePolicy>();
 
@@ -73,6 +75,26 @@ export function familyData<T extends object>(
  */
 export function openData(type: ClassType | string, reason: string): void {
   register(typeof type === 'string' ? type : type.name, { kind: 'open', reason });
+}
+
+/**
+ * The policy of an object type that is not family data but one account's dealings with the
+ * operator (a support conversation) or the operator's own records (the audit log): readable by
+ * staff (ADMIN users) and by the owning user only.
+ */
+export interface StaffDataPolicy<T> {
+  /** The user the record belongs to, or null for staff-only records. */
+  ownerOf(record: T): number | null;
+  /** Who the owner is, for the permission table. */
+  note: string;
+}
+
+/**
+ * Declares an object type as staff data: every field is closed to anyone but staff and the
+ * record's owner (NOT_FOUND otherwise, as if it did not exist), also for fields added later.
+ */
+export function staffData<T extends object>(type: ClassType<T>, policy: StaffDataPolicy<T>): void {
+  register(type.name, { kind: 'staff', policy });
 }
 
 /** The declared policy of a type, if any. */
@@ -114,6 +136,10 @@ export function guardTypes(schema: GraphQLSchema): void {
       continue;
     }
     if (declared.kind === 'open') continue;
+    if (declared.kind === 'staff') {
+      guardStaffType(type, declared.policy);
+      continue;
+    }
     const { policy } = declared;
     /**
      * What was decided for one record, once per operation: its family, whether the viewer is
@@ -179,5 +205,19 @@ export function guardTypes(schema: GraphQLSchema): void {
     throw new Error(
       `These GraphQL types have no access policy; declare familyData(…) or openData(…) for each: ${missing.join(', ')}`,
     );
+  }
+}
+
+/** Closes every field of a staff-data type to all but staff and the record's owner. */
+function guardStaffType(type: GraphQLObjectType, policy: StaffDataPolicy<never>): void {
+  for (const field of Object.values(type.getFields())) {
+    const resolve: GraphQLFieldResolver<unknown, AccessContext> =
+      field.resolve ?? defaultFieldResolver;
+    field.resolve = (record, args, ctx: AccessContext, info) => {
+      const owner = policy.ownerOf(record as never);
+      if (ctx.access.isStaff() || (owner !== null && ctx.access.isUser(owner)))
+        return resolve(record, args, ctx, info);
+      throw new NotFoundError(type.name);
+    };
   }
 }

@@ -1,4 +1,6 @@
 import { accountModule } from './account/account.module.js';
+import { adminModule } from './admin/admin.module.js';
+import { supportModule } from './support/support.module.js';
 import { aiModule } from './ai/ai.module.js';
 import { deviceModule } from './device/device.module.js';
 import { familyModule } from './family/family.module.js';
@@ -35,6 +37,8 @@ export const MODULES = [
   liveModule,
   weatherModule,
   newsModule,
+  adminModule,
+  supportModule,
 ] as const;
 
 /** The services of every module, by name. */
