@@ -39,14 +39,16 @@ export function mountWebApp(expressApp: Express, config: Config, dir = WEB_APP_D
   });
   expressApp.get(
     [`${WEB_APP_PATH}/mock-carebot`, `${WEB_APP_PATH}/mock-carebot.html`],
-    (_req, res, next) => {
-      if (!config.webMockCarebot) {
-        next();
-        return;
-      }
-      send(mockFile, res);
+    (_req, res) => {
+      if (config.webMockCarebot) send(mockFile, res);
+      else res.status(404).type('text/plain').send('Not found');
     },
   );
+  // nor its script (the build names it mock-carebot-<hash>.js)
+  if (!config.webMockCarebot)
+    expressApp.get(`${WEB_APP_PATH}/assets/mock-carebot-{*rest}`, (_req, res) => {
+      res.status(404).type('text/plain').send('Not found');
+    });
   expressApp.use(
     `${WEB_APP_PATH}/assets`,
     express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { User } from '../../src/modules/account/user.entity.js';
 import { Family } from '../../src/modules/family/family.entity.js';
@@ -224,5 +224,123 @@ describe.skipIf(!haveChromium && !browserRequired)('the web dashboard in headles
     await page.getByRole('button', { name: '한국어로 바꾸기' }).click();
     await page.getByRole('heading', { name: '알림' }).waitFor();
     expect(problems).toEqual([]);
+  });
+  it('drives a Carebot from the mock page: readings, a CRIT, and settingsChanged live', async () => {
+    const [caregiver, manager] = browsers;
+    const device = await caregiver!.context.newPage();
+    await device.goto(`${origin}/app/mock-carebot`);
+    await device.getByLabel('Device token').fill(home.device.token);
+    await device.getByRole('button', { name: 'Connect' }).click();
+    await device.getByText('socket: live').waitFor();
+    const log = device.getByTestId('device-log');
+    await device.getByRole('button', { name: 'Send health' }).click();
+    await log.getByText(/^.*health: /).waitFor();
+    await device.getByRole('button', { name: /reportBatch/ }).click();
+    await log.getByText(/"stored":6/).waitFor();
+
+    // a manager saves the settings on the phone; the Carebot hears of it at once
+    await manager!.page.getByLabel('음량').fill('35');
+    await manager!.page.getByRole('button', { name: '저장' }).click();
+    await log.getByText(/settingsChanged: .*"volume":35/).waitFor();
+
+    await device.getByLabel('Message').fill('도와주세요');
+    await device.getByRole('button', { name: 'Raise alert' }).click();
+    await caregiver!.page.getByTestId('crit-banner').filter({ hasText: '도와주세요' }).waitFor();
+    await shot(device, 'mock-carebot');
+    await device.close();
+    expect(caregiver!.problems).toEqual([]);
+    expect(manager!.problems).toEqual([]);
+  });
+
+  it('after a network drop reconnects and resumes with after: nothing missed, nothing doubled', async () => {
+    const b = await openBrowser(origin);
+    browsers.push(b);
+    const { page } = b;
+    // the page's sockets pass through the test, which can cut them and refuse new ones
+    let cut = false;
+    const open: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+    const subscribes: { query: string; variables: Record<string, unknown> }[] = [];
+    await page.routeWebSocket(/\/graphql$/, (ws) => {
+      if (cut) {
+        void ws.close({ code: 1001, reason: 'network down' });
+        return;
+      }
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        const frame = JSON.parse(String(message)) as {
+          type: string;
+          payload?: { query: string; variables: Record<string, unknown> };
+        };
+        if (frame.type === 'subscribe' && frame.payload) subscribes.push(frame.payload);
+        server.send(message);
+      });
+      server.onMessage((message) => ws.send(message));
+      open.push({ page: ws, server });
+    });
+    const member = home.caregivers[0]!;
+    await logIn(page, origin, member.email, member.password);
+    await page.goto(`${origin}/app/family/${home.family.id}`);
+    await page.locator('[data-testid=live-state][data-state=live]').waitFor();
+    const feed = page.getByTestId('alert');
+    await feed.first().waitFor();
+    const newestBefore = await feed.first().getAttribute('data-alert-id');
+
+    cut = true;
+    for (const socket of open.splice(0)) {
+      await socket.page.close({ code: 1001, reason: 'network down' });
+      await socket.server.close();
+    }
+    await page.locator('[data-testid=live-state]:not([data-state=live])').waitFor();
+    const missed = [];
+    for (const message of ['드롭 중 1', '드롭 중 2'])
+      missed.push(
+        await t.request(
+          RaiseNotificationDocument,
+          { input: { grade: 'WARN', kind: 'HEALTH', message } },
+          home.device.headers,
+        ),
+      );
+    cut = false;
+    await page.locator('[data-testid=live-state][data-state=live]').waitFor({ timeout: 15_000 });
+    for (const message of ['드롭 중 1', '드롭 중 2'])
+      await feed.filter({ hasText: message }).waitFor();
+    await t.request(
+      RaiseNotificationDocument,
+      { input: { grade: 'WARN', kind: 'HEALTH', message: '다시 연결 후' } },
+      home.device.headers,
+    );
+    await feed.filter({ hasText: '다시 연결 후' }).waitFor();
+    for (const message of ['드롭 중 1', '드롭 중 2', '다시 연결 후'])
+      expect(await feed.filter({ hasText: message }).count()).toBe(1);
+    // the resumed subscription asked for what came after the last alert the page had seen
+    const resumed = subscribes.filter((p) => p.query.includes('notificationAdded')).at(-1);
+    expect(resumed?.variables['after']).toBe(newestBefore);
+    expect(Number(missed[0]!.raiseNotification.id)).toBeGreaterThan(Number(newestBefore));
+    expect(b.problems.filter((p) => !p.includes('WebSocket'))).toEqual([]);
+  });
+});
+
+describe('the web app over HTTP', () => {
+  it('serves no mock Carebot in production unless WEB_MOCK_CAREBOT=true', async () => {
+    execFileSync(process.execPath, [join(PROJECT_ROOT, 'tools', 'build-web.mjs')]);
+    const secret = { NODE_ENV: 'production', FILE_URL_SECRET: 'x'.repeat(40) };
+    for (const env of [secret, { ...secret, WEB_MOCK_CAREBOT: 'true' }]) {
+      const server = await startTestServer(env);
+      try {
+        const app = await fetch(new URL('/app/family/1', server.url));
+        expect(app.status).toBe(200);
+        expect(await app.text()).toContain('<div id="root">');
+        const mock = await fetch(new URL('/app/mock-carebot', server.url));
+        const enabled = 'WEB_MOCK_CAREBOT' in env;
+        expect(mock.status).toBe(enabled ? 200 : 404);
+        if (enabled) expect(await mock.text()).toContain('Mock Carebot');
+        const script = /src="(\/app\/assets\/mock-carebot-[^"]+)"/.exec(
+          readFileSync(join(PROJECT_ROOT, 'dist', 'web', 'mock-carebot.html'), 'utf8'),
+        )![1]!;
+        expect((await fetch(new URL(script, server.url))).status).toBe(enabled ? 200 : 404);
+      } finally {
+        await server.close();
+      }
+    }
   });
 });
