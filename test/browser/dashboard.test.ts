@@ -213,6 +213,19 @@ describe.skipIf(!haveChromium && !browserRequired)('the web dashboard in headles
     expect(caregiver!.problems).toEqual([]);
   });
 
+  it('delivers a message live: the manager writes on the phone, the caregiver sees it arrive', async () => {
+    const [caregiver, manager] = browsers;
+    const caregiverName = home.caregivers[0]!.user.name;
+    await caregiver!.page.getByTestId('messages').waitFor({ state: 'attached' });
+    await manager!.page.getByLabel('받는 사람').selectOption({ label: caregiverName });
+    await manager!.page.getByLabel('메시지 내용').fill('오늘 방문 가능하세요?');
+    await manager!.page.getByRole('button', { name: '보내기' }).click();
+    await caregiver!.page.getByTestId('messages').getByText('오늘 방문 가능하세요?').waitFor();
+    await manager!.page.getByTestId('messages').getByText('오늘 방문 가능하세요?').waitFor();
+    expect(caregiver!.problems).toEqual([]);
+    expect(manager!.problems).toEqual([]);
+  });
+
   it('switches to English and back, keyboard first', async () => {
     const { page, problems } = browsers[0]!;
     const toEnglish = page.getByRole('button', { name: 'Switch to English' });
@@ -225,6 +238,31 @@ describe.skipIf(!haveChromium && !browserRequired)('the web dashboard in headles
     await page.getByRole('heading', { name: '알림' }).waitFor();
     expect(problems).toEqual([]);
   });
+  it('signs a new member up in the browser', async () => {
+    const b = await openBrowser(origin, PHONE);
+    browsers.push(b);
+    const { page } = b;
+    await page.goto(`${origin}/app/`);
+    await page.getByRole('link', { name: '회원가입' }).click();
+    await page.getByLabel('이름').fill('최지은');
+    await page.getByLabel('이메일').fill(`jieun-${Date.now()}@example.com`);
+    await page.getByLabel('비밀번호').fill('a long enough passphrase');
+    await page.getByLabel('전화번호').fill('01098765432');
+    await page.getByLabel('생년월일').fill('1985-04-12');
+    const [province, municipality] = [
+      page.getByLabel('시·도', { exact: true }),
+      page.getByLabel('시·군·구', { exact: true }),
+    ];
+    await province.locator('option[value="11"]').waitFor({ state: 'attached' });
+    await province.selectOption('11');
+    await municipality.locator('option[value="11110"]').waitFor({ state: 'attached' });
+    await municipality.selectOption('11110');
+    await page.getByRole('button', { name: '회원가입' }).click();
+    await page.getByRole('heading', { name: '나의 어르신' }).waitFor();
+    await page.getByText('아직 연결된 가족이 없습니다.').waitFor();
+    expect(b.problems).toEqual([]);
+  });
+
   it('drives a Carebot from the mock page: readings, a CRIT, and settingsChanged live', async () => {
     const [caregiver, manager] = browsers;
     const device = await caregiver!.context.newPage();

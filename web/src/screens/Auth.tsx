@@ -239,7 +239,7 @@ export function SignUp({ onDone }: { onDone: () => Promise<void> }) {
         <fieldset>
           <legend>{t('region')}</legend>
           <select
-            aria-label={t('region')}
+            aria-label={t('regionMaster')}
             required
             value={form.masterRegionCode}
             onChange={(event) => set('masterRegionCode')(event.target.value)}
@@ -252,7 +252,7 @@ export function SignUp({ onDone }: { onDone: () => Promise<void> }) {
             ))}
           </select>
           <select
-            aria-label={t('region')}
+            aria-label={t('regionSub')}
             required
             value={form.subRegionCode}
             onChange={(event) => set('subRegionCode')(event.target.value)}

@@ -388,7 +388,7 @@ function Messages({ family, viewer }: { family: Family; viewer: Viewer }) {
           </select>
         </label>
         <label className="grow">
-          <span>{t('messages')}</span>
+          <span>{t('messageText')}</span>
           <input
             value={content}
             onChange={(event) => setContent(event.target.value)}
