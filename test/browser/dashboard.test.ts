@@ -380,5 +380,6 @@ describe('the web app over HTTP', () => {
         await server.close();
       }
     }
-  });
+    // two servers, each on a fresh database (a MariaDB one migrates for some seconds)
+  }, 120_000);
 });
