@@ -157,22 +157,29 @@ function Alerts({ familyId }: { familyId: string }) {
   );
 }
 
+/** One page of a Relay connection, as the API answers it. */
+interface Connection<N> {
+  edges: { node: N }[];
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
+
 /**
- * Pages through a series from now back to `from`, newest first, 100 a page and at most 10 pages:
- * the API has no downsampled series yet, so a dense week shows its newest 1,000 readings.
+ * Pages through a series from now back to `from`, newest first, 100 a page and at most 10 pages
+ * (the API has no downsampled series yet, so a dense week shows its newest 1,000 readings), and
+ * returns it oldest first.
  */
-async function pages<N>(
-  fetchPage: (after: string | null) => Promise<{ nodes: N[]; next: string | null }>,
+async function series<N>(
+  fetchPage: (after: string | null) => Promise<Connection<N> | undefined>,
 ): Promise<N[]> {
   const all: N[] = [];
   let after: string | null = null;
   for (let i = 0; i < 10; i += 1) {
     const page = await fetchPage(after);
-    all.push(...page.nodes);
-    if (page.next === null) break;
-    after = page.next;
+    all.push(...(page?.edges.map((e) => e.node) ?? []));
+    if (page?.pageInfo.hasNextPage !== true || page.pageInfo.endCursor == null) break;
+    after = page.pageInfo.endCursor;
   }
-  return all;
+  return all.reverse();
 }
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
@@ -196,36 +203,19 @@ function Charts({ familyId }: { familyId: string }) {
   useEffect(() => {
     const from = new Date(Date.now() - range * HOUR).toISOString();
     void Promise.all([
-      pages(async (after) => {
+      series(async (after) => {
         const r = await request(WebSeriesDocument, { id: familyId, from, after });
-        const c = r.family?.healthStatuses;
-        return {
-          nodes: c?.edges.map((e) => e.node) ?? [],
-          next: c?.pageInfo.hasNextPage ? (c.pageInfo.endCursor ?? null) : null,
-        };
+        return r.family?.healthStatuses;
       }),
-      pages(async (after) => {
+      series(async (after) => {
         const r = await request(WebHomeSeriesDocument, { id: familyId, from, after });
-        const c = r.family?.homeStatuses;
-        return {
-          nodes: c?.edges.map((e) => e.node) ?? [],
-          next: c?.pageInfo.hasNextPage ? (c.pageInfo.endCursor ?? null) : null,
-        };
+        return r.family?.homeStatuses;
       }),
-      pages(async (after) => {
+      series(async (after) => {
         const r = await request(WebActivitySeriesDocument, { id: familyId, from, after });
-        const c = r.family?.activities;
-        return {
-          nodes: c?.edges.map((e) => e.node) ?? [],
-          next: c?.pageInfo.hasNextPage ? (c.pageInfo.endCursor ?? null) : null,
-        };
+        return r.family?.activities;
       }),
-    ]).then(([newestFirst, homeNewestFirst, activityNewestFirst]) => {
-      const [health, home, activity] = [
-        newestFirst.reverse(),
-        homeNewestFirst.reverse(),
-        activityNewestFirst.reverse(),
-      ];
+    ]).then(([health, home, activity]) => {
       setData({
         at: Date.now() / 1000,
         range,
