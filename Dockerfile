@@ -10,6 +10,8 @@ COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
 COPY tools ./tools
+# the web dashboard, built by npm run build into dist/web (served at /app/)
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24.21.0-bookworm-slim AS runtime

@@ -138,6 +138,8 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .optional(),
   OTEL_SERVICE_NAME: z.string().min(1).max(100).default('carebot-api'),
+  // web dashboard (src/web/web-app.ts): the mock Carebot page is for development only
+  WEB_MOCK_CAREBOT: booleanFromEnv.optional(),
 });
 
 /** The development-only secret for signed file URLs; refused in production. */
@@ -232,6 +234,8 @@ export interface Config {
   lowMood: { windowHours: number; minAnalyses: number; share: number };
   /** Whether every family gets a mental report of the previous week (Monday to Monday, KST). */
   weeklyMentalReports: boolean;
+  /** Whether `/app/mock-carebot` (a device client in the browser) is served; off in production. */
+  webMockCarebot: boolean;
   /** Where `Family.weather` comes from; `off` answers null without any network request. */
   weatherProvider: 'open-meteo' | 'off';
   /** Base URL of the Open-Meteo API (without a trailing slash); tests point it at a fake. */
@@ -370,6 +374,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       share: e.LOW_MOOD_SHARE,
     },
     weeklyMentalReports: e.WEEKLY_MENTAL_REPORTS,
+    webMockCarebot: e.WEB_MOCK_CAREBOT ?? e.NODE_ENV !== 'production',
     weatherProvider: e.WEATHER_PROVIDER,
     weatherBaseUrl: e.WEATHER_BASE_URL.replace(/\/+$/, ''),
     weatherTimeoutMs: e.WEATHER_TIMEOUT_MS,

@@ -22,6 +22,7 @@ import { ErrorCode } from './graphql/errors.js';
 import { formatError } from './graphql/format-error.js';
 import { PARSE_OPTIONS, queryLimits } from './graphql/limits.js';
 import { mountGraphiql } from './ide/graphiql.js';
+import { mountWebApp } from './web/web-app.js';
 import type { PeriodicJobs } from './jobs/periodic.js';
 import { startJobs } from './jobs/start-jobs.js';
 import { File, FileStatus } from './modules/file/file.entity.js';
@@ -314,6 +315,7 @@ export async function createServer(
   }
   serveSocialSignIn(expressApp, app, config);
   mountGraphiql(expressApp, config);
+  mountWebApp(expressApp, config);
   // the operation's span is active from here on: the context function's SQL, the resolvers, and
   // the log lines they write are in its trace; it ends with the response
   const traceOperation: RequestHandler = (req, res, next) => {

@@ -23,6 +23,8 @@ function prune(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
+      // dist/web is Vite's output (tools/build-web.mjs), not tsc's
+      if (path === join(dist, 'web')) continue;
       prune(path);
       if (readdirSync(path).length === 0) rmdirSync(path);
       continue;
