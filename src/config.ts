@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { LIMITS_ENV, type LimitsConfig, limitsFrom } from './security/limits.js';
+import {
+  CARE_SESSION_ENV,
+  type CareSessionConfig,
+  careSessionConfigFrom,
+} from './modules/care-session/care-session.config.js';
 
 /** Which database driver a configuration selects. */
 export type DatabaseDriver = 'sqlite' | 'mariadb';
@@ -130,6 +135,7 @@ const envSchema = z.object({
     .default(30 * 60_000),
   // misuse limits (rate limits of SPEC §7, sockets per account): src/security/limits.ts
   ...LIMITS_ENV,
+  ...CARE_SESSION_ENV,
   // tracing (OpenTelemetry): off unless an OTLP endpoint is set
   OTEL_EXPORTER_OTLP_ENDPOINT: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
@@ -241,6 +247,8 @@ export interface Config {
   newsFetchIntervalMs: number;
   /** Rate limits (SPEC §7) and open sockets per account. */
   limits: LimitsConfig;
+  /** Care session timeouts and the assessment score band (`care-session.config.ts`). */
+  careSessions: CareSessionConfig;
   /**
    * OpenTelemetry traces over OTLP/HTTP to `endpoint` (the collector's base URL, without
    * `/v1/traces`); undefined: tracing is off.
@@ -365,6 +373,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     newsFeeds: e.NEWS_FEEDS ?? [],
     newsFetchIntervalMs: e.NEWS_FETCH_INTERVAL_MS,
     limits: limitsFrom(e),
+    careSessions: careSessionConfigFrom(e),
     tracing:
       e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
         ? undefined

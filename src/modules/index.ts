@@ -1,5 +1,7 @@
 import { accountModule } from './account/account.module.js';
 import { aiModule } from './ai/ai.module.js';
+import { assessmentModule } from './assessment/assessment.module.js';
+import { careSessionModule } from './care-session/care-session.module.js';
 import { deviceModule } from './device/device.module.js';
 import { familyModule } from './family/family.module.js';
 import { fileModule } from './file/file.module.js';
@@ -31,6 +33,8 @@ export const MODULES = [
   reportModule,
   aiModule,
   liveModule,
+  careSessionModule,
+  assessmentModule,
   weatherModule,
   newsModule,
 ] as const;

@@ -1,5 +1,6 @@
 import {
   type AppPubSub,
+  type CareSessionEvent,
   type ChatReplyEvent,
   type FamilyStateEvent,
   type MessageEvent,
@@ -59,6 +60,12 @@ export class EventBus {
   settingsChanged(familyId: number): void {
     this.familyStateChanged({ familyId, what: 'settings' });
     this.pubSub.publish(Topic.SettingsChanged, familyId, { familyId });
+  }
+
+  /** A care session moved; a step that commands the Carebot also goes to the device. */
+  careSessionUpdated(event: CareSessionEvent): void {
+    this.pubSub.publish(Topic.CareSessionUpdated, event.sessionId, event);
+    if (event.command) this.pubSub.publish(Topic.DeviceCommand, event.deviceId, event);
   }
 
   /** The AI companion replied in a conversation. */

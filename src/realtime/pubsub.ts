@@ -21,6 +21,10 @@ export const Topic = {
   ChatReply: 'CHAT_REPLY',
   /** not keyed: every API process drops what it cached of a family's devices or settings */
   FamilyStateChanged: 'FAMILY_STATE_CHANGED',
+  /** keyed by care session id */
+  CareSessionUpdated: 'CARE_SESSION_UPDATED',
+  /** keyed by device id */
+  DeviceCommand: 'DEVICE_COMMAND',
 } as const;
 
 /** A diagnostic event published by the `ping` mutation. */
@@ -81,6 +85,16 @@ export interface FamilyStateEvent {
   what: 'devices' | 'settings';
 }
 
+/** A care session moved (a transition row was stored); also a command to its device when `command`. */
+export interface CareSessionEvent {
+  /** The transition's id (the resume cursor). */
+  id: number;
+  sessionId: number;
+  familyId: number;
+  deviceId: number;
+  command: boolean;
+}
+
 /** Topic → publish arguments (`[payload]`, or `[routingId, payload]` for keyed topics). */
 export interface TopicPayloads {
   [Topic.Ping]: [PingEvent];
@@ -90,6 +104,8 @@ export interface TopicPayloads {
   [Topic.SettingsChanged]: [number, SettingsEvent];
   [Topic.ChatReply]: [number, ChatReplyEvent];
   [Topic.FamilyStateChanged]: [FamilyStateEvent];
+  [Topic.CareSessionUpdated]: [number, CareSessionEvent];
+  [Topic.DeviceCommand]: [number, CareSessionEvent];
   [key: string]: [] | [unknown] | [string | number, unknown];
 }
 
