@@ -122,7 +122,9 @@ export function createSseHandler(options: {
         ip: req.raw.ip,
         userAgent: req.raw.headers['user-agent'],
       });
-      if (Array.isArray(prepared)) return { errors: prepared } satisfies ExecutionResult;
+      // graphql-sse streams a result that has a `data` key (null here) as the operation's answer
+      if (Array.isArray(prepared))
+        return { data: null, errors: prepared } satisfies ExecutionResult;
       // graphql-sse types its context as a plain record; ours is the API's Context
       return prepared.args as never;
     },

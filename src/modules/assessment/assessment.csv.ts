@@ -86,7 +86,7 @@ export function validateTable(
   }
   let records: string[][];
   try {
-    records = parse<string[]>(text, {
+    records = parse(text, {
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
