@@ -12,7 +12,13 @@ import {
   Subscription,
 } from 'type-graphql';
 import { allows, type FamilyGrant, requireDevice } from '../../auth/access.js';
-import { DeviceOnly, FamilyAccess, Grant, UserOrDevice } from '../../auth/operation-access.js';
+import {
+  DeviceOnly,
+  FamilyAccess,
+  Grant,
+  SignedIn,
+  UserOrDevice,
+} from '../../auth/operation-access.js';
 import { familyData, openData } from '../../auth/type-access.js';
 import type { Context } from '../../context.js';
 import { NotFoundError } from '../../graphql/errors.js';
@@ -26,6 +32,7 @@ import {
 } from './care-session.entities.js';
 import { CareSessionKind, DeviceCommandKind } from './care-session.enums.js';
 import { CareSessionParametersInput, ReportCareSessionInput } from './care-session.inputs.js';
+import { ElderFilterInput, ElderSummary, myElders } from './care-session.roster.js';
 
 /** Most missed steps replayed to a subscriber resuming with `after`. */
 const REPLAY_MAX = 500;
@@ -78,6 +85,19 @@ export class CareSessionResolver {
     @Ctx() ctx: Context,
   ): Promise<CareSession> {
     return ctx.app.services.careSession.find(ctx.em, parseId(id, 'CareSession'), grant.familyId);
+  }
+
+  @SignedIn()
+  @Query(() => [ElderSummary], {
+    description:
+      'The elders of every family you follow (main user, manager, caregiver), with open alerts, the last care session and the latest score; filtered, sorted by urgency (highest first).',
+  })
+  myElders(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => ElderFilterInput, { nullable: true, description: 'Which elders.' })
+    filter?: ElderFilterInput | null,
+  ): Promise<ElderSummary[]> {
+    return myElders(ctx, filter);
   }
 
   @FamilyAccess('VIEW', { familyArg: 'familyId' })
@@ -279,5 +299,6 @@ familyData(CareSessionTransition, {
       .family.id,
   read: 'READ',
 });
+familyData(ElderSummary, { familyOf: (elder) => elder.familyId, read: 'VIEW' });
 familyData(DeviceCommand, { familyOf: (command) => command.familyId, read: 'READ' });
 openData(CareSessionParameters, 'reachable only through CareSession.parameters (family data)');
