@@ -16,6 +16,7 @@ import {
   waitForSseSubscriptions,
 } from './helpers/sse-client.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { playSessions } from '../src/modules/care-session/care-session.simulator.js';
 
 let t: TestServer;
 /** How far the server's clock runs ahead of the real one (tests move it for timeouts). */
@@ -444,5 +445,39 @@ describe('care sessions', () => {
     // nothing of the session leaked as a job either: its watchdog is the only job of the family
     const jobs = await t.server.app.orm.em.fork().find(AiJob, { family: f.family.id });
     expect(jobs.map((job) => job.kind)).toEqual([AiJobKind.CARE_SESSION_WATCHDOG]);
+  });
+
+  it('is played to the end by the simulated Carebot (simulate:carebot --sessions)', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const lines: string[] = [];
+    const before = await t.subscriptionsStarted();
+    const player = playSessions({
+      url: new URL(t.url),
+      token: f.device.token,
+      stepMs: 1,
+      log: (line) => lines.push(line),
+    });
+    await t.waitForSubscriptions(before + 1);
+    const { startCareSession: session } = await start(f);
+    const updates = await wsLive<StepResult>(f.caregivers[0]!.headers.authorization, UPDATES, {
+      sessionId: session.id,
+      after: String(
+        (await t.request(CareSessionDocument, { id: session.id }, f.main.headers)).careSession
+          .transitions[0]!.id,
+      ),
+    });
+    const states = (await take(updates, 7)).map((r) => r.data?.careSessionUpdated?.state);
+    expect(states).toEqual([
+      'ACCEPTED',
+      'STARTED',
+      'STARTED',
+      'STARTED',
+      'STARTED',
+      'RESULT_UPLOADED',
+      'COMPLETED',
+    ]);
+    await updates.iterator.return?.();
+    await player.stop();
+    expect(lines).toContain(`session ${session.id}: COMPLETED`);
   });
 });

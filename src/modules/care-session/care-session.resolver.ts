@@ -53,6 +53,7 @@ export class DeviceCommand {
   @Field(() => Date, { description: 'When it was issued.' })
   issuedAt!: Date;
 
+  @Field(() => ID, { description: 'The family (e.g. for uploading the result file).' })
   familyId!: number;
 }
 

@@ -127,8 +127,7 @@ export async function myElders(
     )
     .filter(
       (elder) =>
-        states === null ||
-        (elder.lastSession !== null && states.includes(elder.lastSession.state)),
+        states === null || (elder.lastSession !== null && states.includes(elder.lastSession.state)),
     )
     .sort((a, b) => b.urgency - a.urgency || a.familyId - b.familyId);
 }
