@@ -227,12 +227,12 @@ describe('assessment results', () => {
       { id: String(f.family.id) },
       f.caregivers[0]!.headers,
     );
-    expect(family.assessments).toMatchObject({
+    expect(family!.assessments).toMatchObject({
       bandLow: 0,
       bandHigh: 10,
       direction: 'UNKNOWN',
       slopePerDay: null,
     });
-    expect(family.assessments.results).toHaveLength(1);
+    expect(family!.assessments.results).toHaveLength(1);
   });
 });

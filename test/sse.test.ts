@@ -35,14 +35,16 @@ async function live<T>(
 ) {
   const before = await sseSubscriptionsStarted(t);
   const events = sseClient(t, headers).iterate({ query, variables });
-  const iterator = events[Symbol.asyncIterator]() as AsyncIterator<T>;
+  const iterator = events[Symbol.asyncIterator]() as AsyncIterator<T, undefined>;
   const first = iterator.next();
   await waitForSseSubscriptions(t, before + 1);
   return { iterator, first };
 }
 
 /** The `next` events of a raw SSE response (read with fetch, as a browser's stream would be). */
-async function* sseEvents(response: Response): AsyncGenerator<{ event: string; data: string }> {
+async function* sseEvents(
+  response: Response,
+): AsyncGenerator<{ event: string; data: string }, undefined> {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

@@ -52,7 +52,7 @@ export function playSessions(options: SessionPlayerOptions): { stop(): Promise<v
     if (stopped.has(sessionId) && event !== 'STOPPED') return false;
     await gql(REPORT, { input: { sessionId, event, ...extra } });
     log(
-      `session ${sessionId}: ${event}${extra['progress'] === undefined ? '' : ` ${String(extra['progress'])}%`}`,
+      `session ${sessionId}: ${event}${extra['progress'] === undefined ? '' : ` ${extra['progress'] as number}%`}`,
     );
     return true;
   };
