@@ -77,6 +77,8 @@ export async function createApp(
       orm,
       logger,
       tracer: tracing.tracer,
+      // timeouts (care sessions) are due by the server's clock, which a test may move
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(config.redisUrl === undefined
         ? {}
         : {
@@ -89,7 +91,7 @@ export async function createApp(
     }),
     { events, provider: aiProvider, lowMood: config.lowMood },
   );
-  const { services, periodic } = buildServices(MODULES, {
+  const { services, periodic, jobHandlers } = buildServices(MODULES, {
     config,
     orm,
     logger,
@@ -100,6 +102,7 @@ export async function createApp(
     jobs: aiWorker,
     clock: options.clock ?? (() => new Date()),
   });
+  for (const [kind, handler] of jobHandlers) aiWorker.register(kind, handler);
   const app: App = {
     config,
     orm,

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { LIMITS_ENV, type LimitsConfig, limitsFrom } from './security/limits.js';
 import { OAUTH_ENV, type OAuthConfig, oauthFrom } from './modules/oauth/oauth.config.js';
+import {
+  CARE_SESSION_ENV,
+  type CareSessionConfig,
+  careSessionConfigFrom,
+} from './modules/care-session/care-session.config.js';
 
 /** Which database driver a configuration selects. */
 export type DatabaseDriver = 'sqlite' | 'mariadb';
@@ -133,6 +138,7 @@ const envSchema = z.object({
   ...LIMITS_ENV,
   // social sign-in (Google, Kakao): OAUTH_<PROVIDER>_…, src/modules/oauth/oauth.config.ts
   ...OAUTH_ENV,
+  ...CARE_SESSION_ENV,
   // tracing (OpenTelemetry): off unless an OTLP endpoint is set
   OTEL_EXPORTER_OTLP_ENDPOINT: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
@@ -250,6 +256,8 @@ export interface Config {
   limits: LimitsConfig;
   /** Social sign-in providers that are configured (the others are not offered). */
   oauth: OAuthConfig;
+  /** Care session timeouts and the assessment score band (`care-session.config.ts`). */
+  careSessions: CareSessionConfig;
   /**
    * OpenTelemetry traces over OTLP/HTTP to `endpoint` (the collector's base URL, without
    * `/v1/traces`); undefined: tracing is off.
@@ -382,6 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     newsFetchIntervalMs: e.NEWS_FETCH_INTERVAL_MS,
     limits: limitsFrom(e),
     oauth: oauth.config,
+    careSessions: careSessionConfigFrom(e),
     tracing:
       e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
         ? undefined

@@ -12,8 +12,8 @@ export type { HttpExchange } from './scope.js';
 /** The per-operation GraphQL context: the service scope, plus the application and transport. */
 export interface Context extends Scope {
   app: App;
-  transport: 'http' | 'ws';
-  /** The WebSocket this operation runs on (absent over HTTP). */
+  transport: 'http' | 'ws' | 'sse';
+  /** The stream this operation runs on (a WebSocket or an SSE response; absent over HTTP). */
   live: LiveConnection | undefined;
 }
 

@@ -35,6 +35,8 @@ import {
 import { FLOW_COOKIE, FLOW_TTL_MS, type OAuthHttpResult } from './modules/oauth/oauth.service.js';
 import { observabilityPlugin } from './observability/apollo-plugin.js';
 import { startOperation } from './observability/tracing.js';
+import { OperationGate } from './realtime/operation.js';
+import { createSseHandler, SSE_PATH } from './realtime/sse.js';
 import { attachWsServer } from './realtime/ws-server.js';
 import { mutationRateLimitPlugin } from './security/rate-limit-plugin.js';
 import { createSchema } from './schema.js';
@@ -255,7 +257,9 @@ export async function createServer(
   expressApp.disable('x-powered-by');
   expressApp.set('trust proxy', config.trustProxy);
   const httpServer = createHttpServer(expressApp);
-  const ws = attachWsServer({ app, httpServer, schema, validationRules: limits.validationRules });
+  // one gate for both streaming transports: same validation, cost, rate limit and context
+  const gate = new OperationGate(app, schema, limits.validationRules);
+  const ws = attachWsServer({ app, httpServer, schema, gate });
 
   const exposeInternals = config.env === 'development';
   const apollo = new ApolloServer<Context>({
@@ -327,6 +331,16 @@ export async function createServer(
     });
     context.with(operation.context, next);
   };
+  const sse = createSseHandler({ app, schema, gate });
+  expressApp.use(
+    SSE_PATH,
+    cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
+    express.json({ limit: MAX_BODY }),
+    bodyErrors,
+    ((req, res, next) => {
+      sse(req, res).catch(next);
+    }) satisfies RequestHandler,
+  );
   expressApp.use(
     '/graphql',
     cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),

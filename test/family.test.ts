@@ -37,6 +37,9 @@ import {
   UpdateFamilyDocument,
   UpdateMembershipDocument,
   UpdateSettingsDocument,
+  SetAssessmentBandDocument,
+  StartCareSessionDocument,
+  StopCareSessionDocument,
 } from './__generated__/graphql.js';
 import { createReadyFile } from './factories/files.js';
 import { createFamily, sessionFor, type TestFamily } from './factories/families.js';
@@ -596,6 +599,44 @@ describe('the family policy, role by role', () => {
       },
       run: (_f, h, backgroundId) =>
         t.request(RemoveFamilyBackgroundDocument, { id: String(backgroundId) }, h),
+    },
+    {
+      name: 'startCareSession',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'ok', ...deny, otherDevice: 'NOT_FOUND' },
+      run: (f, h) =>
+        t.request(
+          StartCareSessionDocument,
+          { familyId: String(f.family.id), kind: 'CHECK_IN_CALL' },
+          h,
+        ),
+    },
+    {
+      name: 'stopCareSession',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'ok', ...deny, otherDevice: 'NOT_FOUND' },
+      setup: async (f) =>
+        Number(
+          (
+            await t.request(
+              StartCareSessionDocument,
+              { familyId: String(f.family.id), kind: 'CHECK_IN_CALL' },
+              f.main.headers,
+            )
+          ).startCareSession.id,
+        ),
+      run: (_f, h, sessionId) =>
+        t.request(StopCareSessionDocument, { sessionId: String(sessionId) }, h),
+    },
+    {
+      name: 'setAssessmentBand',
+      expected: {
+        main: 'ok',
+        manager: 'ok',
+        caregiver: 'FORBIDDEN',
+        ...deny,
+        otherDevice: 'NOT_FOUND',
+      },
+      run: (f, h) =>
+        t.request(SetAssessmentBandDocument, { familyId: String(f.family.id), low: 1, high: 2 }, h),
     },
     {
       name: 'deleteFamily',

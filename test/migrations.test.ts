@@ -50,6 +50,9 @@ describe('the migrated database', () => {
     );
     expect(relations.sort()).toEqual([
       'activity.image_id',
+      'assessment_result.input_file_id',
+      'assessment_result.normalised_file_id',
+      'care_session.result_file_id',
       'family_background.file_id',
       'message.image_id',
       'notification.image_id',

@@ -13,6 +13,7 @@ import { Device } from '../modules/device/device.entity.js';
 import { FamilyBackground } from '../modules/family/family-background.entity.js';
 import { Membership } from '../modules/family/membership.entity.js';
 import { Notification } from '../modules/notification/notification.entity.js';
+import { CareSession } from '../modules/care-session/care-session.entities.js';
 import type { UserRole } from '../modules/account/user.entity.js';
 import { type FamilyAction, type FamilyGrant, requireDevice } from './access.js';
 
@@ -116,7 +117,8 @@ export type FamilyLocator =
   | { membershipArg: string }
   | { deviceArg: string }
   | { backgroundArg: string }
-  | { notificationArg: string };
+  | { notificationArg: string }
+  | { careSessionArg: string };
 
 async function locate(
   ctx: Context,
@@ -134,7 +136,9 @@ async function locate(
         ? (['Device', Device, locator.deviceArg] as const)
         : 'notificationArg' in locator
           ? (['Notification', Notification, locator.notificationArg] as const)
-          : (['FamilyBackground', FamilyBackground, locator.backgroundArg] as const);
+          : 'careSessionArg' in locator
+            ? (['CareSession', CareSession, locator.careSessionArg] as const)
+            : (['FamilyBackground', FamilyBackground, locator.backgroundArg] as const);
   const id = parseId(args[arg] as string, what);
   const row = await ctx.em.findOne(entity as typeof Membership, { id }, { fields: ['family'] });
   if (row === null) throw new NotFoundError(what, id);

@@ -2,6 +2,8 @@ import { accountModule } from './account/account.module.js';
 import { adminModule } from './admin/admin.module.js';
 import { supportModule } from './support/support.module.js';
 import { aiModule } from './ai/ai.module.js';
+import { assessmentModule } from './assessment/assessment.module.js';
+import { careSessionModule } from './care-session/care-session.module.js';
 import { deviceModule } from './device/device.module.js';
 import { familyModule } from './family/family.module.js';
 import { fileModule } from './file/file.module.js';
@@ -35,6 +37,8 @@ export const MODULES = [
   reportModule,
   aiModule,
   liveModule,
+  careSessionModule,
+  assessmentModule,
   weatherModule,
   newsModule,
   adminModule,

@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { Orm } from '../database/orm.js';
 import type { PeriodicJob } from '../jobs/periodic.js';
+import type { JobHandler } from '../jobs/runner.js';
+import type { AiJobKind } from './ai/ai.enums.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Logger } from '../observability/logger.js';
 import type { EventBus } from '../realtime/events.js';
@@ -46,6 +48,8 @@ export interface ModuleDescriptor<Provides extends object = object, Needs extend
   services?: (deps: Core & Needs) => Provides;
   /** Its periodic jobs (run once per cluster; each idempotent by construction). */
   periodic?: (deps: Core & Needs & Provides) => PeriodicJob[];
+  /** Handlers of its durable job kinds, registered on the job runner before it starts. */
+  jobHandlers?: (deps: Core & Needs & Provides) => Partial<Record<AiJobKind, JobHandler>>;
 }
 
 /** Any module, whatever its services (what the composition root handles). */
@@ -55,6 +59,7 @@ export interface AnyModule {
   resolvers: ModuleDescriptor['resolvers'];
   services?: (deps: never) => object;
   periodic?: (deps: never) => PeriodicJob[];
+  jobHandlers?: (deps: never) => Partial<Record<AiJobKind, JobHandler>>;
 }
 
 /** Declares a module (see {@link ModuleDescriptor}); the type parameters state its services. */
@@ -83,7 +88,11 @@ export type ServicesOf<M extends readonly unknown[]> = UnionToIntersection<Provi
 export function buildServices(
   modules: readonly AnyModule[],
   core: Core,
-): { services: Record<string, unknown>; periodic: PeriodicJob[] } {
+): {
+  services: Record<string, unknown>;
+  periodic: PeriodicJob[];
+  jobHandlers: [AiJobKind, JobHandler][];
+} {
   const services: Record<string, unknown> = {};
   for (const module of modules) {
     if (module.services === undefined) continue;
@@ -101,5 +110,9 @@ export function buildServices(
   }
   const all = { ...core, ...services };
   const periodic = modules.flatMap((module) => module.periodic?.(all as never) ?? []);
-  return { services, periodic };
+  const jobHandlers = modules.flatMap(
+    (module) =>
+      Object.entries(module.jobHandlers?.(all as never) ?? {}) as [AiJobKind, JobHandler][],
+  );
+  return { services, periodic, jobHandlers };
 }

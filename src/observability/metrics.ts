@@ -42,6 +42,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly sseStreams = new Gauge({
+    name: 'graphql_sse_streams_active',
+    help: 'Open GraphQL over SSE streams (one operation each).',
+    registers: [this.registry],
+  });
+
+  readonly sseSubscriptionsStarted = new Counter({
+    name: 'graphql_sse_subscriptions_started_total',
+    help: 'Subscriptions started over GraphQL over SSE (ready to deliver).',
+    registers: [this.registry],
+  });
+
   readonly liveEvents = new Counter({
     name: 'graphql_live_events_delivered_total',
     help: 'Events delivered to subscribers, by subscription.',

@@ -177,7 +177,7 @@ const propagator = new W3CTraceContextPropagator();
  */
 export function startOperation(
   tracing: Tracing,
-  transport: 'http' | 'ws',
+  transport: 'http' | 'ws' | 'sse',
   headers?: Record<string, string | string[] | undefined>,
 ): OperationSpan | undefined {
   if (tracing.tracer === undefined) return undefined;

@@ -1,6 +1,7 @@
 import {
   type AppPubSub,
   type SupportMessageEvent,
+  type CareSessionEvent,
   type ChatReplyEvent,
   type FamilyStateEvent,
   type MessageEvent,
@@ -70,6 +71,12 @@ export class EventBus {
   /** A message was added to a support conversation. */
   supportMessageAdded(event: SupportMessageEvent): void {
     this.pubSub.publish(Topic.SupportMessageAdded, event.conversationId, event);
+  }
+
+  /** A care session moved; a step that commands the Carebot also goes to the device. */
+  careSessionUpdated(event: CareSessionEvent): void {
+    this.pubSub.publish(Topic.CareSessionUpdated, event.sessionId, event);
+    if (event.command) this.pubSub.publish(Topic.DeviceCommand, event.deviceId, event);
   }
 
   /** The AI companion replied in a conversation. */

@@ -20,9 +20,10 @@ export const MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
 /** Bytes a socket may have queued for sending before it is dropped as too slow. */
 export const MAX_SOCKET_BUFFER_BYTES = 1024 * 1024;
 
-/** What an operation over a WebSocket knows about its connection. */
+/** What an operation over a WebSocket (or an SSE stream) knows about its connection. */
 export interface LiveConnection {
-  socket: WebSocket;
+  /** The WebSocket (absent over SSE). */
+  socket?: WebSocket;
   credential: Credential;
   /**
    * Who the credential belongs to now (session still open, membership checks are the caller's),

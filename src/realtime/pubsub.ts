@@ -25,6 +25,10 @@ export const Topic = {
   AccountsSuspended: 'ACCOUNTS_SUSPENDED',
   /** keyed by support conversation id */
   SupportMessageAdded: 'SUPPORT_MESSAGE_ADDED',
+  /** keyed by care session id */
+  CareSessionUpdated: 'CARE_SESSION_UPDATED',
+  /** keyed by device id */
+  DeviceCommand: 'DEVICE_COMMAND',
 } as const;
 
 /** A diagnostic event published by the `ping` mutation. */
@@ -100,6 +104,16 @@ export interface SupportMessageEvent {
   createdAt: string;
 }
 
+/** A care session moved (a transition row was stored); also a command to its device when `command`. */
+export interface CareSessionEvent {
+  /** The transition's id (the resume cursor). */
+  id: number;
+  sessionId: number;
+  familyId: number;
+  deviceId: number;
+  command: boolean;
+}
+
 /** Topic → publish arguments (`[payload]`, or `[routingId, payload]` for keyed topics). */
 export interface TopicPayloads {
   [Topic.Ping]: [PingEvent];
@@ -111,6 +125,8 @@ export interface TopicPayloads {
   [Topic.FamilyStateChanged]: [FamilyStateEvent];
   [Topic.AccountsSuspended]: [AccountsSuspendedEvent];
   [Topic.SupportMessageAdded]: [number, SupportMessageEvent];
+  [Topic.CareSessionUpdated]: [number, CareSessionEvent];
+  [Topic.DeviceCommand]: [number, CareSessionEvent];
   [key: string]: [] | [unknown] | [string | number, unknown];
 }
 

@@ -1,19 +1,5 @@
 import type { Server } from 'node:http';
-import {
-  type DocumentNode,
-  type ExecutionArgs,
-  execute,
-  GraphQLError,
-  getOperationAST,
-  getVariableValues,
-  NoSchemaIntrospectionCustomRule,
-  type GraphQLSchema,
-  type ValidationRule,
-  parse,
-  specifiedRules,
-  subscribe,
-  validate,
-} from 'graphql';
+import { type ExecutionArgs, execute, GraphQLError, type GraphQLSchema, subscribe } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -21,26 +7,16 @@ import type { App } from '../app.js';
 import { Access } from '../auth/access.js';
 import { type Context, createContext, requestIdFrom } from '../context.js';
 import { Loaders } from '../database/loaders.js';
-import {
-  findAppError,
-  formatError,
-  withoutSuggestions,
-  isInternalError,
-  variableFields,
-} from '../graphql/format-error.js';
-import { checkOperationCost, dropDuplicatePageSizeErrors } from '../graphql/cost.js';
+import { formatError, isInternalError } from '../graphql/format-error.js';
 import { ErrorCode } from '../graphql/errors.js';
-import { PARSE_OPTIONS } from '../graphql/limits.js';
 import { errorCodes } from '../observability/apollo-plugin.js';
 import {
   endOperation,
   executeInSpan,
-  nameOperation,
   type OperationSpan,
   startOperation,
   within,
 } from '../observability/tracing.js';
-import { enforceMutationRateLimit } from '../security/mutation-rate-limit.js';
 import { type Credential, credentialFrom } from '../auth/credentials.js';
 import { LiveFanout, shareKey } from './fanout.js';
 import {
@@ -49,6 +25,7 @@ import {
   MAX_SOCKET_BUFFER_BYTES,
   MAX_SUBSCRIPTIONS_PER_SOCKET,
 } from './live.js';
+import type { OperationGate } from './operation.js';
 import {
   AccountSocketLimits,
   closeSuspendedSockets,
@@ -67,9 +44,6 @@ const MAX_PAYLOAD_BYTES = 1024 * 1024;
  * that; it is still a bound on sockets that never authenticate.
  */
 const CONNECTION_INIT_WAIT_MS = 15_000;
-
-/** Distinct valid documents kept parsed and validated (a dashboard sends a handful). */
-const DOCUMENT_CACHE_SIZE = 200;
 
 /**
  * After a subscription has started, its context keeps nothing it loaded while starting: the
@@ -107,20 +81,6 @@ export interface WsServerHandle {
   dispose(): Promise<void>;
 }
 
-/** Gives a parse or validation failure the code it gets over HTTP (Apollo adds it there). */
-function requestError(error: unknown, code: string, suggestions: boolean): GraphQLError {
-  const app = findAppError(error);
-  if (app !== undefined) return app;
-  if (error instanceof GraphQLError) {
-    return new GraphQLError(suggestions ? error.message : withoutSuggestions(error.message), {
-      nodes: error.nodes,
-      extensions: { ...error.extensions, code },
-      originalError: error,
-    });
-  }
-  return new GraphQLError('Internal server error.', { originalError: error as Error });
-}
-
 /** Whether a page's Origin is the host the request was sent to (a page the API served). */
 function sameOrigin(origin: string, host: string | undefined): boolean {
   if (host === undefined) return false;
@@ -139,18 +99,13 @@ export function attachWsServer(options: {
   app: App;
   httpServer: Server;
   schema: GraphQLSchema;
-  validationRules: ValidationRule[];
+  /** Parses, validates, costs and builds the context of each operation (shared with SSE). */
+  gate: OperationGate;
 }): WsServerHandle {
-  const { app, httpServer, schema } = options;
-  const rules = [
-    ...specifiedRules,
-    ...options.validationRules,
-    // Apollo enforces INTROSPECTION over HTTP; the socket must not be a way around it
-    ...(app.config.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
-  ];
+  const { app, httpServer, schema, gate } = options;
   const exposeInternals = app.config.env === 'development';
   // as over HTTP: hints help a developer, and map the schema out in production
-  const suggestions = app.config.env !== 'production';
+  const suggestions = gate.suggestions;
   const wss = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
@@ -178,7 +133,6 @@ export function attachWsServer(options: {
     WebSocket,
     { socket: WebSocket; credential: Credential; operations: number }
   >();
-  const documents = new Map<string, DocumentNode>();
   /** Operations whose events the fan-out hub delivers: GraphQL never executes them again. */
   const sharedOperations = new WeakSet<ExecutionArgs>();
   const fanout = new LiveFanout({
@@ -305,91 +259,23 @@ export function attachWsServer(options: {
                 extensions: { code: ErrorCode.Unauthenticated },
               }),
             ];
-          // a burst of sockets sends the same few documents: each is parsed and validated once
-          let document = documents.get(payload.query);
-          if (document === undefined) {
-            try {
-              document = parse(payload.query, PARSE_OPTIONS);
-            } catch (error) {
-              return [requestError(error, 'GRAPHQL_PARSE_FAILED', suggestions)];
-            }
-            const errors = [...validate(schema, document, rules)];
-            dropDuplicatePageSizeErrors(errors);
-            if (errors.length > 0)
-              return errors.map((error) =>
-                requestError(error, ErrorCode.ValidationFailed, suggestions),
-              );
-            if (documents.size >= DOCUMENT_CACHE_SIZE)
-              documents.delete(documents.keys().next().value!);
-            documents.set(payload.query, document);
-          }
-          const requestId = requestIdFrom(undefined);
           const live: LiveConnection = {
             socket,
             credential: connection.credential,
             revalidate,
           };
-          const contextValue = createContext(app, {
-            requestId,
-            transport: 'ws',
+          const ready = await gate.prepare({
+            payload,
             viewer,
+            transport: 'ws',
             live,
             ip: ctx.extra.request.socket.remoteAddress,
             userAgent: ctx.extra.request.headers['user-agent'],
+            traceSpan,
           });
-          // the access answers of subscriptions starting together come from batched queries
-          contextValue.access = new Access({
-            em: contextValue.em,
-            viewer,
-            standingsOf: (userId) => app.liveAuthorizer.standingsOf(userId),
-          });
-          const operation = getOperationAST(document, payload.operationName ?? null);
-          // as over HTTP (Apollo's OPERATION_RESOLUTION_FAILURE): the client's mistake, not ours
-          if (operation === null || operation === undefined) {
-            return [
-              new GraphQLError(
-                payload.operationName == null
-                  ? 'Must provide operation name if query contains multiple operations.'
-                  : `Unknown operation named "${payload.operationName}".`,
-                { extensions: { code: ErrorCode.ValidationFailed } },
-              ),
-            ];
-          }
-          nameOperation(
-            traceSpan?.span,
-            operation.operation,
-            operation.name === undefined ? null : app.metrics.operationLabel(operation.name.value),
-          );
-          const coerced = getVariableValues(
-            schema,
-            operation.variableDefinitions ?? [],
-            payload.variables ?? {},
-          );
-          if (coerced.errors !== undefined) {
-            return coerced.errors.map(
-              (error) =>
-                new GraphQLError(error.message, {
-                  nodes: error.nodes,
-                  extensions: {
-                    code: ErrorCode.BadUserInput,
-                    fields: variableFields(error.message),
-                  },
-                }),
-            );
-          }
-          try {
-            checkOperationCost(schema, document, operation, payload.variables ?? undefined);
-            await enforceMutationRateLimit(contextValue, document, operation);
-          } catch (error) {
-            return [requestError(error, ErrorCode.Internal, suggestions)];
-          }
-          const args: ExecutionArgs = {
-            schema,
-            document,
-            variableValues: payload.variables ?? null,
-            operationName: payload.operationName ?? null,
-            contextValue,
-          };
+          if (Array.isArray(ready)) return ready;
+          const { args, document, operation } = ready;
+          const requestId = (args.contextValue as Context).requestId;
           const key = shareKey(document, operation, payload.query, payload.variables);
           if (key !== undefined) {
             live.shared = {

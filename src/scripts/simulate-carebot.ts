@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { playSessions } from '../modules/care-session/care-session.simulator.js';
 
 /**
  * `npm run simulate:carebot -- --token <device token> [--url …] [--interval 5] [--count N]`
@@ -15,6 +16,8 @@ const USAGE = `usage: npm run simulate:carebot -- --token <device token> [option
   --url <url>         GraphQL endpoint on this machine (default http://localhost:4000/graphql)
   --interval <s>      seconds between reports, at least 0.2 (default 5)
   --count <n>         stop after n reports (default: run until Ctrl-C)
+  --sessions          also play care sessions: accept each startCareSession command, report
+                      progress (and a result table for a cognitive assessment), then COMPLETED
 
 One report per interval: home, vitals and activity in turn. About one in 15 crosses a default
 threshold (gas 1500 ppm, heart rate 135 bpm, or a FALL) so that alerts appear.`;
@@ -37,6 +40,7 @@ function parseCommandLine() {
         token: { type: 'string' },
         interval: { type: 'string', default: '5' },
         count: { type: 'string' },
+        sessions: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -227,6 +231,10 @@ console.log(
   `Simulating a Carebot against ${url.href}: one report every ${intervalSeconds} s` +
     `${count === Infinity ? ' until Ctrl-C' : `, ${count} in all`}.`,
 );
+const sessions =
+  parsed.sessions === true
+    ? playSessions({ url, token, stepMs: 1000, log: (line) => console.log(`      ${line}`) })
+    : undefined;
 let sent = 0;
 let alerts = 0;
 while (!stopping && sent < count) {
@@ -254,3 +262,4 @@ while (!stopping && sent < count) {
 console.log(
   `${stopping ? 'Stopped' : 'Done'}: ${sent} report(s) sent, ${alerts} of them meant to raise an alert.`,
 );
+await sessions?.stop();

@@ -17,6 +17,8 @@ export enum AiJobKind {
   CHAT_REPLY = 'CHAT_REPLY',
   MOOD = 'MOOD',
   MENTAL_REPORT = 'MENTAL_REPORT',
+  CARE_SESSION_WATCHDOG = 'CARE_SESSION_WATCHDOG',
+  ASSESSMENT_SCORE = 'ASSESSMENT_SCORE',
 }
 registerEnumType(AiJobKind, {
   name: 'AiJobKind',
@@ -27,6 +29,10 @@ registerEnumType(AiJobKind, {
     MENTAL_REPORT: {
       description: 'Writes a mental report of a period (requested, or the weekly one).',
     },
+    CARE_SESSION_WATCHDOG: {
+      description: 'Ends a care session the Carebot did not accept or stopped reporting on.',
+    },
+    ASSESSMENT_SCORE: { description: 'Scores an assessment result with a registered model.' },
   },
 });
 

@@ -155,6 +155,10 @@ export class AiService {
         return ctx.em.findOne(MentalStatus, { id: job.resultId });
       case AiJobKind.MENTAL_REPORT:
         return ctx.em.findOne(MentalReport, { id: job.resultId });
+      // care session jobs show through their session (CareSession, AssessmentResult)
+      case AiJobKind.CARE_SESSION_WATCHDOG:
+      case AiJobKind.ASSESSMENT_SCORE:
+        return null;
     }
   }
 
