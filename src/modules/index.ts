@@ -10,6 +10,7 @@ import { newsModule } from './news/news.module.js';
 import { notificationModule } from './notification/notification.module.js';
 import { regionModule } from './region/region.module.js';
 import { reportModule } from './report/report.module.js';
+import { routineModule } from './routine/routine.module.js';
 import { serverModule } from './server/server.module.js';
 import { settingsModule } from './settings/settings.module.js';
 import { weatherModule } from './weather/weather.module.js';
@@ -29,6 +30,7 @@ export const MODULES = [
   settingsModule,
   notificationModule,
   reportModule,
+  routineModule,
   aiModule,
   liveModule,
   weatherModule,
