@@ -108,3 +108,32 @@ export async function familiesWithDevicesOffline(
   );
   return new Set(rows.map((row) => Number(row['family_id'])));
 }
+
+/**
+ * The offline periods of the given families that overlap [from, to), by family: one statement.
+ * A window a family's Carebot was silent in proves nothing about the elder.
+ */
+export async function offlinePeriodsDuring(
+  em: EntityManager,
+  familyIds: readonly number[],
+  from: Date,
+  to: Date,
+): Promise<Map<number, { start: Date; end: Date | null }[]>> {
+  const periods = new Map<number, { start: Date; end: Date | null }[]>();
+  if (familyIds.length === 0) return periods;
+  const rows = await query(
+    em,
+    `select family_id, started_at, ended_at from \`device_offline_period\` ` +
+      `where family_id in (${marks(familyIds.length)}) and started_at < ? ` +
+      'and (ended_at is null or ended_at > ?)',
+    [...familyIds, dbDate(em, to), dbDate(em, from)],
+  );
+  for (const row of rows) {
+    const familyId = Number(row['family_id']);
+    periods.set(familyId, [
+      ...(periods.get(familyId) ?? []),
+      { start: readDate(row['started_at'])!, end: readDate(row['ended_at']) },
+    ]);
+  }
+  return periods;
+}

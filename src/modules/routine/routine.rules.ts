@@ -4,7 +4,7 @@ import type { EventBus } from '../../realtime/events.js';
 import { NotificationKind } from '../notification/notification.enums.js';
 import { notify } from '../notification/notify.js';
 import type { ActivityAction } from '../report/report.enums.js';
-import { familiesWithDevicesOffline } from './routine.device-health.js';
+import { offlinePeriodsDuring } from './routine.device-health.js';
 import { CARE_DEFAULTS, RoutineRule } from './routine.entities.js';
 import { RoutineRuleKind } from './routine.enums.js';
 import { dbDate, marks, query, type RawRow, readDate } from './routine.sql.js';
@@ -92,11 +92,23 @@ export async function checkRoutines(
       ]),
     );
     const candidates = chunk.filter(({ rule }) => counts.get(rule.id) === 0);
-    // no report is not the same as no activity: a family whose Carebot is offline is not warned
-    const offline = await familiesWithDevicesOffline(em, [
-      ...new Set(candidates.map(({ rule }) => rule.family.id)),
-    ]);
-    fired.push(...candidates.filter(({ rule }) => !offline.has(rule.family.id)));
+    // no report is not the same as no activity: a window in which the family's Carebot was
+    // offline at any moment raises nothing
+    const offline = await offlinePeriodsDuring(
+      em,
+      [...new Set(candidates.map(({ rule }) => rule.family.id))],
+      new Date(Math.min(...candidates.map(({ window }) => window.start.getTime()))),
+      new Date(Math.max(...candidates.map(({ window }) => window.end.getTime()))),
+    );
+    fired.push(
+      ...candidates.filter(
+        ({ rule, window }) =>
+          !(offline.get(rule.family.id) ?? []).some(
+            (period) =>
+              period.start < window.end && (period.end === null || period.end > window.start),
+          ),
+      ),
+    );
   }
 
   for (const chunk of chunks(long)) {
