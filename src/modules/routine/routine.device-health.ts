@@ -4,7 +4,8 @@ import type { EventBus } from '../../realtime/events.js';
 import { NotificationGrade, NotificationKind } from '../notification/notification.enums.js';
 import { notify } from '../notification/notify.js';
 import { CARE_DEFAULTS, DeviceOfflinePeriod } from './routine.entities.js';
-import { dbDate, marks, query, readDate } from './routine.sql.js';
+import { marks } from '../../database/plain.js';
+import { dbDate, query, readDate } from './routine.sql.js';
 import { MINUTE_MS } from './routine.time.js';
 
 /** How often device health is checked; also the finest resolution of `deviceOfflineMinutes`. */
@@ -101,7 +102,7 @@ export async function familiesWithDevicesOffline(
   if (familyIds.length === 0) return new Set();
   const rows = await query(
     em,
-    `select d.family_id from \`device\` d where d.revoked_at is null and d.family_id in (${marks(familyIds.length)}) ` +
+    `select d.family_id from \`device\` d where d.revoked_at is null and d.family_id in (${marks(familyIds)}) ` +
       'group by d.family_id having count(*) = sum(case when exists (select 1 from `device_offline_period` p ' +
       'where p.device_id = d.id and p.ended_at is null) then 1 else 0 end)',
     [...familyIds],
@@ -124,7 +125,7 @@ export async function offlinePeriodsDuring(
   const rows = await query(
     em,
     `select family_id, started_at, ended_at from \`device_offline_period\` ` +
-      `where family_id in (${marks(familyIds.length)}) and started_at < ? ` +
+      `where family_id in (${marks(familyIds)}) and started_at < ? ` +
       'and (ended_at is null or ended_at > ?)',
     [...familyIds, dbDate(em, to), dbDate(em, from)],
   );

@@ -7,7 +7,8 @@ import type { ActivityAction } from '../report/report.enums.js';
 import { offlinePeriodsDuring } from './routine.device-health.js';
 import { CARE_DEFAULTS, RoutineRule } from './routine.entities.js';
 import { RoutineRuleKind } from './routine.enums.js';
-import { dbDate, marks, query, type RawRow, readDate } from './routine.sql.js';
+import { marks, type RawRow } from '../../database/plain.js';
+import { dbDate, query, readDate } from './routine.sql.js';
 import { MINUTE_MS, recentWindows, type Window } from './routine.time.js';
 
 /** How often routine rules are evaluated. */
@@ -49,7 +50,7 @@ export async function checkRoutines(
     (
       await query(
         em,
-        `select family_id, time_zone from \`care_settings\` where family_id in (${marks(rules.length)})`,
+        `select family_id, time_zone from \`care_settings\` where family_id in (${marks(rules)})`,
         rules.map((rule) => rule.family.id),
       )
     ).map((row) => [Number(row['family_id']), String(row['time_zone'])]),
@@ -76,7 +77,7 @@ export async function checkRoutines(
     const parts = chunk.map(
       ({ rule }) =>
         `select ? as rule_id, count(*) as n from \`activity\` where family_id = ? ` +
-        `and measured_at >= ? and measured_at < ? and action in (${marks(rule.actions.length)})`,
+        `and measured_at >= ? and measured_at < ? and action in (${marks(rule.actions)})`,
     );
     const params = chunk.flatMap(({ rule, window }) => [
       rule.id,

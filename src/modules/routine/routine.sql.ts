@@ -1,8 +1,6 @@
 import { BaseMySqlPlatform } from '@mikro-orm/sql';
 import type { EntityManager } from '../../database/orm.js';
-
-/** One raw row of a statement. */
-export type RawRow = Record<string, unknown>;
+import type { RawRow } from '../../database/plain.js';
 
 /** Runs one statement with bound values, in the caller's logging context. */
 export function query(
@@ -44,6 +42,3 @@ export function readDate(value: unknown): Date | null {
   // MariaDB's `YYYY-MM-DD hh:mm:ss.mmm` is UTC here (the connection's time zone is +00:00)
   return new Date(text.includes('T') ? text : `${text.replace(' ', 'T')}Z`);
 }
-
-/** `?, ?, ?` for `count` values. */
-export const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
