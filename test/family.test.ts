@@ -10,14 +10,20 @@ import {
   Membership,
   MembershipStatus,
 } from '../src/modules/family/membership.entity.js';
+import { NotificationGrade } from '../src/modules/notification/notification.enums.js';
+import { ActivityAction } from '../src/modules/report/report.enums.js';
+import { RoutineRule } from '../src/modules/routine/routine.entities.js';
+import { RoutineRuleKind } from '../src/modules/routine/routine.enums.js';
 import { CarebotSettings } from '../src/modules/settings/settings.entity.js';
 import {
   AcceptFamilyInviteDocument,
   AddFamilyBackgroundDocument,
   ApproveMembershipDocument,
+  CreateRoutineRuleDocument,
   CreateFamilyDocument,
   CreateFamilyInviteDocument,
   DeleteFamilyDocument,
+  DeleteRoutineRuleDocument,
   DeviceSettingsDocument,
   FamilyDocument,
   FamilyNameDocument,
@@ -36,6 +42,7 @@ import {
   SubRegionsDocument,
   UpdateFamilyDocument,
   UpdateMembershipDocument,
+  UpdateCareSettingsDocument,
   UpdateSettingsDocument,
   SetAssessmentBandDocument,
   StartCareSessionDocument,
@@ -563,6 +570,60 @@ describe('the family policy, role by role', () => {
         t.request(
           UpdateSettingsDocument,
           { familyId: String(f.family.id), input: { volume: 70 } },
+          h,
+        ),
+    },
+    {
+      name: 'updateCareSettings',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      run: (f, h) =>
+        t.request(
+          UpdateCareSettingsDocument,
+          { familyId: String(f.family.id), input: { deviceOfflineMinutes: 30 } },
+          h,
+        ),
+    },
+    {
+      name: 'createRoutineRule',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      run: (f, h) =>
+        t.request(
+          CreateRoutineRuleDocument,
+          {
+            familyId: String(f.family.id),
+            input: {
+              kind: 'NO_ACTIVITY',
+              actions: ['EATING'],
+              startTime: '08:00',
+              endTime: '12:00',
+              grade: 'WARN',
+              message: 'No breakfast.',
+            },
+          },
+          h,
+        ),
+    },
+    {
+      name: 'deleteRoutineRule',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      setup: async (f) => {
+        const e = em();
+        const rule = e.create(RoutineRule, {
+          family: f.family.id,
+          kind: RoutineRuleKind.NO_ACTIVITY,
+          actions: [ActivityAction.EATING],
+          startMinute: 480,
+          endMinute: 720,
+          grade: NotificationGrade.WARN,
+          message: 'No breakfast.',
+        });
+        await e.flush();
+        return rule.id;
+      },
+      run: (f, h, ruleId) =>
+        t.request(
+          DeleteRoutineRuleDocument,
+          { familyId: String(f.family.id), ruleId: String(ruleId) },
           h,
         ),
     },

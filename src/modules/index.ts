@@ -15,6 +15,7 @@ import { notificationModule } from './notification/notification.module.js';
 import { oauthModule } from './oauth/oauth.module.js';
 import { regionModule } from './region/region.module.js';
 import { reportModule } from './report/report.module.js';
+import { routineModule } from './routine/routine.module.js';
 import { serverModule } from './server/server.module.js';
 import { settingsModule } from './settings/settings.module.js';
 import { weatherModule } from './weather/weather.module.js';
@@ -35,6 +36,7 @@ export const MODULES = [
   settingsModule,
   notificationModule,
   reportModule,
+  routineModule,
   aiModule,
   liveModule,
   careSessionModule,

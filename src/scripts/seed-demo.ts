@@ -25,6 +25,7 @@ import {
   RiskLevel,
 } from '../modules/report/report.enums.js';
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
+import { seedRoutineDemo } from '../modules/routine/routine.demo.js';
 
 /**
  * `npm run seed:demo [-- --reset]` writes a demo family into the configured database: an elder
@@ -439,6 +440,8 @@ async function seed(em: EntityManager): Promise<{ family: Family; token: string;
   );
   say(kst(1, 19, 40), main, manager, '저녁 잘 먹었다. 걱정 마라.', { viaCarebot: true });
   say(new Date(END.getTime() - 30 * MINUTE), manager, main, '주말에 찾아뵐게요!', { read: false });
+
+  seedRoutineDemo(em, family, START);
 
   // one flush: the unit of work sends multi-row INSERTs, a few statements per table
   await em.flush();
