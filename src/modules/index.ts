@@ -13,6 +13,7 @@ import { reportModule } from './report/report.module.js';
 import { serverModule } from './server/server.module.js';
 import { settingsModule } from './settings/settings.module.js';
 import { weatherModule } from './weather/weather.module.js';
+import { wellnessModule } from './wellness/wellness.module.js';
 
 /**
  * Every feature of the API, in dependency order (a module's services may take the services of
@@ -33,6 +34,7 @@ export const MODULES = [
   liveModule,
   weatherModule,
   newsModule,
+  wellnessModule,
 ] as const;
 
 /** The services of every module, by name. */
