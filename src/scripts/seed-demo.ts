@@ -24,6 +24,7 @@ import {
   RiskLevel,
 } from '../modules/report/report.enums.js';
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
+import { seedWellnessDemo } from '../modules/wellness/wellness.seed.js';
 
 /**
  * `npm run seed:demo [-- --reset]` writes a demo family into the configured database: an elder
@@ -439,12 +440,14 @@ async function seed(em: EntityManager): Promise<{ family: Family; token: string;
   say(kst(1, 19, 40), main, manager, '저녁 잘 먹었다. 걱정 마라.', { viaCarebot: true });
   say(new Date(END.getTime() - 30 * MINUTE), manager, main, '주말에 찾아뵐게요!', { read: false });
 
+  const wellness = seedWellnessDemo(em, main, END);
+
   // one flush: the unit of work sends multi-row INSERTs, a few statements per table
   await em.flush();
   return {
     family,
     token,
-    counts: `${home} home, ${health} health, ${activities} activity and ${mental} mood readings, 1 mental report, 5 notifications, 7 messages`,
+    counts: `${home} home, ${health} health, ${activities} activity and ${mental} mood readings, 1 mental report, 5 notifications, 7 messages, ${wellness}`,
   };
 }
 
