@@ -2,6 +2,7 @@ import type { EntityManager } from '../../database/orm.js';
 import { DAY_MS, seoulDate } from '../../util/seoul-time.js';
 import type { User } from '../account/user.entity.js';
 import { Emotion } from '../report/report.enums.js';
+import { Challenge, ChallengeCheckIn, ChallengePeriod } from './challenge.entities.js';
 import { EmotionEntry } from './wellness.entities.js';
 import { dayOf } from './wellness.service.js';
 
@@ -32,8 +33,9 @@ const DEMO_DAYS: readonly [Emotion, number, string, string[]][] = [
 
 /**
  * `npm run seed:demo`'s share of the wellness module: three weeks of journal entries for the demo
- * elder, one a day up to `end` (a gap on the 4th day, so the streaks show). Created on `em`;
- * the caller flushes. Returns what it wrote, for the summary line.
+ * elder, one a day up to `end` (a gap on the 4th day, so the streaks show), and a four-week
+ * walking challenge half-way through with its check-ins. Created on `em`; the caller flushes.
+ * Returns what it wrote, for the summary line.
  */
 export function seedWellnessDemo(em: EntityManager, elder: User, end: Date): string {
   const last = dayOf(seoulDate(end)).getTime();
@@ -55,5 +57,26 @@ export function seedWellnessDemo(em: EntityManager, elder: User, end: Date): str
     });
     entries += 1;
   });
-  return `${entries} journal entries`;
+  const challenge = em.create(Challenge, {
+    owner: elder,
+    title: '아침 산책 20분',
+    description: '매일 아침 식사 전에 동네 한 바퀴.',
+    period: ChallengePeriod.DAILY,
+    targetCount: 1,
+    startDay: new Date(last - 13 * DAY_MS),
+    endDay: new Date(last + 14 * DAY_MS),
+    createdAt: new Date(last - 13 * DAY_MS),
+  });
+  let checkIns = 0;
+  for (let daysAgo = 13; daysAgo >= 0; daysAgo -= 1) {
+    if (daysAgo === 9 || daysAgo === 5) continue;
+    const day = new Date(last - daysAgo * DAY_MS);
+    em.create(ChallengeCheckIn, {
+      challenge,
+      day,
+      createdAt: new Date(day.getTime() + 8 * 3600_000),
+    });
+    checkIns += 1;
+  }
+  return `${entries} journal entries, 1 challenge with ${checkIns} check-ins`;
 }
