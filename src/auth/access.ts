@@ -27,7 +27,15 @@ export type FamilyAudience = FamilyStanding | 'PENDING';
 
 /** What a viewer wants to do with a family. */
 export type FamilyAction =
-  'VIEW' | 'MANAGE' | 'OWN' | 'REPORT' | 'CHAT' | 'READ_SHARED_CHAT' | 'READ' | 'IDENTIFY';
+  | 'VIEW'
+  | 'MANAGE'
+  | 'OWN'
+  | 'REPORT'
+  | 'CHAT'
+  | 'READ_SHARED_CHAT'
+  | 'READ_SHARED_JOURNAL'
+  | 'READ'
+  | 'IDENTIFY';
 
 /** The family policy, as data: which standings may do what (SPEC §1). */
 export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyAudience[]>> = {
@@ -50,6 +58,11 @@ export const FAMILY_POLICY: Readonly<Record<FamilyAction, readonly FamilyAudienc
   CHAT: ['MAIN', 'DEVICE'],
   /** read (never write) those conversations, only while the family's settings share them */
   READ_SHARED_CHAT: ['MANAGER', 'CAREGIVER'],
+  /**
+   * read (never write) the main user's emotion journal, only while the family's settings share
+   * it (`shareJournal`); the journal's owner needs no family action
+   */
+  READ_SHARED_JOURNAL: ['MANAGER', 'CAREGIVER'],
 };
 
 declare const GRANTED: unique symbol;
@@ -159,6 +172,16 @@ export async function sharesConversations(em: EntityManager, familyId: number): 
     { fields: ['shareConversations'] },
   );
   return settings?.shareConversations === true;
+}
+
+/** The family's `shareJournal` setting (the main user's emotion journal, read-only). */
+export async function sharesJournal(em: EntityManager, familyId: number): Promise<boolean> {
+  const settings = await em.findOne(
+    CarebotSettings,
+    { family: familyId },
+    { fields: ['shareJournal'] },
+  );
+  return settings?.shareJournal === true;
 }
 
 const NOT_CONFIRMED =

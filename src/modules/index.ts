@@ -19,6 +19,7 @@ import { routineModule } from './routine/routine.module.js';
 import { serverModule } from './server/server.module.js';
 import { settingsModule } from './settings/settings.module.js';
 import { weatherModule } from './weather/weather.module.js';
+import { wellnessModule } from './wellness/wellness.module.js';
 
 /**
  * Every feature of the API, in dependency order (a module's services may take the services of
@@ -45,6 +46,7 @@ export const MODULES = [
   newsModule,
   adminModule,
   supportModule,
+  wellnessModule,
 ] as const;
 
 /** The services of every module, by name. */

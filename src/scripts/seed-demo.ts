@@ -26,6 +26,7 @@ import {
 } from '../modules/report/report.enums.js';
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
 import { seedRoutineDemo } from '../modules/routine/routine.demo.js';
+import { seedWellnessDemo } from '../modules/wellness/wellness.seed.js';
 
 /**
  * `npm run seed:demo [-- --reset]` writes a demo family into the configured database: an elder
@@ -442,13 +443,14 @@ async function seed(em: EntityManager): Promise<{ family: Family; token: string;
   say(new Date(END.getTime() - 30 * MINUTE), manager, main, '주말에 찾아뵐게요!', { read: false });
 
   seedRoutineDemo(em, family, START);
+  const wellness = seedWellnessDemo(em, main, END);
 
   // one flush: the unit of work sends multi-row INSERTs, a few statements per table
   await em.flush();
   return {
     family,
     token,
-    counts: `${home} home, ${health} health, ${activities} activity and ${mental} mood readings, 1 mental report, 5 notifications, 7 messages`,
+    counts: `${home} home, ${health} health, ${activities} activity and ${mental} mood readings, 1 mental report, 5 notifications, 7 messages, ${wellness}`,
   };
 }
 

@@ -16,9 +16,13 @@ import { AiJobKind, AiJobStatus, ChatRole } from './ai.enums.js';
 /** Longest chat message, in characters. */
 export const CHAT_MESSAGE_MAX_LENGTH = 2000;
 
+/** Longest conversation title, in characters. */
+export const CONVERSATION_TITLE_MAX_LENGTH = 100;
+
 /** A conversation between the elder and the AI companion. Private to the main user and the Carebot. */
 @Entity({ tableName: 'conversation' })
 @Index({ properties: ['family', 'createdAt'] })
+@Index({ properties: ['family', 'lastActivityAt'] })
 @ObjectType({
   description: "A conversation between the elder and the AI companion (the elder's own).",
 })
@@ -33,6 +37,27 @@ export class Conversation {
   @Property({ type: 'datetime', length: 3 })
   @Field(() => Date, { description: 'When it started.' })
   createdAt: Date & Opt = new Date();
+
+  @Property({ length: CONVERSATION_TITLE_MAX_LENGTH })
+  @Field(() => String, {
+    description:
+      'Its title, 1–100 characters: the start of its first message until the main user or the Carebot renames it.',
+  })
+  title: string & Opt = '';
+
+  /** Moved by every message stored, both sides: the list's order. */
+  @Property({ type: 'datetime', length: 3 })
+  @Field(() => Date, { description: 'When its latest message was stored (either side).' })
+  lastActivityAt: Date & Opt = new Date();
+}
+
+/** The title a conversation starts with: its first message on one line, cut to the limit. */
+export function titleFrom(content: string): string {
+  const line = content.replace(/\s+/g, ' ').trim();
+  const chars = [...line];
+  return chars.length <= CONVERSATION_TITLE_MAX_LENGTH
+    ? line
+    : `${chars.slice(0, CONVERSATION_TITLE_MAX_LENGTH - 1).join('')}…`;
 }
 
 /** One turn of a conversation. */

@@ -72,6 +72,11 @@ export function registerAiHandlers(runner: JobRunner, options: AiHandlersOptions
         payload: { messageId },
       });
       await tx.flush();
+      await tx.nativeUpdate(
+        Conversation,
+        { id: conversationId },
+        { lastActivityAt: message.createdAt },
+      );
       await complete(tx, message.id);
       afterCommit(tx, () =>
         events.chatReply({

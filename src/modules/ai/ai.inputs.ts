@@ -1,7 +1,7 @@
 import { IsOptional } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { CharLength, IsNotBlank } from '../../graphql/validators.js';
-import { CHAT_MESSAGE_MAX_LENGTH } from './ai.entities.js';
+import { CHAT_MESSAGE_MAX_LENGTH, CONVERSATION_TITLE_MAX_LENGTH } from './ai.entities.js';
 
 @InputType({ description: 'A message to the AI companion.' })
 export class SendChatMessageInput {
@@ -16,4 +16,15 @@ export class SendChatMessageInput {
   @IsNotBlank()
   @CharLength(1, CHAT_MESSAGE_MAX_LENGTH)
   content!: string;
+}
+
+@InputType({ description: 'A new title for a conversation.' })
+export class RenameConversationInput {
+  @Field(() => ID, { description: 'The conversation.' })
+  id!: string;
+
+  @Field({ description: 'The title, 1–100 characters.' })
+  @IsNotBlank()
+  @CharLength(1, CONVERSATION_TITLE_MAX_LENGTH)
+  title!: string;
 }

@@ -23,7 +23,7 @@ import { authorisedStream, live, refresh } from '../live/live.resolver.js';
 import { MentalReport, MentalStatus } from '../report/report.entities.js';
 import { AiJob, ChatMessage, Conversation } from './ai.entities.js';
 import { ChatRole } from './ai.enums.js';
-import { SendChatMessageInput } from './ai.inputs.js';
+import { RenameConversationInput, SendChatMessageInput } from './ai.inputs.js';
 import { ChatMessageConnection, ConversationConnection } from './ai.types.js';
 import { familyData } from '../../auth/type-access.js';
 import { Reference } from '@mikro-orm/core';
@@ -47,10 +47,35 @@ export class ConversationResolver {
     return ctx.app.services.ai.send(ctx, input);
   }
 
+  @UserOrDevice('the main user or the Carebot (CHAT on the family)')
+  @Mutation(() => Conversation, {
+    description:
+      'Renames a conversation (the main user or the Carebot; a reader of shared conversations gets FORBIDDEN).',
+  })
+  renameConversation(
+    @Arg('input', () => RenameConversationInput, { description: 'The conversation and its title.' })
+    input: RenameConversationInput,
+    @Ctx() ctx: Context,
+  ): Promise<Conversation> {
+    return ctx.app.services.ai.rename(ctx, input);
+  }
+
+  @UserOrDevice('the main user or the Carebot (CHAT on the family)')
+  @Mutation(() => ID, {
+    description:
+      'Deletes a conversation and all its messages (the main user or the Carebot); returns its id.',
+  })
+  async deleteConversation(
+    @Arg('id', () => ID, { description: 'The conversation.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<string> {
+    return String(await ctx.app.services.ai.deleteConversation(ctx, parseId(id, 'Conversation')));
+  }
+
   @UserOrDevice('CHAT, or READ_SHARED_CHAT while the main user shares conversations')
   @Query(() => ConversationConnection, {
     description:
-      "The elder's conversations with the AI companion, for the main user or the family's Carebot (private: other members get FORBIDDEN).",
+      "The elder's conversations with the AI companion, latest activity first by default (`from`/`to`/`order` on the last activity), for the main user or the family's Carebot (private: other members get FORBIDDEN).",
   })
   conversations(
     @Args() args: TimeRangeArgs,

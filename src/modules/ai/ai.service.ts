@@ -13,9 +13,9 @@ import { Family } from '../family/family.entity.js';
 import { MentalReport, MentalStatus } from '../report/report.entities.js';
 import { MEASURED_AT_WINDOW } from '../report/report.inputs.js';
 import { DAY_MS } from '../../util/seoul-time.js';
-import { AiJob, ChatMessage, Conversation } from './ai.entities.js';
+import { AiJob, ChatMessage, Conversation, titleFrom } from './ai.entities.js';
 import { AiJobKind, AiJobStatus, ChatRole } from './ai.enums.js';
-import type { SendChatMessageInput } from './ai.inputs.js';
+import type { RenameConversationInput, SendChatMessageInput } from './ai.inputs.js';
 
 /** Longest period one mental report covers. */
 export const MENTAL_REPORT_MAX_DAYS = 92;
@@ -76,7 +76,10 @@ export class AiService {
     const message = await ctx.em.transactional(async (em) => {
       const conversation =
         existing === undefined
-          ? em.create(Conversation, { family: em.getReference(Family, familyId) })
+          ? em.create(Conversation, {
+              family: em.getReference(Family, familyId),
+              title: titleFrom(input.content),
+            })
           : em.getReference(Conversation, existing.id);
       const created = em.create(ChatMessage, {
         conversation,
@@ -84,6 +87,12 @@ export class AiService {
         content: input.content,
       });
       await em.flush();
+      if (existing !== undefined)
+        await em.nativeUpdate(
+          Conversation,
+          { id: existing.id },
+          { lastActivityAt: created.createdAt },
+        );
       em.create(AiJob, {
         family: em.getReference(Family, familyId),
         kind: AiJobKind.CHAT_REPLY,
@@ -96,8 +105,29 @@ export class AiService {
     return message;
   }
 
+  /** Renames a conversation (whoever may write to it: the main user or the Carebot). */
+  async rename(ctx: Scope, input: RenameConversationInput): Promise<Conversation> {
+    const conversation = await this.ownConversation(ctx, parseId(input.id, 'Conversation'));
+    conversation.title = input.title.trim();
+    await ctx.em.flush();
+    return conversation;
+  }
+
   /**
-   * A family's conversations: by default the viewer's own (main user or Carebot); with
+   * Deletes a conversation with its messages (the main user or the Carebot); a reply still being
+   * written finds its conversation gone and gives up. Returns the id.
+   */
+  async deleteConversation(ctx: Scope, id: number): Promise<number> {
+    await this.ownConversation(ctx, id);
+    await ctx.em.transactional(async (em) => {
+      await em.nativeDelete(ChatMessage, { conversation: id });
+      await em.nativeDelete(Conversation, { id });
+    });
+    return id;
+  }
+
+  /**
+   * A family's conversations, latest activity first (by default): by default the viewer's own (main user or Carebot); with
    * `familyId`, any family whose conversations the viewer may read.
    */
   async conversations(
@@ -111,7 +141,7 @@ export class AiService {
       em: ctx.em,
       entity: Conversation,
       where: { family: familyId },
-      timeField: 'createdAt',
+      timeField: 'lastActivityAt',
       args,
     });
   }

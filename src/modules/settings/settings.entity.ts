@@ -31,6 +31,7 @@ export class CarebotSettings {
     | 'heartRateMax'
     | 'bloodOxygenMin'
     | 'shareConversations'
+    | 'shareJournal'
     | 'updatedAt';
 
   @PrimaryKey({ autoincrement: true })
@@ -86,6 +87,13 @@ export class CarebotSettings {
   })
   @Property()
   shareConversations: boolean & Opt = false;
+
+  @Field(() => Boolean, {
+    description:
+      "Whether the family's managers and caregivers may read (never write) the main user's emotion journal and its statistics (default off; only the main user changes it).",
+  })
+  @Property()
+  shareJournal: boolean & Opt = false;
 
   @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
   @Field(() => Date, { description: 'When the settings last changed.' })

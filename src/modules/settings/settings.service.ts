@@ -22,6 +22,7 @@ const SCALARS = [
   'quietHoursEnd',
   'inactivityAlertHours',
   'shareConversations',
+  'shareJournal',
 ] as const;
 
 export function thresholdsOf(settings: CarebotSettings): CarebotThresholds {
@@ -42,14 +43,14 @@ export class SettingsService {
 
   /**
    * Applies a partial change after checking that every min stays below its max; sharing the
-   * elder's conversations takes OWN (the main user).
+   * elder's conversations or journal takes OWN (the main user).
    */
   async update(
     ctx: Scope,
     { familyId }: FamilyGrant<'MANAGE'>,
     input: UpdateSettingsInput,
   ): Promise<CarebotSettings> {
-    if (input.shareConversations != null) {
+    if (input.shareConversations != null || input.shareJournal != null) {
       // the elder's privacy is the elder's to give away, not a manager's
       await ctx.access.requireFamily(familyId, 'OWN');
     }

@@ -117,6 +117,13 @@ export class UpdateSettingsInput {
   })
   shareConversations?: boolean | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "Whether managers and caregivers may read the main user's emotion journal (read-only). Only the main user may change it (else FORBIDDEN).",
+  })
+  shareJournal?: boolean | null;
+
   @Field(() => Int, { nullable: true, description: 'Speaker volume, 0–100.' })
   @IsOptional()
   @IsInt()

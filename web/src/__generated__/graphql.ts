@@ -310,6 +310,8 @@ export type UpdateSettingsInput = {
   quietHoursStart?: string | null | undefined;
   /** Whether managers and caregivers may read the elder's conversations with the AI companion. Only the main user may change it (else FORBIDDEN). */
   shareConversations?: boolean | null | undefined;
+  /** Whether managers and caregivers may read the main user's emotion journal (read-only). Only the main user may change it (else FORBIDDEN). */
+  shareJournal?: boolean | null | undefined;
   /** Alert thresholds. */
   thresholds?: ThresholdsInput | null | undefined;
   /** Speaker volume, 0–100. */
