@@ -12,6 +12,8 @@ const advance = (ms: number) => {
 
 beforeAll(async () => {
   t = await startTestServer({}, { clock });
+  // the test fires alert timers itself (`fireDue`), with the clock where it wants it
+  await t.server.periodic.stop();
 });
 afterAll(async () => {
   await t?.close();
@@ -253,5 +255,64 @@ describe('isolation', () => {
       { id: String(f.family.id) },
     );
     expect(settings[0]!.extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('live updates', () => {
+  type Live = {
+    data?: Record<string, { id: string; state?: string; occurrences?: number; message?: string }>;
+  };
+  async function live(headers: Headers, query: string) {
+    const before = await t.subscriptionsStarted();
+    const events = t.ws({ authorization: headers.authorization }).iterate({ query });
+    const iterator = events[Symbol.asyncIterator]();
+    const next = () => iterator.next().then((r) => r.value as Live);
+    const first = next();
+    await t.waitForSubscriptions(before + 1);
+    return { first, next, stop: () => iterator.return?.() };
+  }
+  const UPDATED = 'subscription { notificationUpdated { id state occurrences message } }';
+  const ADDED = 'subscription { notificationAdded { id message } }';
+
+  it('tells only the Carebot of an alert in its window, then the family; never another family', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const stranger = await createFamily(t, { caregivers: 1 });
+    const device = await live(f.device.headers, UPDATED);
+    const caregiverUpdates = await live(f.caregivers[0]!.headers, UPDATED);
+    const caregiverAdds = await live(f.caregivers[0]!.headers, ADDED);
+    const strangerUpdates = await live(stranger.caregivers[0]!.headers, UPDATED);
+    const strangerAdds = await live(stranger.caregivers[0]!.headers, ADDED);
+
+    const fall = await raise(f, 'CRIT', 'FALL', 'fell');
+    expect((await device.first).data?.['notificationUpdated']).toMatchObject({
+      id: fall.id,
+      state: 'OPEN',
+    });
+    advance(30_000);
+    await fireTimers();
+    // the caregiver's first events are the delivery, not the window
+    expect((await caregiverAdds.first).data?.['notificationAdded']?.id).toBe(fall.id);
+    expect((await caregiverUpdates.first).data?.['notificationUpdated']?.id).toBe(fall.id);
+
+    // a repeat is an update with the grown count
+    await raise(f, 'CRIT', 'FALL', 'fell again');
+    expect((await caregiverUpdates.next()).data?.['notificationUpdated']).toMatchObject({
+      id: fall.id,
+      occurrences: 2,
+    });
+
+    // the stranger's streams are live, and their first events are their own family's
+    const own = await raise(stranger, 'WARN', 'HEALTH', 'own');
+    expect((await strangerAdds.first).data?.['notificationAdded']?.id).toBe(own.id);
+    await gql(
+      stranger.caregivers[0]!.headers,
+      'mutation($id: ID!) { acknowledgeNotification(id: $id) { id } }',
+      {
+        id: own.id,
+      },
+    );
+    expect((await strangerUpdates.first).data?.['notificationUpdated']?.id).toBe(own.id);
+    for (const sub of [device, caregiverUpdates, caregiverAdds, strangerUpdates, strangerAdds])
+      await sub.stop();
   });
 });
