@@ -100,10 +100,10 @@ export async function notify(
   draft: NotificationDraft,
 ): Promise<Notification | null> {
   const alert = ALERT_GRADES.has(draft.grade);
-  // an alert is several writes (the row, its timeline, its timers): all or none
-  if (alert && !em.isInTransaction()) return em.transactional((tx) => notify(tx, events, draft));
   const createdAt = draft.createdAt ?? new Date();
-  if (alert && draft.dedupeKey === undefined) {
+  // a Carebot repeating itself is a storm to fold; a job's alerts have their own rule (a dedupe
+  // key, the mood check's episodes) and are never folded into an earlier one
+  if (alert && draft.byDevice === true && draft.dedupeKey === undefined) {
     const repeated = await repeatAlert(em, events, draft, createdAt);
     if (repeated !== null) return repeated;
   }
@@ -140,21 +140,41 @@ export async function notify(
     });
   }
   if (alert) {
-    record(em, notification, AlertEventType.RAISED, createdAt, {
-      byDevice: draft.byDevice ?? false,
-    });
-    if (held) {
-      // only the Carebot hears of it until the window ends (or it cancels the alert)
-      await schedule(em, notification.id, 'DELIVER', 'deliver', notification.deliverAt!);
-      await em.flush();
-      announceUpdate(em, events, notification, createdAt, afterCommit);
-      return notification;
-    }
-    await startDelivery(em, notification, createdAt);
-    await em.flush();
+    // its timeline and timers commit together; a job's alert was stored by one statement first,
+    // so of nodes racing to raise it only the one that stored it opens a transaction
+    const start = (tx: EntityManager) => startAlert(tx, events, notification, draft, held);
+    if (em.isInTransaction()) await start(em);
+    else await em.transactional(start);
+    return notification;
   }
   afterCommit(em, () => events.notificationAdded(toNotificationEvent(notification)));
   return notification;
+}
+
+/**
+ * Records a new alert's RAISED entry, then either waits for its grace window (only the Carebot
+ * hears of it) or starts delivery; announces it once `em`'s transaction has committed.
+ */
+async function startAlert(
+  em: EntityManager,
+  events: EventBus,
+  notification: Notification,
+  draft: NotificationDraft,
+  held: boolean,
+): Promise<void> {
+  record(em, notification, AlertEventType.RAISED, notification.createdAt, {
+    byDevice: draft.byDevice ?? false,
+  });
+  if (held) {
+    // only the Carebot hears of it until the window ends (or it cancels the alert)
+    await schedule(em, notification.id, 'DELIVER', 'deliver', notification.deliverAt!);
+    await em.flush();
+    announceUpdate(em, events, notification, notification.createdAt, afterCommit);
+    return;
+  }
+  await startDelivery(em, notification, notification.createdAt);
+  await em.flush();
+  afterCommit(em, () => events.notificationAdded(toNotificationEvent(notification)));
 }
 
 /**
