@@ -594,7 +594,7 @@ describe.runIf(databaseUrl && redisUrl)('the Compose services, run as CI process
     );
 
   const alert = (message: string) => ({
-    input: { grade: 'CRIT' as const, kind: 'FALL' as const, message },
+    input: { grade: 'CRIT' as const, kind: 'EMERGENCY' as const, message },
   });
 
   it("answers each replica's /readyz, and serves both replicas on the proxy's one port", async () => {

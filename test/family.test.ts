@@ -1,3 +1,10 @@
+import { Notification } from '../src/modules/notification/notification.entity.js';
+import {
+  NotificationGrade,
+  NotificationKind,
+} from '../src/modules/notification/notification.enums.js';
+import { EmergencyContact } from '../src/modules/notification/alert.entities.js';
+import { AlertState } from '../src/modules/notification/alert.enums.js';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gender, User, UserRole } from '../src/modules/account/user.entity.js';
@@ -10,7 +17,6 @@ import {
   Membership,
   MembershipStatus,
 } from '../src/modules/family/membership.entity.js';
-import { NotificationGrade } from '../src/modules/notification/notification.enums.js';
 import { ActivityAction } from '../src/modules/report/report.enums.js';
 import { RoutineRule } from '../src/modules/routine/routine.entities.js';
 import { RoutineRuleKind } from '../src/modules/routine/routine.enums.js';
@@ -698,6 +704,64 @@ describe('the family policy, role by role', () => {
       },
       run: (f, h) =>
         t.request(SetAssessmentBandDocument, { familyId: String(f.family.id), low: 1, high: 2 }, h),
+    },
+    {
+      name: 'updateAlertSettings',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      run: (f, h) =>
+        t
+          .http(h)
+          .request(
+            'mutation($id: ID!) { updateAlertSettings(familyId: $id, input: { graceSeconds: 10 }) { graceSeconds } }',
+            { id: String(f.family.id) },
+          ),
+    },
+    {
+      name: 'addEmergencyContact',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      run: (f, h) =>
+        t
+          .http(h)
+          .request(
+            'mutation($id: ID!) { addEmergencyContact(familyId: $id, input: { name: "Kim" }) { id } }',
+            { id: String(f.family.id) },
+          ),
+    },
+    {
+      name: 'removeEmergencyContact',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      setup: async (f) => {
+        const e = em();
+        const contact = e.create(EmergencyContact, { family: f.family.id, name: 'Kim' });
+        await e.flush();
+        return contact.id;
+      },
+      run: (_f, h, contactId) =>
+        t.http(h).request('mutation($id: ID!) { removeEmergencyContact(id: $id) }', {
+          id: String(contactId),
+        }),
+    },
+    {
+      name: 'resolveNotification',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'ok', ...deny },
+      setup: async (f) => {
+        const e = em();
+        const alert = e.create(Notification, {
+          family: f.family.id,
+          grade: NotificationGrade.WARN,
+          kind: NotificationKind.HEALTH,
+          message: 'pulse',
+          state: AlertState.OPEN,
+        });
+        await e.flush();
+        return alert.id;
+      },
+      run: (_f, h, alertId) =>
+        t
+          .http(h)
+          .request('mutation($id: ID!) { resolveNotification(id: $id, outcome: HANDLED) { id } }', {
+            id: String(alertId),
+          }),
     },
     {
       name: 'deleteFamily',

@@ -174,7 +174,7 @@ describe('notificationAdded', () => {
     ).toBe(0);
     await t.request(
       RaiseNotificationDocument,
-      { input: { grade: 'CRIT', kind: 'FALL', message: 'after' } },
+      { input: { grade: 'CRIT', kind: 'EMERGENCY', message: 'after' } },
       f.device.headers,
     );
     expect((await sub.iterator.next()).done).toBe(true);
@@ -189,7 +189,7 @@ describe('notificationAdded', () => {
     await t.server.app.orm.em.fork().nativeDelete(Session, { user: f.main.user.id });
     await t.request(
       RaiseNotificationDocument,
-      { input: { grade: 'CRIT', kind: 'FALL', message: 'after revoke' } },
+      { input: { grade: 'CRIT', kind: 'EMERGENCY', message: 'after revoke' } },
       f.device.headers,
     );
     await expect(sub.first).rejects.toMatchObject({ code: 4403 });
@@ -331,13 +331,13 @@ describe('notificationAdded shared among subscribers', () => {
 
     await t.request(
       RaiseNotificationDocument,
-      { input: { grade: 'CRIT', kind: 'FALL', message: 'shared' } },
+      { input: { grade: 'CRIT', kind: 'EMERGENCY', message: 'shared' } },
       f.device.headers,
     );
     for (const sub of subs) {
       const received = (await sub.first).value as Received;
       expect(received.data?.notificationAdded).toMatchObject({
-        kind: 'FALL',
+        kind: 'EMERGENCY',
         grade: 'CRIT',
         message: 'shared',
       });
@@ -402,7 +402,7 @@ describe('notificationAdded shared among subscribers', () => {
     );
     await t.request(
       RaiseNotificationDocument,
-      { input: { grade: 'CRIT', kind: 'FALL', message: 'after' } },
+      { input: { grade: 'CRIT', kind: 'EMERGENCY', message: 'after' } },
       f.device.headers,
     );
     expect((await gone.iterator.next()).done).toBe(true);

@@ -176,14 +176,19 @@ describe('the file foreign keys migration, on data of the previous schema', () =
           measuredAt: new Date(),
         }),
       );
-      const notification = em.create(Notification, {
-        family,
-        grade: NotificationGrade.INFO,
-        kind: NotificationKind.OTHER,
-        message: 'm',
-        imageId: picture.id,
+      // the columns of that schema only: the entity has gained columns since (the alerts migration)
+      await em.execute(
+        'insert into notification (family_id, grade, kind, message, image_id, created_at) values (?, ?, ?, ?, ?, ?)',
+        [family.id, NotificationGrade.INFO, NotificationKind.OTHER, 'm', picture.id, new Date()],
+      );
+      const [inserted] = await em.execute<{ id: number }[]>(
+        'select max(id) as id from notification',
+      );
+      const notification = { id: Number(inserted!.id) };
+      em.create(NotificationRead, {
+        notification: em.getReference(Notification, notification.id),
+        user: member,
       });
-      em.create(NotificationRead, { notification, user: member });
       const message = em.create(Message, {
         family,
         fromUser: member,

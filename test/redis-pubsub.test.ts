@@ -71,14 +71,14 @@ describe.runIf(redisUrl)('two API nodes sharing one database and one Redis', () 
     const result = await untilDelivered(first, () =>
       a.request(
         RaiseNotificationDocument,
-        { input: { grade: 'CRIT', kind: 'FALL', message: 'fell in the kitchen' } },
+        { input: { grade: 'CRIT', kind: 'EMERGENCY', message: 'fell in the kitchen' } },
         f.device.headers,
       ),
     );
     expect(result.value).toEqual({
       data: {
         notificationAdded: {
-          kind: 'FALL',
+          kind: 'EMERGENCY',
           message: 'fell in the kitchen',
           family: { id: String(f.family.id) },
         },

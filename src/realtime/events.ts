@@ -6,6 +6,7 @@ import {
   type FamilyStateEvent,
   type MessageEvent,
   type NotificationEvent,
+  type NotificationUpdatedEvent,
   Topic,
 } from './pubsub.js';
 
@@ -46,6 +47,10 @@ export class EventBus {
 
   notificationAdded(event: NotificationEvent): void {
     this.pubSub.publish(Topic.NotificationAdded, event.familyId, event);
+  }
+
+  notificationUpdated(event: NotificationUpdatedEvent): void {
+    this.pubSub.publish(Topic.NotificationUpdated, event.familyId, event);
   }
 
   messageReceived(event: MessageEvent): void {

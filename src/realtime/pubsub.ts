@@ -11,6 +11,8 @@ export const Topic = {
   Ping: 'PING',
   /** keyed by family id */
   NotificationAdded: 'NOTIFICATION_ADDED',
+  /** keyed by family id: an alert's state, occurrences or timeline changed */
+  NotificationUpdated: 'NOTIFICATION_UPDATED',
   /** keyed by recipient user id */
   MessageReceived: 'MESSAGE_RECEIVED',
   /** keyed by user id */
@@ -48,6 +50,16 @@ export interface NotificationEvent {
   imageId: string | null;
   /** ISO-8601 */
   createdAt: string;
+}
+
+/** An alert changed: subscribers read it again (what changed is in its timeline). */
+export interface NotificationUpdatedEvent {
+  id: number;
+  familyId: number;
+  /** Only the family's Carebot may hear of it (the alert is in its grace window). */
+  deviceOnly: boolean;
+  /** ISO-8601 */
+  at: string;
 }
 
 /** A message as published to its recipient. */
@@ -118,6 +130,7 @@ export interface CareSessionEvent {
 export interface TopicPayloads {
   [Topic.Ping]: [PingEvent];
   [Topic.NotificationAdded]: [number, NotificationEvent];
+  [Topic.NotificationUpdated]: [number, NotificationUpdatedEvent];
   [Topic.MessageReceived]: [number, MessageEvent];
   [Topic.UnreadCountsChanged]: [number, UnreadCountsEvent];
   [Topic.SettingsChanged]: [number, SettingsEvent];

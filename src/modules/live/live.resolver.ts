@@ -192,6 +192,8 @@ export class LiveResolver {
               family: { $in: familyIds },
               id: { $gt: after },
               grade: { $in: gradesFrom(minGrade) },
+              // an alert in its grace window is its Carebot's alone
+              ...(ctx.viewer.kind === 'device' ? {} : { deviceOnly: false }),
             },
             { orderBy: { id: 'asc' }, limit: REPLAY_MAX + 1 },
           );

@@ -13,6 +13,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../account/user.entity.js';
 import { Family } from '../family/family.entity.js';
 import { NotificationGrade, NotificationKind } from './notification.enums.js';
+import { AlertOutcome, AlertState } from './alert.enums.js';
 import { File } from '../file/file.entity.js';
 
 /** An alert or notice for a family. Ids are monotonic: subscribers resume after the last one seen. */
@@ -25,7 +26,20 @@ import { File } from '../file/file.entity.js';
 @Unique({ properties: ['family', 'dedupeKey'] })
 @ObjectType({ description: 'An alert or notice for a family.' })
 export class Notification {
-  [OptionalProps]?: 'createdAt' | 'imageId' | 'acknowledgedBy' | 'acknowledgedAt' | 'dedupeKey';
+  [OptionalProps]?:
+    | 'createdAt'
+    | 'imageId'
+    | 'acknowledgedBy'
+    | 'acknowledgedAt'
+    | 'dedupeKey'
+    | 'state'
+    | 'outcome'
+    | 'resolvedAt'
+    | 'resolutionNote'
+    | 'occurrences'
+    | 'lastOccurredAt'
+    | 'deviceOnly'
+    | 'deliverAt';
 
   @PrimaryKey({ autoincrement: true })
   @Field(() => ID, {
@@ -71,6 +85,37 @@ export class Notification {
   @Property({ type: 'datetime', length: 3 })
   @Field(() => Date, { description: 'When it was raised.' })
   createdAt: Date & Opt = new Date();
+
+  /** Null for NONE and INFO (not alerts); see alert.enums.ts. */
+  @Enum({ items: () => AlertState, nullable: true })
+  state: AlertState | null = null;
+
+  @Enum({ items: () => AlertOutcome, nullable: true })
+  outcome: AlertOutcome | null = null;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  resolvedAt: Date | null = null;
+
+  @Property({ length: 500, nullable: true })
+  resolutionNote: string | null = null;
+
+  /** How many times the same kind came from the family while this alert was open (≥ 1). */
+  @Property({ default: 1 })
+  occurrences: number = 1;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  lastOccurredAt: Date | null = null;
+
+  /**
+   * True while only the family's Carebot may see it: during the grace window, and for good when
+   * it was cancelled there. Lists, counts and live events leave it out for everyone else.
+   */
+  @Property({ default: false })
+  deviceOnly: boolean = false;
+
+  /** When delivery starts (the end of the grace window); null when it started at once. */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  deliverAt: Date | null = null;
 
   /** Who has read it (for "unread" filters: `reads: { $none: { user } }`). */
   @OneToMany(() => NotificationRead, (read) => read.notification)

@@ -1,5 +1,13 @@
 import type { FileService } from '../file/file.service.js';
 import { defineModule } from '../module.js';
+import {
+  AlertSettings,
+  AlertTimelineEntry,
+  AlertTimer,
+  EmergencyContact,
+} from './alert.entities.js';
+import { AlertResolver, AlertTimelineResolver, FamilyAlertResolver } from './alert.resolver.js';
+import { ALERT_TIMER_INTERVAL_MS, AlertService } from './alert.service.js';
 import { Notification, NotificationRead } from './notification.entity.js';
 import {
   checkInactivity,
@@ -10,18 +18,32 @@ import {
 import { FamilyNotificationResolver, NotificationResolver } from './notification.resolver.js';
 import { NotificationService } from './notification.service.js';
 
-/** Notifications and alerts, read marks and acknowledgements. */
+/** Notifications and alerts: read marks, the alert lifecycle, grace windows and escalation. */
 export const notificationModule = defineModule<
-  { notification: NotificationService },
+  { notification: NotificationService; alerts: AlertService },
   { file: FileService }
 >({
   name: 'notification',
-  entities: [Notification, NotificationRead],
-  resolvers: [NotificationResolver, FamilyNotificationResolver],
-  services: ({ events, file }) => ({
-    notification: new NotificationService({ events, files: file }),
+  entities: [
+    Notification,
+    NotificationRead,
+    AlertTimelineEntry,
+    AlertTimer,
+    AlertSettings,
+    EmergencyContact,
+  ],
+  resolvers: [
+    NotificationResolver,
+    FamilyNotificationResolver,
+    AlertResolver,
+    AlertTimelineResolver,
+    FamilyAlertResolver,
+  ],
+  services: ({ events, file, clock, orm, mailer, logger }) => ({
+    notification: new NotificationService({ events, files: file, clock }),
+    alerts: new AlertService({ orm, events, mailer, logger, clock }),
   }),
-  periodic: ({ orm, events, logger, config }) => [
+  periodic: ({ orm, events, logger, config, alerts }) => [
     {
       name: 'inactivity',
       intervalMs: INACTIVITY_CHECK_INTERVAL_MS,
@@ -34,6 +56,13 @@ export const notificationModule = defineModule<
         purgeOldNotifications(orm, config.notificationRetentionDays, logger, now).then(
           () => undefined,
         ),
+    },
+    {
+      // grace windows, escalation steps, closed-loop re-alerts and webhook retries: the timers
+      // are rows, so they outlive a node; this run (once per cluster) fires the due ones
+      name: 'alert-timers',
+      intervalMs: ALERT_TIMER_INTERVAL_MS,
+      run: () => alerts.fireDue().then(() => undefined),
     },
   ],
 });

@@ -21,13 +21,25 @@ interface Filter {
   from: Date | null;
   to: Date | null;
   unreadOnly: boolean;
+  /** Alerts only the Carebot may see yet (grace window): listed for a device only. */
+  withHeld: boolean;
 }
-
-const NO_FILTER: Filter = { grades: null, kinds: null, from: null, to: null, unreadOnly: false };
 
 /** The reader of read flags: a signed-in user (devices and others read nothing). */
 function readerOf(ctx: Scope): number | null {
   return ctx.viewer.kind === 'user' ? ctx.viewer.userId : null;
+}
+
+/** The unfiltered list as `ctx`'s viewer sees it. */
+function noFilter(ctx: Scope): Filter {
+  return {
+    grades: null,
+    kinds: null,
+    from: null,
+    to: null,
+    unreadOnly: false,
+    withHeld: ctx.viewer.kind === 'device',
+  };
 }
 
 function filterOf(ctx: Scope, args: NotificationsArgs): Filter {
@@ -38,6 +50,8 @@ function filterOf(ctx: Scope, args: NotificationsArgs): Filter {
     to: args.to ?? null,
     // unread for whom: only a user has read state
     unreadOnly: args.unreadOnly && readerOf(ctx) !== null,
+    // last, like noFilter's: an unfiltered list shares its count with the unread count
+    withHeld: ctx.viewer.kind === 'device',
   };
 }
 
@@ -76,6 +90,7 @@ function source(
     params.push(plain.date(filter.to));
   }
   if (filter.unreadOnly) sql += ' and r.id is null';
+  if (!filter.withHeld) sql += ' and n.device_only = 0';
   return { sql, params };
 }
 
@@ -118,7 +133,7 @@ function counts(
 /** Notifications of the family the viewer (a user) has not read; 0 for anyone else. */
 export async function unreadNotificationCount(ctx: Scope, familyId: number): Promise<number> {
   if (readerOf(ctx) === null) return 0;
-  return (await counts(ctx, familyId, NO_FILTER)).unread;
+  return (await counts(ctx, familyId, noFilter(ctx))).unread;
 }
 
 /**

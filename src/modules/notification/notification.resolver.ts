@@ -163,6 +163,8 @@ export class FamilyNotificationResolver {
     if (args.kinds != null && args.kinds.length > 0) where['kind'] = { $in: args.kinds };
     if (args.unreadOnly && ctx.viewer.kind === 'user')
       where['reads'] = { $none: { user: ctx.viewer.userId } };
+    // an alert in its grace window is the Carebot's alone
+    if (ctx.viewer.kind !== 'device') where['deviceOnly'] = false;
     return paginate({
       em: ctx.em,
       entity: Notification,

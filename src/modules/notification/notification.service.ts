@@ -9,7 +9,10 @@ import type { NotificationEvent } from '../../realtime/pubsub.js';
 import { FilePurpose } from '../file/file.entity.js';
 import { Notification, NotificationRead } from './notification.entity.js';
 import type { RaiseNotificationInput } from './notification.inputs.js';
-import { notify } from './notify.js';
+import { afterCommit, notify } from './notify.js';
+import { announceUpdate, CLOSED_LOOP_MS, record, schedule } from './alert.lifecycle.js';
+import { AlertEventType, AlertState } from './alert.enums.js';
+import { NotificationGrade } from './notification.enums.js';
 
 /** At most this many ids in one bulk call. */
 export const BULK_MAX = 100;
@@ -28,29 +31,39 @@ export function toNotificationEvent(notification: Notification): NotificationEve
 
 /** Notifications and their per-user read state (SPEC §5 "Notifications"). */
 export class NotificationService {
-  constructor(private readonly deps: { events: EventBus; files: FileService }) {}
+  constructor(
+    private readonly deps: { events: EventBus; files: FileService; clock?: () => Date },
+  ) {}
+
+  private now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
 
   /** A device raises a notification for its family (e.g. the elder pressed the help button). */
   async raise(ctx: Scope, input: RaiseNotificationInput): Promise<Notification> {
     const device = requireDevice(ctx.viewer);
-    if (input.imageId !== undefined && input.imageId !== null) {
-      // the file's referencedAt is written by the same flush as the notification
-      await this.deps.files.reference(ctx.em, {
-        fileId: input.imageId,
+    return ctx.em.transactional(async (em) => {
+      if (input.imageId !== undefined && input.imageId !== null) {
+        // the file's referencedAt is written by the same flush as the notification
+        await this.deps.files.reference(em, {
+          fileId: input.imageId,
+          familyId: device.familyId,
+          purpose: FilePurpose.NOTIFICATION_IMAGE,
+          field: 'input.imageId',
+        });
+      }
+      // no dedupe key: notify() always stores it (or adds an occurrence to an open alert)
+      const notification = await notify(em, this.deps.events, {
         familyId: device.familyId,
-        purpose: FilePurpose.NOTIFICATION_IMAGE,
-        field: 'input.imageId',
+        grade: input.grade,
+        kind: input.kind,
+        message: input.message.trim(),
+        imageId: input.imageId ?? null,
+        createdAt: this.now(),
+        byDevice: true,
       });
-    }
-    // no dedupe key: notify() always stores it
-    const notification = await notify(ctx.em, this.deps.events, {
-      familyId: device.familyId,
-      grade: input.grade,
-      kind: input.kind,
-      message: input.message.trim(),
-      imageId: input.imageId ?? null,
+      return notification!;
     });
-    return notification!;
   }
 
   /** Marks notifications read for the viewer; only unread ones of the viewer's families count. */
@@ -60,12 +73,16 @@ export class NotificationService {
       throw BadUserInputError.field('ids', `must hold at most ${BULK_MAX} ids`);
     const families = await ctx.access.familiesAllowed('VIEW');
     if (ids.length === 0 || families.length === 0) return 0;
-    return this.markUnreadRead(ctx, viewer.userId, { id: { $in: ids }, family: { $in: families } });
+    return this.markUnreadRead(ctx, viewer.userId, {
+      id: { $in: ids },
+      family: { $in: families },
+      deviceOnly: false,
+    });
   }
 
   async markAllRead(ctx: Scope, { familyId }: FamilyGrant<'VIEW'>): Promise<number> {
     const viewer = requireUser(ctx.viewer);
-    return this.markUnreadRead(ctx, viewer.userId, { family: familyId });
+    return this.markUnreadRead(ctx, viewer.userId, { family: familyId, deviceOnly: false });
   }
 
   /** Marks read, for `userId`, the notifications of `where` they have not read; announces a change. */
@@ -78,13 +95,15 @@ export class NotificationService {
       const unread = await em.find(
         Notification,
         { $and: [where, { reads: { $none: { user: userId } } }] },
-        { fields: ['id'] },
+        { fields: ['id', 'family', 'state', 'deviceOnly'] },
       );
-      return this.insertReads(
+      const added = await this.insertReads(
         em,
         userId,
         unread.map((n) => n.id),
       );
+      await this.recordSeen(em, userId, unread);
+      return added;
     });
     if (added > 0) this.deps.events.unreadCountsChanged([userId]);
     return added;
@@ -113,13 +132,38 @@ export class NotificationService {
     return result.affectedRows;
   }
 
+  /** Alerts among `notifications` that `userId` has just read: SEEN in their timelines. */
+  private async recordSeen(
+    em: EntityManager,
+    userId: number,
+    notifications: readonly Pick<Notification, 'id' | 'family' | 'state' | 'deviceOnly'>[],
+  ): Promise<void> {
+    const alerts = notifications.filter((n) => n.state !== null);
+    if (alerts.length === 0) return;
+    const now = this.now();
+    for (const alert of alerts)
+      record(em, alert as Notification, AlertEventType.SEEN, now, { actorId: userId });
+    await em.flush();
+    for (const alert of alerts) announceUpdate(em, this.deps.events, alert, now, afterCommit);
+  }
+
+  /**
+   * An alert (or notice) a member may act on: NOT_FOUND for another family's, and for one only
+   * the Carebot may see yet (its grace window is running, or it was cancelled there).
+   */
+  async findForMember(ctx: Scope, notificationId: number): Promise<Notification> {
+    const notification = await ctx.em.findOne(Notification, { id: notificationId });
+    if (notification === null || notification.deviceOnly)
+      throw new NotFoundError('Notification', notificationId);
+    await ctx.access.requireFamily(notification.family.id, 'VIEW', 'Notification', notificationId);
+    return notification;
+  }
+
   /** Someone takes responsibility for an alert; the first acknowledgement stands. Reads it too. */
   async acknowledge(ctx: Scope, notificationId: number): Promise<Notification> {
     const viewer = requireUser(ctx.viewer);
-    const notification = await ctx.em.findOne(Notification, { id: notificationId });
-    if (notification === null) throw new NotFoundError('Notification', notificationId);
-    await ctx.access.requireFamily(notification.family.id, 'VIEW', 'Notification', notificationId);
-    const now = new Date();
+    const notification = await this.findForMember(ctx, notificationId);
+    const now = this.now();
     const { acknowledged, read } = await ctx.em.transactional(async (em) => {
       // the conditional UPDATE comes first: it locks the notification row before the read mark's
       // foreign-key check does, so concurrent acknowledgements queue instead of deadlocking
@@ -128,10 +172,34 @@ export class NotificationService {
         { id: notificationId, acknowledgedAt: null },
         { acknowledgedAt: now, acknowledgedBy: viewer.userId },
       );
-      return {
-        acknowledged: claimed > 0,
-        read: await this.insertReads(em, viewer.userId, [notificationId]),
-      };
+      const read = await this.insertReads(em, viewer.userId, [notificationId]);
+      // an alert moves OPEN → ACKNOWLEDGED with the first acknowledgement (not once resolved)
+      const moved =
+        claimed > 0 && notification.state !== null
+          ? await em.nativeUpdate(
+              Notification,
+              { id: notificationId, state: AlertState.OPEN },
+              { state: AlertState.ACKNOWLEDGED },
+            )
+          : 0;
+      if (read > 0 && notification.state !== null)
+        record(em, notification, AlertEventType.SEEN, now, { actorId: viewer.userId });
+      if (moved > 0) {
+        record(em, notification, AlertEventType.ACKNOWLEDGED, now, { actorId: viewer.userId });
+        if (notification.grade === NotificationGrade.CRIT)
+          await schedule(
+            em,
+            notificationId,
+            'REALERT',
+            'closed-loop',
+            new Date(now.getTime() + CLOSED_LOOP_MS),
+            { acknowledgedBy: viewer.userId },
+          );
+      }
+      await em.flush();
+      if (notification.state !== null && (moved > 0 || read > 0))
+        announceUpdate(em, this.deps.events, notification, now, afterCommit);
+      return { acknowledged: claimed > 0, read };
     });
     // whoever came first, every caller answers with the stored acknowledgement
     await ctx.em.refresh(notification);
@@ -152,6 +220,7 @@ export class NotificationService {
     if (families.length === 0) return 0;
     return ctx.em.count(Notification, {
       family: { $in: families },
+      deviceOnly: false,
       reads: { $none: { user: ctx.viewer.userId } },
     });
   }

@@ -4,6 +4,18 @@ import { Family } from '../family/family.entity.js';
 import { Notification } from './notification.entity.js';
 import type { NotificationGrade, NotificationKind } from './notification.enums.js';
 import { toNotificationEvent } from './notification.service.js';
+import { raw } from '@mikro-orm/core';
+import {
+  alertSettingsOf,
+  announceUpdate,
+  DEDUPE_WINDOW_MS,
+  OPEN_STATES,
+  record,
+  schedule,
+  startDelivery,
+  waitsForGrace,
+} from './alert.lifecycle.js';
+import { ALERT_GRADES, AlertEventType, AlertState } from './alert.enums.js';
 
 /** What a notification says; the family is the one it is raised for. */
 export interface NotificationDraft {
@@ -18,6 +30,8 @@ export interface NotificationDraft {
    * (another node, another run, a retried job) stores nothing and announces nothing.
    */
   dedupeKey?: string;
+  /** The family's Carebot raised it (its timeline says so; only then may it be cancelled). */
+  byDevice?: boolean;
 }
 
 /**
@@ -85,12 +99,25 @@ export async function notify(
   events: EventBus,
   draft: NotificationDraft,
 ): Promise<Notification | null> {
+  const alert = ALERT_GRADES.has(draft.grade);
+  const createdAt = draft.createdAt ?? new Date();
+  // a Carebot repeating itself is a storm to fold; a job's alerts have their own rule (a dedupe
+  // key, the mood check's episodes) and are never folded into an earlier one
+  if (alert && draft.byDevice === true && draft.dedupeKey === undefined) {
+    const repeated = await repeatAlert(em, events, draft, createdAt);
+    if (repeated !== null) return repeated;
+  }
+  const settings = alert ? await alertSettingsOf(em, draft.familyId) : null;
+  const held = settings !== null && waitsForGrace(draft, settings);
   const row = {
     grade: draft.grade,
     kind: draft.kind,
     message: draft.message,
     imageId: draft.imageId ?? null,
-    createdAt: draft.createdAt ?? new Date(),
+    createdAt,
+    state: alert ? AlertState.OPEN : null,
+    deviceOnly: held,
+    deliverAt: held ? new Date(createdAt.getTime() + settings.graceSeconds * 1000) : null,
   };
   let notification: Notification;
   if (draft.dedupeKey === undefined) {
@@ -112,6 +139,79 @@ export async function notify(
       dedupeKey: draft.dedupeKey,
     });
   }
+  if (alert) {
+    // its timeline and timers commit together; a job's alert was stored by one statement first,
+    // so of nodes racing to raise it only the one that stored it opens a transaction
+    const start = (tx: EntityManager) => startAlert(tx, events, notification, draft, held);
+    if (em.isInTransaction()) await start(em);
+    else await em.transactional(start);
+    return notification;
+  }
   afterCommit(em, () => events.notificationAdded(toNotificationEvent(notification)));
   return notification;
+}
+
+/**
+ * Records a new alert's RAISED entry, then either waits for its grace window (only the Carebot
+ * hears of it) or starts delivery; announces it once `em`'s transaction has committed.
+ */
+async function startAlert(
+  em: EntityManager,
+  events: EventBus,
+  notification: Notification,
+  draft: NotificationDraft,
+  held: boolean,
+): Promise<void> {
+  record(em, notification, AlertEventType.RAISED, notification.createdAt, {
+    byDevice: draft.byDevice ?? false,
+  });
+  if (held) {
+    // only the Carebot hears of it until the window ends (or it cancels the alert)
+    await schedule(em, notification.id, 'DELIVER', 'deliver', notification.deliverAt!);
+    await em.flush();
+    announceUpdate(em, events, notification, notification.createdAt, afterCommit);
+    return;
+  }
+  await startDelivery(em, notification, notification.createdAt);
+  await em.flush();
+  afterCommit(em, () => events.notificationAdded(toNotificationEvent(notification)));
+}
+
+/**
+ * The same kind of alert from the same family within {@link DEDUPE_WINDOW_MS} of an alert still
+ * open: one more occurrence of that alert (announced as an update), not another alert. Null when
+ * there is none to add to.
+ */
+async function repeatAlert(
+  em: EntityManager,
+  events: EventBus,
+  draft: NotificationDraft,
+  now: Date,
+): Promise<Notification | null> {
+  const open = await em.findOne(
+    Notification,
+    {
+      family: draft.familyId,
+      kind: draft.kind,
+      grade: draft.grade,
+      state: { $in: OPEN_STATES },
+      createdAt: { $gte: new Date(now.getTime() - DEDUPE_WINDOW_MS) },
+    },
+    { orderBy: { id: 'desc' } },
+  );
+  if (open === null) return null;
+  // counted in SQL: concurrent repeats each add one
+  await em
+    .createQueryBuilder(Notification)
+    .update({ occurrences: raw('occurrences + 1'), lastOccurredAt: now })
+    .where({ id: open.id })
+    .execute('run');
+  await em.refresh(open);
+  record(em, open, AlertEventType.REPEATED, now, {
+    byDevice: draft.byDevice ?? false,
+    note: draft.message.slice(0, 500),
+  });
+  await em.flush();
+  announceUpdate(em, events, open, now, afterCommit);
+  return open;
 }

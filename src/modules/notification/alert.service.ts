@@ -1,0 +1,347 @@
+import { createHmac } from 'node:crypto';
+import { requireDevice, requireUser } from '../../auth/access.js';
+import type { Orm } from '../../database/orm.js';
+import { ConflictError, NotFoundError } from '../../graphql/errors.js';
+import type { Mailer } from '../../mail/mailer.js';
+import type { Logger } from '../../observability/logger.js';
+import type { EventBus } from '../../realtime/events.js';
+import type { Scope } from '../../scope.js';
+import { EmergencyContact, AlertTimer } from './alert.entities.js';
+import { AlertChannel, AlertEventType, type AlertOutcome, AlertState } from './alert.enums.js';
+import {
+  alertSettingsOf,
+  announceUpdate,
+  ESCALATION_STEPS,
+  recipientsOf,
+  record,
+  schedule,
+  startDelivery,
+} from './alert.lifecycle.js';
+import { Notification } from './notification.entity.js';
+import { toNotificationEvent } from './notification.service.js';
+import { afterCommit } from './notify.js';
+
+/** How often due alert timers are looked for (the periodic job's interval). */
+export const ALERT_TIMER_INTERVAL_MS = 5000;
+/** A claimed timer whose node never finished it is claimed again after this long. */
+const CLAIM_STALE_MS = 60_000;
+/** Webhook deliveries: at most this many tries, 1 s before the second, doubling after. */
+export const WEBHOOK_MAX_ATTEMPTS = 5;
+const WEBHOOK_RETRY_MS = 1000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+/** The signature header of a webhook call: `sha256=<hex HMAC of "<timestamp>.<body>">`. */
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** Alert lifecycle operations and the durable timers that deliver and escalate alerts. */
+export class AlertService {
+  constructor(
+    private readonly deps: {
+      orm: Orm;
+      events: EventBus;
+      mailer: Mailer;
+      logger: Logger;
+      clock: () => Date;
+    },
+  ) {}
+
+  now(): Date {
+    return this.deps.clock();
+  }
+
+  /** The Carebot's "I'm OK": cancels its family's alert while the grace window runs. */
+  async cancel(ctx: Scope, notificationId: number): Promise<Notification> {
+    const device = requireDevice(ctx.viewer);
+    const notification = await ctx.em.findOne(Notification, {
+      id: notificationId,
+      family: device.familyId,
+    });
+    if (notification === null) throw new NotFoundError('Notification', notificationId);
+    const now = this.deps.clock();
+    await ctx.em.transactional(async (em) => {
+      // the window is over when delivery started (the timer may not have fired yet: the time
+      // decides), so a late "I'm OK" cannot take back an alert the family may already have
+      const cancelled = await em.nativeUpdate(
+        Notification,
+        {
+          id: notificationId,
+          state: AlertState.OPEN,
+          deviceOnly: true,
+          deliverAt: { $gt: now },
+        },
+        { state: AlertState.CANCELLED, resolvedAt: now },
+      );
+      if (cancelled === 0)
+        throw new ConflictError('This alert can no longer be cancelled: its grace window is over.');
+      record(em, notification, AlertEventType.CANCELLED, now, { byDevice: true });
+      await em.flush();
+      announceUpdate(em, this.deps.events, notification, now, afterCommit);
+    });
+    await ctx.em.refresh(notification);
+    return notification;
+  }
+
+  /** A member closes an alert with its outcome (any ACTIVE member; once). */
+  async resolve(
+    ctx: Scope,
+    notification: Notification,
+    outcome: AlertOutcome,
+    note: string | null,
+  ): Promise<Notification> {
+    const viewer = requireUser(ctx.viewer);
+    const now = this.deps.clock();
+    await ctx.em.transactional(async (em) => {
+      const resolved = await em.nativeUpdate(
+        Notification,
+        { id: notification.id, state: { $in: [AlertState.OPEN, AlertState.ACKNOWLEDGED] } },
+        { state: AlertState.RESOLVED, outcome, resolvedAt: now, resolutionNote: note },
+      );
+      if (resolved === 0)
+        throw new ConflictError(
+          notification.state === null
+            ? 'Only alerts (WARN or CRIT) are resolved.'
+            : 'This alert is already resolved or cancelled.',
+        );
+      record(em, notification, AlertEventType.RESOLVED, now, {
+        actorId: viewer.userId,
+        note: note === null ? outcome : `${outcome}: ${note}`,
+      });
+      await em.flush();
+      announceUpdate(em, this.deps.events, notification, now, afterCommit);
+    });
+    await ctx.em.refresh(notification);
+    return notification;
+  }
+
+  /**
+   * Fires the due timers, each once across every node: a node claims a timer with a conditional
+   * UPDATE (guarded by the claim it read), so of nodes racing for it one wins; a claim whose node
+   * died is taken again after {@link CLAIM_STALE_MS}. Returns how many fired. The periodic job
+   * calls it; tests call it with the clock where they want it.
+   */
+  async fireDue(): Promise<number> {
+    const now = this.deps.clock();
+    const em = this.deps.orm.em.fork();
+    const due = await em.find(
+      AlertTimer,
+      {
+        firedAt: null,
+        dueAt: { $lte: now },
+        $or: [
+          { claimedAt: null },
+          { claimedAt: { $lt: new Date(now.getTime() - CLAIM_STALE_MS) } },
+        ],
+      },
+      { orderBy: { dueAt: 'asc', id: 'asc' }, limit: 200 },
+    );
+    let fired = 0;
+    for (const timer of due) {
+      const claimed = await em.nativeUpdate(
+        AlertTimer,
+        { id: timer.id, firedAt: null, claimedAt: timer.claimedAt },
+        { claimedAt: now, attempts: timer.attempts + 1 },
+      );
+      if (claimed === 0) continue;
+      try {
+        await this.fire(timer, now);
+        await em.nativeUpdate(AlertTimer, { id: timer.id }, { firedAt: now });
+        fired++;
+      } catch (error) {
+        const attempts = timer.attempts + 1;
+        const final = attempts >= WEBHOOK_MAX_ATTEMPTS;
+        this.deps.logger.warn(
+          { err: error, timerId: timer.id, kind: timer.kind, attempts },
+          final ? 'alert timer failed' : 'alert timer failed; retrying',
+        );
+        await em.nativeUpdate(
+          AlertTimer,
+          { id: timer.id },
+          final
+            ? { firedAt: now }
+            : {
+                claimedAt: null,
+                dueAt: new Date(now.getTime() + WEBHOOK_RETRY_MS * 2 ** (attempts - 1)),
+              },
+        );
+        if (final) await this.recordFailure(timer, now, error);
+      }
+    }
+    return fired;
+  }
+
+  private async recordFailure(timer: AlertTimer, now: Date, error: unknown): Promise<void> {
+    const em = this.deps.orm.em.fork();
+    const notification = await em.findOne(Notification, { id: timer.notification.id });
+    if (notification === null) return;
+    record(em, notification, AlertEventType.DELIVERED, now, {
+      channel: AlertChannel.WEBHOOK,
+      recipientName: 'webhook',
+      note: `failed after ${WEBHOOK_MAX_ATTEMPTS} tries: ${String(error instanceof Error ? error.message : error).slice(0, 300)}`,
+    });
+    await em.flush();
+  }
+
+  private async fire(timer: AlertTimer, now: Date): Promise<void> {
+    switch (timer.kind) {
+      case 'DELIVER':
+        return this.deliverAfterGrace(timer.notification.id, now);
+      case 'ESCALATE':
+        return this.escalate(timer.notification.id, Number(timer.payload?.['step']), now);
+      case 'REALERT':
+        return this.closeLoop(timer.notification.id, now);
+      case 'WEBHOOK':
+        return this.callWebhook(timer, now);
+    }
+  }
+
+  /** The grace window ended without a cancel: the family hears of the alert now. */
+  private async deliverAfterGrace(notificationId: number, now: Date): Promise<void> {
+    await this.deps.orm.em.fork().transactional(async (em) => {
+      const started = await em.nativeUpdate(
+        Notification,
+        { id: notificationId, state: AlertState.OPEN, deviceOnly: true },
+        { deviceOnly: false },
+      );
+      if (started === 0) return; // cancelled meanwhile
+      const notification = await em.findOneOrFail(Notification, { id: notificationId });
+      await startDelivery(em, notification, now);
+      await em.flush();
+      afterCommit(em, () => this.deps.events.notificationAdded(toNotificationEvent(notification)));
+      announceUpdate(em, this.deps.events, notification, now, afterCommit);
+    });
+  }
+
+  /** A deadline passed with the alert still OPEN: the next step's people hear of it. */
+  private async escalate(notificationId: number, step: number, now: Date): Promise<void> {
+    const policy = ESCALATION_STEPS[step - 1];
+    if (policy === undefined) return;
+    await this.deps.orm.em.fork().transactional(async (em) => {
+      const notification = await em.findOne(Notification, { id: notificationId });
+      // acknowledged, resolved or cancelled: escalation stops
+      if (notification === null || notification.state !== AlertState.OPEN) return;
+      if (notification.deviceOnly) return;
+      record(em, notification, AlertEventType.ESCALATED, now, {
+        note: `step ${step}: ${policy.to === 'MEMBERS' ? 'every member' : 'emergency contacts'}`,
+      });
+      const people =
+        policy.to === 'MEMBERS'
+          ? (await recipientsOf(em, notification.family.id)).map((r) => ({
+              name: r.name,
+              email: r.email,
+              phone: null,
+              userId: r.userId,
+            }))
+          : (
+              await em.find(
+                EmergencyContact,
+                { family: notification.family.id },
+                { orderBy: { position: 'asc', id: 'asc' } },
+              )
+            ).map((c) => ({ name: c.name, email: c.email, phone: c.phone, userId: undefined }));
+      await this.mailAndHook(em, notification, people, `escalate:${step}`, now);
+      await em.flush();
+      announceUpdate(em, this.deps.events, notification, now, afterCommit);
+    });
+  }
+
+  /** Acknowledged but not resolved in time: the acknowledger and the managers hear again. */
+  private async closeLoop(notificationId: number, now: Date): Promise<void> {
+    await this.deps.orm.em.fork().transactional(async (em) => {
+      const notification = await em.findOne(Notification, { id: notificationId });
+      if (notification === null || notification.state !== AlertState.ACKNOWLEDGED) return;
+      const acknowledger = notification.acknowledgedBy?.id;
+      const people = (await recipientsOf(em, notification.family.id))
+        .filter((r) => r.manager || r.userId === acknowledger)
+        .map((r) => ({ name: r.name, email: r.email, phone: null, userId: r.userId }));
+      record(em, notification, AlertEventType.ESCALATED, now, {
+        note: 'acknowledged but not resolved: re-alerting the acknowledger and the managers',
+      });
+      for (const person of people)
+        record(em, notification, AlertEventType.DELIVERED, now, {
+          channel: AlertChannel.LIVE,
+          recipientId: person.userId,
+        });
+      await this.mailAndHook(em, notification, people, 'closed-loop', now);
+      await em.flush();
+      announceUpdate(em, this.deps.events, notification, now, afterCommit);
+    });
+  }
+
+  /** E-mails each person (recording it) and schedules the webhook call when one is set. */
+  private async mailAndHook(
+    em: ReturnType<Orm['em']['fork']>,
+    notification: Notification,
+    people: {
+      name: string;
+      email: string | null;
+      phone: string | null;
+      userId?: number | undefined;
+    }[],
+    key: string,
+    now: Date,
+  ): Promise<void> {
+    const subject = `[Carebot] ${notification.grade} ${notification.kind}: nobody has answered yet`;
+    for (const person of people) {
+      if (person.email === null) continue;
+      await this.deps.mailer.send({
+        to: person.email,
+        subject,
+        text: `${notification.message}\n\nRaised at ${notification.createdAt.toISOString()}. Open the Carebot app to acknowledge it.`,
+      });
+      record(em, notification, AlertEventType.DELIVERED, now, {
+        channel: AlertChannel.EMAIL,
+        ...(person.userId === undefined
+          ? { recipientName: person.name.slice(0, 100) }
+          : { recipientId: person.userId }),
+      });
+    }
+    const settings = await alertSettingsOf(em, notification.family.id);
+    if (settings.webhookUrl !== null && people.length > 0)
+      await schedule(em, notification.id, 'WEBHOOK', `webhook:${key}`, now, {
+        step: key,
+        recipients: people.map(({ name, email, phone }) => ({ name, email, phone })),
+      });
+  }
+
+  /** One try of a webhook call: throws on a network error or a non-2xx answer (retried). */
+  private async callWebhook(timer: AlertTimer, now: Date): Promise<void> {
+    const em = this.deps.orm.em.fork();
+    const notification = await em.findOne(Notification, { id: timer.notification.id });
+    if (notification === null) return;
+    const settings = await alertSettingsOf(em, notification.family.id);
+    if (settings.webhookUrl === null || settings.webhookSecret === null) return;
+    const body = JSON.stringify({
+      alertId: String(notification.id),
+      familyId: String(notification.family.id),
+      grade: notification.grade,
+      kind: notification.kind,
+      message: notification.message,
+      state: notification.state,
+      raisedAt: notification.createdAt.toISOString(),
+      step: timer.payload?.['step'] ?? null,
+      recipients: timer.payload?.['recipients'] ?? [],
+    });
+    const timestamp = String(Math.floor(now.getTime() / 1000));
+    const response = await fetch(settings.webhookUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-carebot-timestamp': timestamp,
+        'x-carebot-signature': signWebhook(settings.webhookSecret, timestamp, body),
+        'x-carebot-delivery': String(timer.id),
+      },
+      body,
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+    record(em, notification, AlertEventType.DELIVERED, now, {
+      channel: AlertChannel.WEBHOOK,
+      recipientName: 'webhook',
+      note: `step ${typeof timer.payload?.['step'] === 'string' ? timer.payload['step'] : '?'}, try ${timer.attempts + 1}`,
+    });
+    await em.flush();
+  }
+}
