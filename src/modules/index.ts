@@ -1,5 +1,6 @@
 import { accountModule } from './account/account.module.js';
 import { aiModule } from './ai/ai.module.js';
+import { communityModule } from './community/community.module.js';
 import { deviceModule } from './device/device.module.js';
 import { familyModule } from './family/family.module.js';
 import { fileModule } from './file/file.module.js';
@@ -33,6 +34,7 @@ export const MODULES = [
   liveModule,
   weatherModule,
   newsModule,
+  communityModule,
 ] as const;
 
 /** The services of every module, by name. */
