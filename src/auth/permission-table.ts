@@ -115,7 +115,9 @@ export function permissionTable(schema: GraphQLSchema): string {
     if (declared.kind === 'board') {
       for (const name of Object.keys(type.getFields()).sort()) {
         const rule = boardFieldRule(declared.policy, name);
-        board.push(`| \`${type.name}.${name}\` | ${rule}: ${cell(boardWho(rule))} |`);
+        const subjects =
+          declared.policy.subjectNote === undefined ? '' : `; ${declared.policy.subjectNote}`;
+        board.push(`| \`${type.name}.${name}\` | ${rule}: ${cell(boardWho(rule) + subjects)} |`);
       }
       continue;
     }

@@ -50,6 +50,10 @@ export interface BoardDataPolicy<T> {
   read: BoardAction;
   /** Fields opened (or closed) beyond `read`. */
   fields?: Readonly<Record<string, BoardAction>>;
+  /** Users who may read all of the record whatever their standing (a report's reporter). */
+  subjects?(record: T): readonly number[];
+  /** Why `subjects` may read it, for the permission table. */
+  subjectNote?: string;
 }
 
 /** How a GraphQL object type is guarded. */
@@ -104,6 +108,8 @@ function guardBoardType(type: GraphQLObjectType, policy: BoardDataPolicy<never>)
       field.resolve ?? defaultFieldResolver;
     field.resolve = async (record, args, ctx: AccessContext, info) => {
       const boardId = policy.boardOf(record as never);
+      if (policy.subjects?.(record as never).some((user) => ctx.access.isUser(user)) === true)
+        return resolve(record, args, ctx, info);
       if (await ctx.access.boards.may(boardId, rule)) return resolve(record, args, ctx, info);
       if (!(await ctx.access.boards.knows(boardId))) throw new NotFoundError(type.name);
       throw new ForbiddenError(

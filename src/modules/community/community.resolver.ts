@@ -539,7 +539,12 @@ boardData(Post, {
   fields: { deleted: 'MODERATE', hiddenReason: 'MODERATE' },
 });
 boardData(Comment, { boardOf: (comment) => comment.board.id, read: 'READ' });
-boardData(ContentReport, { boardOf: (report) => report.board.id, read: 'MODERATE' });
+boardData(ContentReport, {
+  boardOf: (report) => report.board.id,
+  read: 'MODERATE',
+  subjects: (report) => [report.reporter.id],
+  subjectNote: 'its reporter',
+});
 boardData(BoardGrantEntry, { boardOf: (entry) => entry.boardId, read: 'MODERATE' });
 openData(
   CommunityAuthor,
