@@ -50,6 +50,7 @@ describe('the migrated database', () => {
     );
     expect(relations.sort()).toEqual([
       'activity.image_id',
+      'community_attachment.file_id',
       'family_background.file_id',
       'message.image_id',
       'notification.image_id',
