@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS_ENV, type LimitsConfig, limitsFrom } from './security/limits.js';
+import { OAUTH_ENV, type OAuthConfig, oauthFrom } from './modules/oauth/oauth.config.js';
 
 /** Which database driver a configuration selects. */
 export type DatabaseDriver = 'sqlite' | 'mariadb';
@@ -130,6 +131,8 @@ const envSchema = z.object({
     .default(30 * 60_000),
   // misuse limits (rate limits of SPEC §7, sockets per account): src/security/limits.ts
   ...LIMITS_ENV,
+  // social sign-in (Google, Kakao): OAUTH_<PROVIDER>_…, src/modules/oauth/oauth.config.ts
+  ...OAUTH_ENV,
   // tracing (OpenTelemetry): off unless an OTLP endpoint is set
   OTEL_EXPORTER_OTLP_ENDPOINT: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
@@ -241,6 +244,8 @@ export interface Config {
   newsFetchIntervalMs: number;
   /** Rate limits (SPEC §7) and open sockets per account. */
   limits: LimitsConfig;
+  /** Social sign-in providers that are configured (the others are not offered). */
+  oauth: OAuthConfig;
   /**
    * OpenTelemetry traces over OTLP/HTTP to `endpoint` (the collector's base URL, without
    * `/v1/traces`); undefined: tracing is off.
@@ -311,6 +316,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const fileStorage = parseFileStorage(e);
+  const oauth = oauthFrom(present, e.NODE_ENV === 'production');
+  if (oauth.problems.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration in the environment:\n${oauth.problems.map((p) => `  ${p}`).join('\n')}`,
+    );
+  }
   if (
     e.NODE_ENV === 'production' &&
     (e.FILE_URL_SECRET ?? DEV_FILE_URL_SECRET) === DEV_FILE_URL_SECRET
@@ -365,6 +376,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     newsFeeds: e.NEWS_FEEDS ?? [],
     newsFetchIntervalMs: e.NEWS_FETCH_INTERVAL_MS,
     limits: limitsFrom(e),
+    oauth: oauth.config,
     tracing:
       e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
         ? undefined

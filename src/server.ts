@@ -10,6 +10,7 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { context } from '@opentelemetry/api';
+import { parse as parseCookies } from 'cookie';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { App } from './app.js';
@@ -30,6 +31,7 @@ import {
   STORAGE_KEY,
   type SignedQuery,
 } from './modules/file/file.storage.js';
+import { FLOW_COOKIE, FLOW_TTL_MS, type OAuthHttpResult } from './modules/oauth/oauth.service.js';
 import { observabilityPlugin } from './observability/apollo-plugin.js';
 import { startOperation } from './observability/tracing.js';
 import { attachWsServer } from './realtime/ws-server.js';
@@ -176,6 +178,64 @@ function serveLocalFiles(
   });
 }
 
+/** The session cookie of one request: the same flags for GraphQL and the social sign-in routes. */
+function httpExchange(config: Config, req: express.Request, res: express.Response): HttpExchange {
+  const secure = config.cookieSecure || req.secure;
+  return {
+    secure,
+    setSessionCookie: (token, expiresAt) => {
+      res.cookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        path: '/',
+        ...(expiresAt === null ? {} : { expires: expiresAt }),
+      });
+    },
+    clearSessionCookie: () => {
+      res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+    },
+  };
+}
+
+/**
+ * Social sign-in (src/modules/oauth): `GET /auth/:provider` starts a flow, its callback ends in
+ * our session cookie; both answer with redirects only. The flow cookie is Lax so the provider's
+ * top-level redirect back carries it, and scoped to `/auth`.
+ */
+function serveSocialSignIn(expressApp: express.Express, app: App, config: Config): void {
+  const oauth = app.services.oauth;
+  const answer = (req: express.Request, res: express.Response, result: OAuthHttpResult) => {
+    if (result.kind === 'not-found') {
+      res.status(404).type('text/plain').send('Not found.');
+      return;
+    }
+    const secure = config.cookieSecure || req.secure;
+    const flowCookie = { httpOnly: true, sameSite: 'lax', secure, path: '/auth' } as const;
+    if (result.flowCookie === null) res.clearCookie(FLOW_COOKIE, flowCookie);
+    else if (result.flowCookie !== undefined)
+      res.cookie(FLOW_COOKIE, result.flowCookie, { ...flowCookie, maxAge: FLOW_TTL_MS });
+    if (result.sessionToken !== undefined)
+      httpExchange(config, req, res).setSessionCookie(result.sessionToken, null);
+    res.set('cache-control', 'no-store').redirect(303, result.location);
+  };
+  expressApp.get('/auth/:provider', async (req, res) => {
+    answer(req, res, await oauth.start(req.params.provider));
+  });
+  expressApp.get('/auth/:provider/callback', async (req, res) => {
+    const query = new URL(req.originalUrl, 'http://callback.invalid').searchParams;
+    const cookies = parseCookies(req.headers.cookie ?? '');
+    answer(
+      req,
+      res,
+      await oauth.callback(req.params.provider, query, cookies[FLOW_COOKIE], {
+        ip: req.ip ?? 'unknown',
+        userAgent: req.headers['user-agent'],
+      }),
+    );
+  });
+}
+
 /**
  * Starts one API instance: Apollo over HTTP and graphql-ws on the same port, over MikroORM.
  * The only module that knows the HTTP framework. Tests start it on port 0.
@@ -252,6 +312,7 @@ export async function createServer(
         (await orm.em.fork().count(File, { id: fileId, status: FileStatus.PENDING })) > 0,
     );
   }
+  serveSocialSignIn(expressApp, app, config);
   mountGraphiql(expressApp, config);
   // the operation's span is active from here on: the context function's SQL, the resolvers, and
   // the log lines they write are in its trace; it ends with the response
@@ -276,22 +337,7 @@ export async function createServer(
         res.setHeader('x-request-id', requestId);
         const em = orm.em.fork({ loggerContext: { requestId } });
         const credential = credentialFrom(req.headers.authorization, req.headers.cookie);
-        const secure = config.cookieSecure || req.secure;
-        const http: HttpExchange = {
-          secure,
-          setSessionCookie: (token, expiresAt) => {
-            res.cookie(SESSION_COOKIE, token, {
-              httpOnly: true,
-              sameSite: 'lax',
-              secure,
-              path: '/',
-              ...(expiresAt === null ? {} : { expires: expiresAt }),
-            });
-          },
-          clearSessionCookie: () => {
-            res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
-          },
-        };
+        const http = httpExchange(config, req, res);
         return createContext(app, {
           requestId,
           transport: 'http',

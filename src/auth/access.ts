@@ -302,6 +302,12 @@ export class Access {
     return viewer.kind === 'user' && viewer.userId === userId;
   }
 
+  /** Whether the viewer is operator staff (an ADMIN user): support and admin data (staffData). */
+  isStaff(): boolean {
+    const { viewer } = this.source;
+    return viewer.kind === 'user' && viewer.role === UserRole.ADMIN;
+  }
+
   /** Whether the viewer relates to the family at all (a standing or a pending application). */
   async knows(familyId: number): Promise<boolean> {
     if ((await this.standingIn(familyId)) !== undefined) return true;

@@ -105,6 +105,7 @@ export function permissionTable(schema: GraphQLSchema): string {
   out.push('', '## Family data', '', '| field | who may read it |', '| --- | --- |');
   const open: string[] = [];
   const board: string[] = [];
+  const staff: string[] = [];
   for (const type of guardedTypes(schema)) {
     const declared = typePolicy(type.name);
     if (declared === undefined) continue;
@@ -119,6 +120,10 @@ export function permissionTable(schema: GraphQLSchema): string {
           declared.policy.subjectNote === undefined ? '' : `; ${declared.policy.subjectNote}`;
         board.push(`| \`${type.name}.${name}\` | ${rule}: ${cell(boardWho(rule) + subjects)} |`);
       }
+      continue;
+    }
+    if (declared.kind === 'staff') {
+      staff.push(`| \`${type.name}\` | staff (ADMIN); ${cell(declared.policy.note)} |`);
       continue;
     }
     const { policy } = declared;
@@ -142,6 +147,12 @@ export function permissionTable(schema: GraphQLSchema): string {
     ...board,
   );
   out.push(
+    '',
+    '## Staff data (support chat, audit log)',
+    '',
+    '| type | who may read it (anyone else: `NOT_FOUND`) |',
+    '| --- | --- |',
+    ...staff,
     '',
     '## Types without family data',
     '',

@@ -60,7 +60,8 @@ export interface BoardDataPolicy<T> {
 export type TypePolicy =
   | { kind: 'family'; policy: FamilyDataPolicy<never> }
   | { kind: 'board'; policy: BoardDataPolicy<never> }
-  | { kind: 'open'; reason: string };
+  | { kind: 'open'; reason: string }
+  | { kind: 'staff'; policy: StaffDataPolicy<never> };
 
 const policies = new Map<string, TypePolicy>();
 
@@ -128,6 +129,26 @@ export function openData(type: ClassType | string, reason: string): void {
   register(typeof type === 'string' ? type : type.name, { kind: 'open', reason });
 }
 
+/**
+ * The policy of an object type that is not family data but one account's dealings with the
+ * operator (a support conversation) or the operator's own records (the audit log): readable by
+ * staff (ADMIN users) and by the owning user only.
+ */
+export interface StaffDataPolicy<T> {
+  /** The user the record belongs to, or null for staff-only records. */
+  ownerOf(record: T): number | null;
+  /** Who the owner is, for the permission table. */
+  note: string;
+}
+
+/**
+ * Declares an object type as staff data: every field is closed to anyone but staff and the
+ * record's owner (NOT_FOUND otherwise, as if it did not exist), also for fields added later.
+ */
+export function staffData<T extends object>(type: ClassType<T>, policy: StaffDataPolicy<T>): void {
+  register(type.name, { kind: 'staff', policy });
+}
+
 /** The declared policy of a type, if any. */
 export function typePolicy(name: string): TypePolicy | undefined {
   return policies.get(name);
@@ -169,6 +190,10 @@ export function guardTypes(schema: GraphQLSchema): void {
     if (declared.kind === 'open') continue;
     if (declared.kind === 'board') {
       guardBoardType(type, declared.policy);
+      continue;
+    }
+    if (declared.kind === 'staff') {
+      guardStaffType(type, declared.policy);
       continue;
     }
     const { policy } = declared;
@@ -236,5 +261,19 @@ export function guardTypes(schema: GraphQLSchema): void {
     throw new Error(
       `These GraphQL types have no access policy; declare familyData(…) or openData(…) for each: ${missing.join(', ')}`,
     );
+  }
+}
+
+/** Closes every field of a staff-data type to all but staff and the record's owner. */
+function guardStaffType(type: GraphQLObjectType, policy: StaffDataPolicy<never>): void {
+  for (const field of Object.values(type.getFields())) {
+    const resolve: GraphQLFieldResolver<unknown, AccessContext> =
+      field.resolve ?? defaultFieldResolver;
+    field.resolve = (record, args, ctx: AccessContext, info) => {
+      const owner = policy.ownerOf(record as never);
+      if (ctx.access.isStaff() || (owner !== null && ctx.access.isUser(owner)))
+        return resolve(record, args, ctx, info);
+      throw new NotFoundError(type.name);
+    };
   }
 }

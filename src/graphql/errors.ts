@@ -44,6 +44,18 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** Log-in refused while an admin's suspension runs: FORBIDDEN, with the reason and its end. */
+export class AccountSuspendedError extends AppError {
+  readonly code = ErrorCode.Forbidden;
+  constructor(until: Date) {
+    super(`This account is suspended until ${until.toISOString()}.`, {
+      code: ErrorCode.Forbidden,
+      reason: 'ACCOUNT_SUSPENDED',
+      suspendedUntil: until.toISOString(),
+    });
+  }
+}
+
 export class NotFoundError extends AppError {
   readonly code = ErrorCode.NotFound;
   /** @param what the kind of thing, e.g. `Family`; `id` is echoed back so clients can tell requests apart */

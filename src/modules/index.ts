@@ -1,4 +1,6 @@
 import { accountModule } from './account/account.module.js';
+import { adminModule } from './admin/admin.module.js';
+import { supportModule } from './support/support.module.js';
 import { aiModule } from './ai/ai.module.js';
 import { communityModule } from './community/community.module.js';
 import { deviceModule } from './device/device.module.js';
@@ -9,6 +11,7 @@ import { messageModule } from './message/message.module.js';
 import { type ServicesOf } from './module.js';
 import { newsModule } from './news/news.module.js';
 import { notificationModule } from './notification/notification.module.js';
+import { oauthModule } from './oauth/oauth.module.js';
 import { regionModule } from './region/region.module.js';
 import { reportModule } from './report/report.module.js';
 import { serverModule } from './server/server.module.js';
@@ -24,6 +27,7 @@ export const MODULES = [
   regionModule,
   fileModule,
   accountModule,
+  oauthModule,
   messageModule,
   familyModule,
   deviceModule,
@@ -35,6 +39,8 @@ export const MODULES = [
   weatherModule,
   newsModule,
   communityModule,
+  adminModule,
+  supportModule,
 ] as const;
 
 /** The services of every module, by name. */

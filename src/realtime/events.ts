@@ -1,5 +1,6 @@
 import {
   type AppPubSub,
+  type SupportMessageEvent,
   type ChatReplyEvent,
   type FamilyStateEvent,
   type MessageEvent,
@@ -59,6 +60,16 @@ export class EventBus {
   settingsChanged(familyId: number): void {
     this.familyStateChanged({ familyId, what: 'settings' });
     this.pubSub.publish(Topic.SettingsChanged, familyId, { familyId });
+  }
+
+  /** An admin ended these users' sessions: every API process closes their open sockets. */
+  accountsSuspended(userIds: number[]): void {
+    if (userIds.length > 0) this.pubSub.publish(Topic.AccountsSuspended, { userIds });
+  }
+
+  /** A message was added to a support conversation. */
+  supportMessageAdded(event: SupportMessageEvent): void {
+    this.pubSub.publish(Topic.SupportMessageAdded, event.conversationId, event);
   }
 
   /** The AI companion replied in a conversation. */

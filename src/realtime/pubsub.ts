@@ -21,6 +21,10 @@ export const Topic = {
   ChatReply: 'CHAT_REPLY',
   /** not keyed: every API process drops what it cached of a family's devices or settings */
   FamilyStateChanged: 'FAMILY_STATE_CHANGED',
+  /** not keyed: every API process closes the open sockets of these users */
+  AccountsSuspended: 'ACCOUNTS_SUSPENDED',
+  /** keyed by support conversation id */
+  SupportMessageAdded: 'SUPPORT_MESSAGE_ADDED',
 } as const;
 
 /** A diagnostic event published by the `ping` mutation. */
@@ -81,6 +85,21 @@ export interface FamilyStateEvent {
   what: 'devices' | 'settings';
 }
 
+/** Users whose sessions were ended by an admin (suspension): their sockets close everywhere. */
+export interface AccountsSuspendedEvent {
+  userIds: number[];
+}
+
+/** A message in a support conversation, stored. */
+export interface SupportMessageEvent {
+  id: number;
+  conversationId: number;
+  /** The user whose conversation it is (the other side is staff). */
+  ownerId: number;
+  /** ISO-8601 */
+  createdAt: string;
+}
+
 /** Topic → publish arguments (`[payload]`, or `[routingId, payload]` for keyed topics). */
 export interface TopicPayloads {
   [Topic.Ping]: [PingEvent];
@@ -90,6 +109,8 @@ export interface TopicPayloads {
   [Topic.SettingsChanged]: [number, SettingsEvent];
   [Topic.ChatReply]: [number, ChatReplyEvent];
   [Topic.FamilyStateChanged]: [FamilyStateEvent];
+  [Topic.AccountsSuspended]: [AccountsSuspendedEvent];
+  [Topic.SupportMessageAdded]: [number, SupportMessageEvent];
   [key: string]: [] | [unknown] | [string | number, unknown];
 }
 

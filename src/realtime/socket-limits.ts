@@ -1,5 +1,7 @@
 import type WebSocket from 'ws';
 import type { DeviceViewer, UserViewer } from '../auth/viewer.js';
+import type { App } from '../app.js';
+import { Topic } from './pubsub.js';
 
 /**
  * How a socket over its account's cap is refused at `connection_init`: the graphql-transport-ws
@@ -45,4 +47,39 @@ export class AccountSocketLimits {
     });
     return true;
   }
+}
+
+/**
+ * This process's open sockets by user, closed with `close` when an admin suspends their user
+ * (the `AccountsSuspended` topic reaches every process through the pub/sub). Until `stop()`.
+ */
+export function closeSuspendedSockets(
+  app: Pick<App, 'pubSub' | 'logger'>,
+  close: (socket: WebSocket) => void,
+): { track(userId: number, socket: WebSocket): void; stop(): Promise<void> } {
+  const byUser = new Map<number, Set<WebSocket>>();
+  const iterator = app.pubSub.subscribe(Topic.AccountsSuspended)[Symbol.asyncIterator]();
+  const loop = (async () => {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done === true) return;
+      for (const userId of next.value.userIds)
+        for (const socket of byUser.get(userId) ?? []) close(socket);
+    }
+  })().catch((error: unknown) => app.logger.error({ err: error }, 'suspension listener failed'));
+  return {
+    track: (userId, socket) => {
+      let sockets = byUser.get(userId);
+      if (sockets === undefined) byUser.set(userId, (sockets = new Set()));
+      sockets.add(socket);
+      socket.once('close', () => {
+        sockets.delete(socket);
+        if (sockets.size === 0 && byUser.get(userId) === sockets) byUser.delete(userId);
+      });
+    },
+    stop: async () => {
+      await iterator.return?.();
+      await loop;
+    },
+  };
 }

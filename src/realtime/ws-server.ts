@@ -49,7 +49,11 @@ import {
   MAX_SOCKET_BUFFER_BYTES,
   MAX_SUBSCRIPTIONS_PER_SOCKET,
 } from './live.js';
-import { AccountSocketLimits, TOO_MANY_CONNECTIONS } from './socket-limits.js';
+import {
+  AccountSocketLimits,
+  closeSuspendedSockets,
+  TOO_MANY_CONNECTIONS,
+} from './socket-limits.js';
 import type WebSocket from 'ws';
 
 export { CloseCode };
@@ -197,6 +201,11 @@ export function attachWsServer(options: {
     },
   });
   const accountSockets = new AccountSocketLimits(app.config.limits.socketsPerAccount);
+  // an admin's suspension ends the user's sessions: their sockets on every process close now,
+  // not at the next re-authentication
+  const suspensions = closeSuspendedSockets(app, (socket) =>
+    closeSocket(socket, LiveCloseCode.Forbidden, 'Account suspended'),
+  );
   const closeSocket = (socket: WebSocket, code: number, reason: string) => {
     if (socket.readyState === socket.OPEN) socket.close(code, reason);
   };
@@ -240,6 +249,7 @@ export function attachWsServer(options: {
           closeSocket(socket, TOO_MANY_CONNECTIONS.code, TOO_MANY_CONNECTIONS.reason);
           return false;
         }
+        if (viewer.kind === 'user') suspensions.track(viewer.userId, socket);
         connections.set(socket, { socket, credential, operations: 0 });
         // an open socket counts as activity (the session's idle expiry slides), and a credential
         // revoked while no event flows still closes the socket within one interval
@@ -435,6 +445,7 @@ export function attachWsServer(options: {
   return {
     dispose: async () => {
       fanout.close();
+      await suspensions.stop();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

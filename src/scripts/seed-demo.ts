@@ -5,6 +5,7 @@ import { hashToken, newToken } from '../auth/tokens.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { createOrm, type EntityManager, migrateUp } from '../database/orm.js';
 import { Gender, User, UserRole } from '../modules/account/user.entity.js';
+import { seedAdminDemo } from '../modules/admin/admin.seed.js';
 import { Device } from '../modules/device/device.entity.js';
 import { Family } from '../modules/family/family.entity.js';
 import { FamilyRole, Membership, MembershipStatus } from '../modules/family/membership.entity.js';
@@ -453,6 +454,7 @@ const orm = await createOrm({ database: config.database, dbPoolMax: 2, dbDebug: 
 try {
   if (config.migrateOnStart) await migrateUp(orm);
   const em = orm.em.fork();
+  await seedAdminDemo(em);
   const exists = (await em.count(User, { email: EMAIL.main })) > 0;
   if (exists && args.reset !== true) {
     console.log(

@@ -13,8 +13,17 @@ export const accountModule = defineModule<{ account: AccountService }, { file: F
   name: 'account',
   entities: [User, Session, PasswordReset],
   resolvers: [AccountResolver, UserResolver],
-  services: ({ config, rateLimiter, mailer, logger, orm, file, events }) => ({
-    account: new AccountService({ config, rateLimiter, mailer, logger, orm, files: file, events }),
+  services: ({ config, rateLimiter, mailer, logger, orm, file, events, clock }) => ({
+    account: new AccountService({
+      config,
+      rateLimiter,
+      mailer,
+      logger,
+      orm,
+      files: file,
+      events,
+      clock,
+    }),
   }),
   periodic: ({ orm, logger }) => [
     {

@@ -11,9 +11,9 @@ import type { Scope } from '../../scope.js';
 import type { FileService } from '../file/file.service.js';
 import type { EntityManager } from '../../database/orm.js';
 import {
+  AccountSuspendedError,
   BadUserInputError,
   ConflictError,
-  ForbiddenError,
   NotFoundError,
   UnauthenticatedError,
 } from '../../graphql/errors.js';
@@ -62,6 +62,8 @@ export class AccountService {
       orm: Orm;
       files: FileService;
       events: EventBus;
+      /** The server's clock (a suspension ends when it passes). */
+      clock: () => Date;
     },
   ) {}
 
@@ -136,10 +138,11 @@ export class AccountService {
     const check = await verifyPassword(user?.passwordHash, args.password);
     if (user === null || !check.ok)
       throw new UnauthenticatedError('Wrong e-mail address or password.');
-    if (user.suspendedUntil !== null && user.suspendedUntil > new Date()) {
-      throw new ForbiddenError(
-        `This account is suspended until ${user.suspendedUntil.toISOString()}.`,
-      );
+    if (user.suspendedUntil !== null) {
+      if (user.suspendedUntil > this.deps.clock())
+        throw new AccountSuspendedError(user.suspendedUntil);
+      // the suspension has run out: cleared here, so the new session is not refused as suspended
+      user.suspendedUntil = null;
     }
     if (check.needsRehash) user.passwordHash = await hashPassword(args.password);
     // before the session exists: a store failure here must not leave a half-done log-in behind
