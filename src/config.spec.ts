@@ -128,6 +128,8 @@ describe('loadConfig', () => {
       RATE_LIMIT_JOIN_FAMILY_POINTS: '50',
       RATE_LIMIT_MUTATION_POINTS: '1000',
       RATE_LIMIT_MUTATION_WINDOW_SECONDS: '10',
+      RATE_LIMIT_COMMUNITY_POST_POINTS: '3',
+      RATE_LIMIT_COMMUNITY_COMMENT_WINDOW_SECONDS: '60',
       WS_MAX_SOCKETS_PER_USER: '4',
       WS_MAX_SOCKETS_PER_DEVICE: '1',
     }).limits;
@@ -139,6 +141,9 @@ describe('loadConfig', () => {
         findFamilies: { points: 10, durationSeconds: 7200 },
         requestToJoinFamily: { points: 50, durationSeconds: 3600 },
         mutation: { points: 1000, durationSeconds: 10 },
+        communityPost: { points: 3, durationSeconds: 3600 },
+        communityComment: { points: 60, durationSeconds: 60 },
+        communityReport: { points: 20, durationSeconds: 3600 },
       },
       socketsPerAccount: { user: 4, device: 1 },
     });

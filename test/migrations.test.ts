@@ -53,6 +53,7 @@ describe('the migrated database', () => {
       'assessment_result.input_file_id',
       'assessment_result.normalised_file_id',
       'care_session.result_file_id',
+      'community_attachment.file_id',
       'family_background.file_id',
       'message.image_id',
       'notification.image_id',

@@ -5,6 +5,7 @@ import { UserRole } from '../modules/account/user.entity.js';
 import { Family } from '../modules/family/family.entity.js';
 import { Membership, MembershipStatus } from '../modules/family/membership.entity.js';
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
+import { BoardAccess } from './board-access.js';
 import type { DeviceViewer, UserViewer, Viewer } from './viewer.js';
 
 /**
@@ -213,6 +214,7 @@ export class Access {
   private settled: ReadonlyMap<number, FamilyStanding> | undefined;
   private applicationsPromise: Promise<ReadonlySet<number>> | undefined;
   private readonly sharedChats = new Map<number, Promise<boolean>>();
+  private boardAccess: BoardAccess | undefined;
 
   constructor(
     private readonly source: {
@@ -233,6 +235,15 @@ export class Access {
    */
   setViewer(viewer: Viewer): void {
     this.source.viewer = viewer;
+  }
+
+  /** The community-board domain for the same viewer (src/auth/board-access.ts). */
+  get boards(): BoardAccess {
+    this.boardAccess ??= new BoardAccess({
+      em: this.source.em,
+      viewer: () => this.source.viewer,
+    });
+    return this.boardAccess;
   }
 
   /** Every family the viewer stands in, with the standing. */

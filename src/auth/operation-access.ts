@@ -16,6 +16,8 @@ import { Notification } from '../modules/notification/notification.entity.js';
 import { CareSession } from '../modules/care-session/care-session.entities.js';
 import type { UserRole } from '../modules/account/user.entity.js';
 import { type FamilyAction, type FamilyGrant, requireDevice } from './access.js';
+import type { BoardAction, BoardGrant } from './board-access.js';
+import { Comment, Post } from '../modules/community/community.entities.js';
 
 /*
  * Every Query, Mutation and Subscription declares who may call it with exactly one of these
@@ -31,6 +33,7 @@ export const ACCESS_KEYS = [
   'accessDevice',
   'accessUserOrDevice',
   'accessFamily',
+  'accessBoard',
 ] as const;
 
 type Decorator = MethodDecorator & PropertyDecorator;
@@ -51,7 +54,7 @@ export function requireOperationAccess(schema: GraphQLSchema): void {
   );
   if (missing.length > 0) {
     throw new Error(
-      `These operations declare no access rule (Public, SignedIn, DeviceOnly, UserOrDevice or FamilyAccess): ${missing.join(', ')}`,
+      `These operations declare no access rule (Public, SignedIn, DeviceOnly, UserOrDevice, FamilyAccess or BoardAccess): ${missing.join(', ')}`,
     );
   }
 }
@@ -162,5 +165,75 @@ export function FamilyAccess(action: FamilyAction, locator: FamilyLocator): Deco
     Extensions({
       accessFamily: { action, locator: `${by.replace(/Arg$/, '')} ${arg}` },
     }),
+  );
+}
+
+/** How to find the community board an operation acts on, from one of its arguments. */
+export type BoardLocator = { boardArg: string } | { postArg: string } | { commentArg: string };
+
+/** The grants BoardAccess made, by the resolution they were made for. */
+const boardGrants = new WeakMap<GraphQLResolveInfo, BoardGrant>();
+
+/**
+ * The grant that the operation's `@BoardAccess` produced, as a resolver parameter:
+ * `@BoardGranted() grant: BoardGrant<'WRITE'>`.
+ */
+export function BoardGranted(): ReturnType<typeof createParameterDecorator> {
+  return createParameterDecorator<Context>(({ info }) => {
+    const made = boardGrants.get(info);
+    if (made === undefined)
+      throw new Error('@BoardGranted() needs @BoardAccess on the same operation.');
+    return made;
+  });
+}
+
+/** An argument by path (`input.boardId`). */
+function argAt(args: Record<string, unknown>, path: string): unknown {
+  let value: unknown = args;
+  for (const key of path.split('.')) {
+    value =
+      typeof value === 'object' && value !== null
+        ? (value as Record<string, unknown>)[key]
+        : undefined;
+  }
+  return value;
+}
+
+async function locateBoard(
+  ctx: Context,
+  args: Record<string, unknown>,
+  locator: BoardLocator,
+): Promise<{ boardId: number; what: string; id: number }> {
+  if ('boardArg' in locator) {
+    const id = parseId(argAt(args, locator.boardArg) as string, 'Board');
+    return { boardId: id, what: 'Board', id };
+  }
+  const [what, entity, arg] =
+    'postArg' in locator
+      ? (['Post', Post, locator.postArg] as const)
+      : (['Comment', Comment, locator.commentArg] as const);
+  const id = parseId(argAt(args, arg) as string, what);
+  const row = await ctx.em.findOne(entity as typeof Post, { id }, { fields: ['board'] });
+  if (row === null) throw new NotFoundError(what, id);
+  return { boardId: row.board.id, what, id };
+}
+
+/**
+ * Guards a resolver with the board policy: `@BoardAccess('WRITE', { boardArg: 'input.boardId' })`.
+ * Signed-in users only (a device is refused); off the viewer's boards the answer is NOT_FOUND
+ * (named after the argument's entity, as if it did not exist); on them without the right,
+ * FORBIDDEN.
+ */
+export function BoardAccess(action: BoardAction, locator: BoardLocator): Decorator {
+  const guard: MiddlewareFn<Context> = async ({ args, context, info }, next) => {
+    if (context.viewer.kind === 'anonymous') throw new UnauthenticatedError();
+    const { boardId, what, id } = await locateBoard(context, args, locator);
+    boardGrants.set(info, await context.access.boards.requireBoard(boardId, action, what, id));
+    return (await next()) as unknown;
+  };
+  const [[by, arg]] = Object.entries(locator) as [[string, string]];
+  return both(
+    UseMiddleware(guard),
+    Extensions({ accessBoard: { action, locator: `${by.replace(/Arg$/, '')} ${arg}` } }),
   );
 }

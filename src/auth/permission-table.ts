@@ -1,7 +1,25 @@
 import type { GraphQLField, GraphQLSchema } from 'graphql';
 import { FAMILY_POLICY, type FamilyAudience } from './access.js';
 import { operationTypes } from './operation-access.js';
-import { fieldRule, guardedTypes, type ReadRule, typePolicy } from './type-access.js';
+import { BOARD_POLICY, type BoardAction } from './board-access.js';
+import {
+  boardFieldRule,
+  fieldRule,
+  guardedTypes,
+  type ReadRule,
+  typePolicy,
+} from './type-access.js';
+
+const BOARD_AUDIENCE = {
+  ADMIN: 'admin',
+  READ_WRITE: 'user with READ_WRITE (every user on a PUBLIC board)',
+  READ: 'user with READ',
+} as const;
+
+function boardWho(action: BoardAction): string {
+  const who = BOARD_POLICY[action].map((standing) => BOARD_AUDIENCE[standing]).join(', ');
+  return action === 'WRITE' ? `${who} (non-admins only while the board is open)` : who;
+}
 
 const AUDIENCE: Record<FamilyAudience, string> = {
   MAIN: 'main user',
@@ -29,6 +47,7 @@ function operationRule(field: GraphQLField<unknown, unknown>): string {
     accessDevice?: true;
     accessUserOrDevice?: string;
     accessFamily?: { action: ReadRule; locator: string };
+    accessBoard?: { action: BoardAction; locator: string };
   };
   const parts: string[] = [];
   if (ext.accessPublic !== undefined) parts.push(`anyone (${ext.accessPublic})`);
@@ -46,6 +65,12 @@ function operationRule(field: GraphQLField<unknown, unknown>): string {
     const [entity, arg] = locator.split(' ');
     const target = entity === 'family' ? `family \`${arg}\`` : `family of ${entity} \`${arg}\``;
     parts.push(`${action} on ${target}: ${who(action)}`);
+  }
+  if (ext.accessBoard !== undefined) {
+    const { action, locator } = ext.accessBoard;
+    const [entity, arg] = locator.split(' ');
+    const target = entity === 'board' ? `board \`${arg}\`` : `board of ${entity} \`${arg}\``;
+    parts.push(`${action} on ${target}: ${boardWho(action)}`);
   }
   return parts.join('; ');
 }
@@ -79,12 +104,22 @@ export function permissionTable(schema: GraphQLSchema): string {
   }
   out.push('', '## Family data', '', '| field | who may read it |', '| --- | --- |');
   const open: string[] = [];
+  const board: string[] = [];
   const staff: string[] = [];
   for (const type of guardedTypes(schema)) {
     const declared = typePolicy(type.name);
     if (declared === undefined) continue;
     if (declared.kind === 'open') {
       open.push(`| \`${type.name}\` | ${cell(declared.reason)} |`);
+      continue;
+    }
+    if (declared.kind === 'board') {
+      for (const name of Object.keys(type.getFields()).sort()) {
+        const rule = boardFieldRule(declared.policy, name);
+        const subjects =
+          declared.policy.subjectNote === undefined ? '' : `; ${declared.policy.subjectNote}`;
+        board.push(`| \`${type.name}.${name}\` | ${rule}: ${cell(boardWho(rule) + subjects)} |`);
+      }
       continue;
     }
     if (declared.kind === 'staff') {
@@ -100,6 +135,17 @@ export function permissionTable(schema: GraphQLSchema): string {
       out.push(`| \`${type.name}.${name}\` | ${rule}: ${cell(who(rule))}${cell(subjects)} |`);
     }
   }
+  out.push(
+    '',
+    '## Community board data',
+    '',
+    'Off the boards a viewer stands on (hidden boards, RESTRICTED boards without a grant) a',
+    'board and everything on it answers `NOT_FOUND`; on them without the right, `FORBIDDEN`.',
+    '',
+    '| field | who may read it |',
+    '| --- | --- |',
+    ...board,
+  );
   out.push(
     '',
     '## Staff data (support chat, audit log)',

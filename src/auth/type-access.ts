@@ -10,6 +10,7 @@ import type { ClassType } from 'type-graphql';
 import { ForbiddenError, NotFoundError } from '../graphql/errors.js';
 import type { EntityManager } from '../database/orm.js';
 import type { Access, FamilyAction } from './access.js';
+import type { BoardAction } from './board-access.js';
 
 /**
  * Who may read a field of family data: a family action of the access policy, or the
@@ -41,9 +42,24 @@ export interface FamilyDataPolicy<T> {
   subjectNote?: string;
 }
 
+/** The policy of an object type whose data belongs to one community board. */
+export interface BoardDataPolicy<T> {
+  /** The board the record belongs to. */
+  boardOf(record: T): number;
+  /** Who may read every field not listed in `fields`; a field added later gets this rule. */
+  read: BoardAction;
+  /** Fields opened (or closed) beyond `read`. */
+  fields?: Readonly<Record<string, BoardAction>>;
+  /** Users who may read all of the record whatever their standing (a report's reporter). */
+  subjects?(record: T): readonly number[];
+  /** Why `subjects` may read it, for the permission table. */
+  subjectNote?: string;
+}
+
 /** How a GraphQL object type is guarded. */
 export type TypePolicy =
   | { kind: 'family'; policy: FamilyDataPolicy<never> }
+  | { kind: 'board'; policy: BoardDataPolicy<never> }
   | { kind: 'open'; reason: string }
   | { kind: 'staff'; policy: StaffDataPolicy<never> };
 
@@ -66,6 +82,42 @@ export function familyData<T extends object>(
     kind: 'family',
     policy: policy,
   });
+}
+
+/**
+ * Declares an object type as community-board data: every field is closed to anyone the board
+ * policy does not let do `read` (or the field's own rule) on the record's board; off the
+ * viewer's boards the record does not exist (NOT_FOUND).
+ */
+export function boardData<T extends object>(
+  type: ClassType<T> | string,
+  policy: BoardDataPolicy<T>,
+): void {
+  register(typeof type === 'string' ? type : type.name, { kind: 'board', policy });
+}
+
+/** The rule of one field of a board-data type. */
+export function boardFieldRule(policy: BoardDataPolicy<never>, field: string): BoardAction {
+  return policy.fields?.[field] ?? policy.read;
+}
+
+/** Puts one board-data type behind its policy (see {@link boardData}). */
+function guardBoardType(type: GraphQLObjectType, policy: BoardDataPolicy<never>): void {
+  for (const field of Object.values(type.getFields())) {
+    const rule = boardFieldRule(policy, field.name);
+    const resolve: GraphQLFieldResolver<unknown, AccessContext> =
+      field.resolve ?? defaultFieldResolver;
+    field.resolve = async (record, args, ctx: AccessContext, info) => {
+      const boardId = policy.boardOf(record as never);
+      if (policy.subjects?.(record as never).some((user) => ctx.access.isUser(user)) === true)
+        return resolve(record, args, ctx, info);
+      if (await ctx.access.boards.may(boardId, rule)) return resolve(record, args, ctx, info);
+      if (!(await ctx.access.boards.knows(boardId))) throw new NotFoundError(type.name);
+      throw new ForbiddenError(
+        `Your access to this board does not let you read ${type.name}.${field.name}.`,
+      );
+    };
+  }
 }
 
 /**
@@ -136,6 +188,10 @@ export function guardTypes(schema: GraphQLSchema): void {
       continue;
     }
     if (declared.kind === 'open') continue;
+    if (declared.kind === 'board') {
+      guardBoardType(type, declared.policy);
+      continue;
+    }
     if (declared.kind === 'staff') {
       guardStaffType(type, declared.policy);
       continue;

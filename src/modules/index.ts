@@ -4,6 +4,7 @@ import { supportModule } from './support/support.module.js';
 import { aiModule } from './ai/ai.module.js';
 import { assessmentModule } from './assessment/assessment.module.js';
 import { careSessionModule } from './care-session/care-session.module.js';
+import { communityModule } from './community/community.module.js';
 import { deviceModule } from './device/device.module.js';
 import { familyModule } from './family/family.module.js';
 import { fileModule } from './file/file.module.js';
@@ -44,6 +45,7 @@ export const MODULES = [
   assessmentModule,
   weatherModule,
   newsModule,
+  communityModule,
   adminModule,
   supportModule,
   wellnessModule,

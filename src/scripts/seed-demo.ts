@@ -1,3 +1,4 @@
+import { seedCommunityDemo } from '../modules/community/community.seed.js';
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../auth/passwords.js';
 import { hashToken, newToken } from '../auth/tokens.js';
@@ -473,12 +474,14 @@ try {
     if (exists) await resetDemo(em);
     const started = performance.now();
     const { family, token, counts } = await seed(em);
+    const community = await seedCommunityDemo(em, [EMAIL.manager, EMAIL.caregiver]);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const login = `mutation { logIn(email: \\"${EMAIL.manager}\\", password: \\"${DEMO_PASSWORD}\\") { token } }`;
     console.log(
       [
         `Seeded the demo family "${family.familyName}" (id ${family.id}) into ${where} in ${seconds} s:`,
         `  ${counts},`,
+        `  community: ${community},`,
         `  from ${START.toISOString()} to ${END.toISOString()}.`,
         '',
         `Log in (every account has the password ${DEMO_PASSWORD}):`,

@@ -2,7 +2,15 @@ import { z } from 'zod';
 
 /** The rate-limited actions of SPEC §7; `mutation` is the budget every other mutation shares. */
 export type RateLimitName =
-  'logIn' | 'signUp' | 'requestPasswordReset' | 'findFamilies' | 'requestToJoinFamily' | 'mutation';
+  | 'logIn'
+  | 'signUp'
+  | 'requestPasswordReset'
+  | 'findFamilies'
+  | 'requestToJoinFamily'
+  | 'mutation'
+  | 'communityPost'
+  | 'communityComment'
+  | 'communityReport';
 
 /** One budget: at most `points` consumptions per key within a fixed `durationSeconds` window. */
 export interface RateLimit {
@@ -23,6 +31,10 @@ export const RATE_LIMITS: Readonly<Record<RateLimitName, RateLimit>> = Object.fr
   // guessing an elder's name against family ids costs as much as searching for the family
   requestToJoinFamily: { points: 10, durationSeconds: 60 * 60 },
   mutation: { points: 300, durationSeconds: 60 },
+  // community boards (per account): a person writes a few posts an hour; a spammer many
+  communityPost: { points: 10, durationSeconds: 60 * 60 },
+  communityComment: { points: 60, durationSeconds: 60 * 60 },
+  communityReport: { points: 20, durationSeconds: 60 * 60 },
 });
 
 /**
@@ -66,6 +78,18 @@ export const LIMITS_ENV = {
   ),
   RATE_LIMIT_MUTATION_POINTS: points(RATE_LIMITS.mutation.points),
   RATE_LIMIT_MUTATION_WINDOW_SECONDS: windowSeconds(RATE_LIMITS.mutation.durationSeconds),
+  RATE_LIMIT_COMMUNITY_POST_POINTS: points(RATE_LIMITS.communityPost.points),
+  RATE_LIMIT_COMMUNITY_POST_WINDOW_SECONDS: windowSeconds(
+    RATE_LIMITS.communityPost.durationSeconds,
+  ),
+  RATE_LIMIT_COMMUNITY_COMMENT_POINTS: points(RATE_LIMITS.communityComment.points),
+  RATE_LIMIT_COMMUNITY_COMMENT_WINDOW_SECONDS: windowSeconds(
+    RATE_LIMITS.communityComment.durationSeconds,
+  ),
+  RATE_LIMIT_COMMUNITY_REPORT_POINTS: points(RATE_LIMITS.communityReport.points),
+  RATE_LIMIT_COMMUNITY_REPORT_WINDOW_SECONDS: windowSeconds(
+    RATE_LIMITS.communityReport.durationSeconds,
+  ),
   WS_MAX_SOCKETS_PER_USER: sockets(SOCKETS_PER_ACCOUNT.user),
   WS_MAX_SOCKETS_PER_DEVICE: sockets(SOCKETS_PER_ACCOUNT.device),
 };
@@ -100,6 +124,18 @@ export function limitsFrom(e: { [K in keyof typeof LIMITS_ENV]: number }): Limit
         e.RATE_LIMIT_JOIN_FAMILY_WINDOW_SECONDS,
       ),
       mutation: limit(e.RATE_LIMIT_MUTATION_POINTS, e.RATE_LIMIT_MUTATION_WINDOW_SECONDS),
+      communityPost: limit(
+        e.RATE_LIMIT_COMMUNITY_POST_POINTS,
+        e.RATE_LIMIT_COMMUNITY_POST_WINDOW_SECONDS,
+      ),
+      communityComment: limit(
+        e.RATE_LIMIT_COMMUNITY_COMMENT_POINTS,
+        e.RATE_LIMIT_COMMUNITY_COMMENT_WINDOW_SECONDS,
+      ),
+      communityReport: limit(
+        e.RATE_LIMIT_COMMUNITY_REPORT_POINTS,
+        e.RATE_LIMIT_COMMUNITY_REPORT_WINDOW_SECONDS,
+      ),
     },
     socketsPerAccount: { user: e.WS_MAX_SOCKETS_PER_USER, device: e.WS_MAX_SOCKETS_PER_DEVICE },
   };

@@ -88,6 +88,10 @@ describe('RATE_LIMITS', () => {
       findFamilies: { points: 10, durationSeconds: 3600 },
       requestToJoinFamily: { points: 10, durationSeconds: 3600 },
       mutation: { points: 300, durationSeconds: 60 },
+      // community boards (README "Community")
+      communityPost: { points: 10, durationSeconds: 3600 },
+      communityComment: { points: 60, durationSeconds: 3600 },
+      communityReport: { points: 20, durationSeconds: 3600 },
     });
   });
 });

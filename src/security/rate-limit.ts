@@ -62,6 +62,9 @@ export class RateLimiter {
       findFamilies: build('findFamilies'),
       requestToJoinFamily: build('requestToJoinFamily'),
       mutation: build('mutation'),
+      communityPost: build('communityPost'),
+      communityComment: build('communityComment'),
+      communityReport: build('communityReport'),
     };
   }
 

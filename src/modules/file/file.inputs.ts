@@ -22,7 +22,7 @@ export class CreateUploadInput {
   @Field(() => ID, {
     nullable: true,
     description:
-      'The family the file belongs to: required for every purpose but AVATAR, which is your own and takes none.',
+      'The family the file belongs to: required for every purpose but AVATAR, which is your own and takes none, and ATTACHMENT, which without one is your own (for community posts and comments).',
   })
   familyId?: string | null;
 }

@@ -106,6 +106,11 @@ export class FileService {
       }
       return { familyId: null, userId: viewer.userId };
     }
+    // an ATTACHMENT without a family is the uploader's own, for a community post or comment
+    if (input.purpose === FilePurpose.ATTACHMENT && familyId === null) {
+      const viewer = requireUser(ctx.viewer);
+      return { familyId: null, userId: viewer.userId };
+    }
     if (familyId === null) {
       throw BadUserInputError.field('input.familyId', `is required for ${input.purpose}`);
     }
@@ -339,6 +344,22 @@ export class FileService {
       { id: ref.fileId, family: ref.familyId, purpose: ref.purpose },
       ref.field,
       `must be a verified ${ref.purpose} upload of this family`,
+    );
+  }
+
+  /**
+   * Checks that `fileId` names a READY ATTACHMENT upload the user owns (no family) and marks it
+   * referenced, in the caller's unit of work; BAD_USER_INPUT on `field` otherwise.
+   */
+  referenceOwnAttachment(
+    em: EntityManager,
+    ref: { fileId: string; userId: number; field: string },
+  ): Promise<File> {
+    return this.take(
+      em,
+      { id: ref.fileId, owner: ref.userId, purpose: FilePurpose.ATTACHMENT },
+      ref.field,
+      'must be a verified ATTACHMENT upload of yours (created without a familyId)',
     );
   }
 
