@@ -3,6 +3,7 @@ import { Session } from '../src/modules/account/session.entity.js';
 import { User, UserRole } from '../src/modules/account/user.entity.js';
 import { DEMO_ADMIN_EMAIL, seedAdminDemo } from '../src/modules/admin/admin.seed.js';
 import { Device } from '../src/modules/device/device.entity.js';
+import { Post } from '../src/modules/community/community.entities.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
 import { NotificationKind } from '../src/modules/notification/notification.enums.js';
 import {
@@ -412,7 +413,14 @@ describe('systemStats', () => {
         createdAt: { $gte: new Date(Date.parse(systemStats.alertsPerDay[0]!.day)) },
       }),
     );
-    expect(systemStats.postsPerDay).toBeNull();
+    // the community module provides the posts of each day, as many days as the alerts
+    expect(systemStats.postsPerDay).toHaveLength(30);
+    const posts = systemStats.postsPerDay!.reduce((sum, d) => sum + d.count, 0);
+    expect(posts).toBe(
+      await fork.count(Post, {
+        createdAt: { $gte: new Date(Date.parse(systemStats.postsPerDay![0]!.day)) },
+      }),
+    );
     const bad = await t.requestErrors(
       SystemStatsDocument,
       { onlineWithinMinutes: 0 },

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserRole } from '../src/modules/account/user.entity.js';
 import { Post, PostLike } from '../src/modules/community/community.entities.js';
 import {
+  AuditLogDocument,
   BoardDocument,
   BoardGrantsDocument,
   CommentsDocument,
@@ -495,6 +496,26 @@ describe('community boards', () => {
       await t.request(ContentReportsDocument, { first: 100 }, admin.headers)
     ).contentReports.edges.map((e) => e.node.id);
     expect(still).not.toContain(reported.id);
+
+    // every admin action on the content is in the audit log, with its reason
+    const audit = (
+      await t.request(
+        AuditLogDocument,
+        { actorId: String(admin.user.id), first: 100 },
+        admin.headers,
+      )
+    ).auditLog.edges.map((e) => e.node);
+    const of = (type: string, id: string): unknown[] =>
+      audit
+        .filter((entry) => entry.targetType === type && entry.targetId === id)
+        .map((entry) => [entry.action, entry.reason])
+        .sort();
+    expect(of('Post', target.id)).toEqual([
+      ['HIDE_POST', 'rude'],
+      ['UNHIDE_POST', null],
+    ]);
+    expect(of('Comment', comment.id)).toEqual([['HIDE_COMMENT', 'rude']]);
+    expect(of('ContentReport', reported.id)).toEqual([['RESOLVE_CONTENT_REPORT', 'Warned']]);
   });
 
   it('rate-limits posting per account (RATE_LIMIT_COMMUNITY_POST_POINTS)', async () => {

@@ -45,8 +45,8 @@ export const MODULES = [
   assessmentModule,
   weatherModule,
   newsModule,
-  communityModule,
   adminModule,
+  communityModule,
   supportModule,
   wellnessModule,
 ] as const;

@@ -93,10 +93,28 @@ export type AuditAction =
   | 'CLAIM_SUPPORT_CONVERSATION'
   /** Closed a support conversation as staff. */
   | 'CLOSE_SUPPORT_CONVERSATION'
+  /** Created a community board. */
+  | 'CREATE_BOARD'
+  /** Granted a user read or read-write access to a board. */
+  | 'GRANT_BOARD_ACCESS'
+  /** Hid a comment (moderation). */
+  | 'HIDE_COMMENT'
+  /** Hid a post (moderation). */
+  | 'HIDE_POST'
+  /** Resolved a user's report of a post or comment. */
+  | 'RESOLVE_CONTENT_REPORT'
+  /** Revoked a user's access to a board. */
+  | 'REVOKE_BOARD_ACCESS'
   /** Suspended a user until a time (their sessions ended). */
   | 'SUSPEND_USER'
+  /** Showed a hidden comment again. */
+  | 'UNHIDE_COMMENT'
+  /** Showed a hidden post again. */
+  | 'UNHIDE_POST'
   /** Lifted a user's suspension. */
-  | 'UNSUSPEND_USER';
+  | 'UNSUSPEND_USER'
+  /** Changed a board's name, description, visibility or openness. */
+  | 'UPDATE_BOARD';
 
 /** A social sign-in provider. */
 export type AuthProvider =

@@ -12,6 +12,15 @@ export enum AuditAction {
   BROADCAST_DISASTER = 'BROADCAST_DISASTER',
   CLAIM_SUPPORT_CONVERSATION = 'CLAIM_SUPPORT_CONVERSATION',
   CLOSE_SUPPORT_CONVERSATION = 'CLOSE_SUPPORT_CONVERSATION',
+  CREATE_BOARD = 'CREATE_BOARD',
+  UPDATE_BOARD = 'UPDATE_BOARD',
+  GRANT_BOARD_ACCESS = 'GRANT_BOARD_ACCESS',
+  REVOKE_BOARD_ACCESS = 'REVOKE_BOARD_ACCESS',
+  HIDE_POST = 'HIDE_POST',
+  UNHIDE_POST = 'UNHIDE_POST',
+  HIDE_COMMENT = 'HIDE_COMMENT',
+  UNHIDE_COMMENT = 'UNHIDE_COMMENT',
+  RESOLVE_CONTENT_REPORT = 'RESOLVE_CONTENT_REPORT',
 }
 registerEnumType(AuditAction, {
   name: 'AuditAction',
@@ -22,6 +31,15 @@ registerEnumType(AuditAction, {
     BROADCAST_DISASTER: { description: 'Broadcast a public-disaster alert to regions.' },
     CLAIM_SUPPORT_CONVERSATION: { description: 'Took a support conversation from the queue.' },
     CLOSE_SUPPORT_CONVERSATION: { description: 'Closed a support conversation as staff.' },
+    CREATE_BOARD: { description: 'Created a community board.' },
+    UPDATE_BOARD: { description: "Changed a board's name, description, visibility or openness." },
+    GRANT_BOARD_ACCESS: { description: 'Granted a user read or read-write access to a board.' },
+    REVOKE_BOARD_ACCESS: { description: "Revoked a user's access to a board." },
+    HIDE_POST: { description: 'Hid a post (moderation).' },
+    UNHIDE_POST: { description: 'Showed a hidden post again.' },
+    HIDE_COMMENT: { description: 'Hid a comment (moderation).' },
+    UNHIDE_COMMENT: { description: 'Showed a hidden comment again.' },
+    RESOLVE_CONTENT_REPORT: { description: "Resolved a user's report of a post or comment." },
   },
 });
 

@@ -8,6 +8,8 @@ import { parseId } from '../../graphql/ids.js';
 import type { Scope } from '../../scope.js';
 import type { RateLimiter } from '../../security/rate-limit.js';
 import { User } from '../account/user.entity.js';
+import { AuditAction } from '../admin/audit.entity.js';
+import type { AuditService } from '../admin/audit.service.js';
 import type { FileService } from '../file/file.service.js';
 import {
   Board,
@@ -38,6 +40,8 @@ import { recordView } from './community.views.js';
 /** What the community service is built from. */
 export interface CommunityDeps {
   files: FileService;
+  /** every admin action on boards and content is written to the audit log */
+  audit: AuditService;
   rateLimiter: RateLimiter;
   clock: () => Date;
 }
@@ -104,16 +108,30 @@ export class CommunityService {
     const name = input.name.trim();
     await this.requireFreeName(ctx.em, name);
     const now = this.now();
-    const board = ctx.em.create(Board, {
-      name,
-      description: input.description,
-      visibility: input.visibility,
-      visible: input.visible,
-      open: input.open,
-      createdAt: now,
-      updatedAt: now,
+    const board = await ctx.em.transactional(async (em) => {
+      const created = em.create(Board, {
+        name,
+        description: input.description,
+        visibility: input.visibility,
+        visible: input.visible,
+        open: input.open,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.saveBoard(em);
+      this.deps.audit.record(
+        em,
+        requireUser(ctx.viewer),
+        AuditAction.CREATE_BOARD,
+        {
+          type: 'Board',
+          id: created.id,
+        },
+        null,
+        { name },
+      );
+      return created;
     });
-    await this.saveBoard(ctx.em);
     ctx.log.info({ boardId: board.id }, 'board created');
     return board;
   }
@@ -134,6 +152,14 @@ export class CommunityService {
     if (input.visible != null) board.visible = input.visible;
     if (input.open != null) board.open = input.open;
     board.updatedAt = this.now();
+    this.deps.audit.record(
+      ctx.em,
+      requireUser(ctx.viewer),
+      AuditAction.UPDATE_BOARD,
+      { type: 'Board', id: board.id },
+      null,
+      { ...input },
+    );
     await this.saveBoard(ctx.em);
     return board;
   }
@@ -158,6 +184,14 @@ export class CommunityService {
     } else {
       permission.level = level;
     }
+    this.deps.audit.record(
+      ctx.em,
+      requireUser(ctx.viewer),
+      AuditAction.GRANT_BOARD_ACCESS,
+      { type: 'Board', id: grant.boardId },
+      null,
+      { userId: id, level },
+    );
     try {
       await ctx.em.flush();
     } catch (error) {
@@ -175,8 +209,19 @@ export class CommunityService {
 
   async revokeAccess(ctx: Scope, grant: BoardGrant<'MODERATE'>, userId: string): Promise<boolean> {
     const id = parseId(userId, 'User');
-    const removed = await ctx.em.nativeDelete(BoardPermission, { board: grant.boardId, user: id });
-    return removed > 0;
+    return ctx.em.transactional(async (em) => {
+      const removed = await em.nativeDelete(BoardPermission, { board: grant.boardId, user: id });
+      if (removed > 0)
+        this.deps.audit.record(
+          em,
+          requireUser(ctx.viewer),
+          AuditAction.REVOKE_BOARD_ACCESS,
+          { type: 'Board', id: grant.boardId },
+          null,
+          { userId: id },
+        );
+      return removed > 0;
+    });
   }
 
   async boardGrants(ctx: Scope, grant: BoardGrant<'MODERATE'>): Promise<BoardGrantEntry[]> {
@@ -500,6 +545,13 @@ export class CommunityService {
     const post = await this.visiblePost(ctx, grant, postId);
     post.hiddenAt = hidden ? (post.hiddenAt ?? this.now()) : null;
     post.hiddenReason = hidden ? reason : null;
+    this.deps.audit.record(
+      ctx.em,
+      requireUser(ctx.viewer),
+      hidden ? AuditAction.HIDE_POST : AuditAction.UNHIDE_POST,
+      { type: 'Post', id: postId },
+      reason,
+    );
     await ctx.em.flush();
     ctx.log.info({ postId, hidden }, 'post moderated');
     return post;
@@ -523,6 +575,13 @@ export class CommunityService {
         },
       );
       await this.recountComments(em, comment.post.id);
+      this.deps.audit.record(
+        em,
+        requireUser(ctx.viewer),
+        hidden ? AuditAction.HIDE_COMMENT : AuditAction.UNHIDE_COMMENT,
+        { type: 'Comment', id: commentId },
+        reason,
+      );
     });
     ctx.log.info({ commentId, hidden }, 'comment moderated');
     return ctx.em.findOneOrFail(Comment, { id: commentId }, { refresh: true });
@@ -551,8 +610,26 @@ export class CommunityService {
       report.resolvedAt = this.now();
       report.resolvedBy = ctx.em.getReference(User, viewer.userId) as never;
       report.resolution = note;
+      this.deps.audit.record(
+        ctx.em,
+        viewer,
+        AuditAction.RESOLVE_CONTENT_REPORT,
+        { type: 'ContentReport', id: reportId },
+        note,
+      );
       await ctx.em.flush();
     }
     return report;
+  }
+
+  /** Posts written on each of `days` (UTC days), for the admin console's figures. */
+  postsPerDay(ctx: Scope, days: readonly Date[]): Promise<number[]> {
+    return Promise.all(
+      days.map((day) =>
+        ctx.em.count(Post, {
+          createdAt: { $gte: day, $lt: new Date(day.getTime() + 24 * 60 * 60 * 1000) },
+        }),
+      ),
+    );
   }
 }
