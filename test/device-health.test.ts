@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Device } from '../src/modules/device/device.entity.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
+import { checkInactivity } from '../src/modules/notification/notification.jobs.js';
 import { NotificationKind } from '../src/modules/notification/notification.enums.js';
 import { ActivityAction } from '../src/modules/report/report.enums.js';
 import {
@@ -141,6 +142,18 @@ describe('device health', () => {
     await health(891);
     await checkRoutines(orm, events, logger, at(901));
     expect(await inactivity()).toBe(1);
+  });
+
+  it('holds the hours-long inactivity warning while the Carebot is offline', async () => {
+    const offline = await createFamily(t);
+    await seen(offline, -600);
+    await health(-500);
+    const online = await createFamily(t);
+    const { orm, events, logger } = t.server.app;
+    // both families have been quiet since they were created: 13 hours on, the default 12 passed
+    const warned = await checkInactivity(orm, events, logger, new Date(Date.now() + 13 * 3600_000));
+    expect(warned).toContain(online.family.id);
+    expect(warned).not.toContain(offline.family.id);
   });
 
   it('keeps device health of other families hidden, and settings to managers', async () => {

@@ -1,3 +1,4 @@
+import { familiesWithDevicesOffline } from '../routine/routine.device-health.js';
 import type { Orm } from '../../database/orm.js';
 import type { Logger } from '../../observability/logger.js';
 import type { EventBus } from '../../realtime/events.js';
@@ -55,8 +56,14 @@ export async function checkInactivity(
   const lastActivity = new Map(
     rows.map((row) => [Number(row.family_id), dateOf(row.last_activity)]),
   );
+  // a Carebot that sends nothing says nothing about the elder: its own SYSTEM alert covers it
+  const offline = await familiesWithDevicesOffline(
+    em,
+    settings.map((s) => s.family.id),
+  );
   const warned: number[] = [];
   for (const { family, inactivityAlertHours } of settings) {
+    if (offline.has(family.id)) continue;
     const quietSince = lastActivity.get(family.id) ?? family.getEntity().createdAt;
     const hours = (now.getTime() - quietSince.getTime()) / 3600_000;
     if (hours < inactivityAlertHours) continue;
