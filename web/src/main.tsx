@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import {
   type WebAlertFragment,
   WebAlertsDocument,
+  WebAlertUpdatesDocument,
   WebLogOutDocument,
   type WebMeQuery,
   WebMeDocument,
@@ -137,11 +138,16 @@ function SignedIn({
         beep();
       }
     });
+    // acknowledged, resolved or repeated elsewhere: the alert changes in place on every page
+    const stopUpdates = subscribe(client, WebAlertUpdatesDocument, {}, (data) =>
+      merge([data.notificationUpdated]),
+    );
     const stopCounts = subscribe(client, WebUnreadCountsDocument, {}, (data) =>
       setUnread(data.unreadCountsChanged),
     );
     return () => {
       stopAlerts();
+      stopUpdates();
       stopCounts();
       void client.dispose();
     };
@@ -157,8 +163,8 @@ function SignedIn({
     [merge],
   );
 
-  // the API announces new alerts live but not acknowledgements by others (alert lifecycle will):
-  // screens reload when the page is shown again and every 30 s meanwhile
+  // alerts and their changes are live; readings, messages lists and members are not all: screens
+  // reload when the page is shown again and every 30 s meanwhile
   const [tick, setTick] = useState(0);
   useEffect(() => {
     const bump = () => {

@@ -526,6 +526,11 @@ export type WebAlertsSubscriptionVariables = Exact<{
 
 export type WebAlertsSubscription = { notificationAdded: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } };
 
+export type WebAlertUpdatesSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebAlertUpdatesSubscription = { notificationUpdated: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } };
+
 export type WebUnreadCountsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1107,6 +1112,29 @@ export const WebAlertsDocument = new TypedDocumentString(`
     familyName
   }
 }`) as unknown as TypedDocumentString<WebAlertsSubscription, WebAlertsSubscriptionVariables>;
+export const WebAlertUpdatesDocument = new TypedDocumentString(`
+    subscription WebAlertUpdates {
+  notificationUpdated {
+    ...WebAlert
+  }
+}
+    fragment WebAlert on Notification {
+  id
+  grade
+  kind
+  message
+  createdAt
+  acknowledgedAt
+  acknowledgedBy {
+    id
+    name
+  }
+  read
+  family {
+    id
+    familyName
+  }
+}`) as unknown as TypedDocumentString<WebAlertUpdatesSubscription, WebAlertUpdatesSubscriptionVariables>;
 export const WebUnreadCountsDocument = new TypedDocumentString(`
     subscription WebUnreadCounts {
   unreadCountsChanged {
