@@ -62,10 +62,13 @@ async function* sseEvents(
   }
 }
 
+/** Each raise a different kind: a repeat of one kind within 10 minutes folds into one alert. */
+const KINDS = ['OTHER', 'HEALTH', 'ENVIRONMENT', 'MOOD', 'REPORT'] as const;
+let raised = 0;
 const raise = (headers: { authorization: string }, message: string) =>
   t.request(
     RaiseNotificationDocument,
-    { input: { grade: 'WARN', kind: 'OTHER', message } },
+    { input: { grade: 'WARN', kind: KINDS[raised++ % KINDS.length]!, message } },
     headers,
   );
 
