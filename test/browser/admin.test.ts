@@ -36,7 +36,7 @@ describe.skipIf(!haveChromium && !browserRequired)('the admin area in headless C
     await t?.close();
   });
 
-  it('lets an admin find a user, suspend them (audited) and see the system figures', async () => {
+  it('lets an admin find a user, suspend them and lift it (audited) and see the system figures', async () => {
     const b = await openBrowser(origin);
     browsers.push(b);
     const { page } = b;
@@ -72,6 +72,17 @@ describe.skipIf(!haveChromium && !browserRequired)('the admin area in headless C
     expect(await page.getByTestId('stat-families').textContent()).toBe('1');
     await page.getByTestId('system-stats').getByRole('img', { name: '일별 알림' }).waitFor();
     await shot(page, 'admin');
+
+    // and lifts it, keyboard only: audited too
+    await rows.first().getByRole('button', { name: '정지 해제: 홍길동 정지대상' }).focus();
+    await page.keyboard.press('Enter');
+    const lift = rows.first().getByRole('form', { name: '정지 해제: 홍길동 정지대상' });
+    await lift.getByLabel('사유').fill('이의 신청 수용');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=admin-user][data-suspended=false]').waitFor();
+    const lifted = page.locator('[data-testid=audit-entry][data-action=UNSUSPEND_USER]');
+    await lifted.waitFor();
+    expect(await lifted.textContent()).toContain('이의 신청 수용');
     expect(b.problems).toEqual([]);
   });
 
