@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
+import type { WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { User } from '../../src/modules/account/user.entity.js';
 import { Family } from '../../src/modules/family/family.entity.js';
@@ -18,85 +17,18 @@ import {
   ReportHomeStatusDocument,
 } from '../__generated__/graphql.js';
 import { createFamily, type TestFamily } from '../factories/families.js';
+import {
+  type Browser,
+  browserRequired,
+  closeBrowsers,
+  haveChromium,
+  logIn,
+  openBrowser,
+  prepareBrowserTests,
+  PHONE,
+  shot,
+} from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-// .ci/run installs Debian's chromium and sets this: there, a missing browser fails instead of skipping
-const browserRequired = process.env['REQUIRE_BROWSER_TESTS'] === '1';
-if (!haveChromium && !browserRequired)
-  console.warn(`dashboard.test.ts: skipping, ${CHROMIUM} is absent (apt-get install chromium)`);
-
-/** Where the screens are saved: README "Web dashboard" names it; CI keeps it as an artifact. */
-const SCREENSHOTS = join(PROJECT_ROOT, 'artifacts', 'screenshots');
-const PHONE = { width: 390, height: 844 };
-
-/** One Chromium with a fresh profile, and every problem its page runs into. */
-interface Browser {
-  context: BrowserContext;
-  page: Page;
-  profile: string;
-  problems: string[];
-}
-
-async function openBrowser(
-  origin: string,
-  viewport = { width: 1280, height: 900 },
-): Promise<Browser> {
-  const profile = mkdtempSync(join(tmpdir(), 'carebot-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport,
-    locale: 'ko-KR',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const problems: string[] = [];
-  // anything for another host is a failure (and is refused: the machine is offline anyway)
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`) || url.startsWith('data:')) await route.continue();
-    else {
-      problems.push(`request to another host: ${url}`);
-      await route.abort();
-    }
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    problems.push(`failed request: ${request.url()} ${request.failure()?.errorText ?? ''}`),
-  );
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  page.on('websocket', (socket) => {
-    if (!socket.url().startsWith(origin.replace(/^http/, 'ws')))
-      problems.push(`socket to another host: ${socket.url()}`);
-  });
-  return { context, page, profile, problems };
-}
-
-async function logIn(page: Page, origin: string, email: string, password: string): Promise<void> {
-  await page.goto(`${origin}/app/`);
-  await page.getByLabel('이메일').fill(email);
-  await page.getByLabel('비밀번호').fill(password);
-  await page.getByRole('button', { name: '로그인' }).click();
-  await page.locator('[data-testid=live-state][data-state=live]').waitFor();
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 describe.skipIf(!haveChromium && !browserRequired)('the web dashboard in headless Chromium', () => {
   let t: TestServer;
@@ -106,12 +38,7 @@ describe.skipIf(!haveChromium && !browserRequired)('the web dashboard in headles
   const browsers: Browser[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`REQUIRE_BROWSER_TESTS=1 but ${CHROMIUM} is absent`);
-    // the same incremental Vite build as npm run build (quick when web/ is unchanged)
-    execFileSync(process.execPath, [join(PROJECT_ROOT, 'tools', 'build-web.mjs')], {
-      stdio: 'inherit',
-    });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    prepareBrowserTests();
     t = await startTestServer();
     origin = new URL(t.url).origin;
     // a caregiver following two families; the one that will raise a CRIT sorts last by name
@@ -145,10 +72,7 @@ describe.skipIf(!haveChromium && !browserRequired)('the web dashboard in headles
   }, 120_000);
 
   afterAll(async () => {
-    for (const b of browsers) {
-      await b.context.close();
-      rmSync(b.profile, { recursive: true, force: true });
-    }
+    await closeBrowsers(browsers);
     await t?.close();
   });
 
@@ -212,6 +136,37 @@ describe.skipIf(!haveChromium && !browserRequired)('the web dashboard in headles
     await shot(manager.page, 'family-phone');
     expect(manager.problems).toEqual([]);
     expect(caregiver!.problems).toEqual([]);
+  });
+
+  it('resolves the alert as a false alarm, keyboard only; the manager sees RESOLVED live', async () => {
+    const [caregiver, manager] = browsers;
+    const { page } = caregiver!;
+    const alert = page.getByTestId('alert').filter({ hasText: '부엌에서 연기 감지' });
+    const managerAlert = manager!.page
+      .getByTestId('alert')
+      .filter({ hasText: '부엌에서 연기 감지' });
+    expect(await managerAlert.getByTestId('alert-state').getAttribute('data-state')).toBe(
+      'ACKNOWLEDGED',
+    );
+    await alert.getByRole('button', { name: '해결: 부엌에서 연기 감지' }).focus();
+    await page.keyboard.press('Enter');
+    const form = alert.getByRole('form', { name: '알림 해결: 부엌에서 연기 감지' });
+    await form.getByRole('radio', { name: '오경보' }).focus();
+    await page.keyboard.press('Space');
+    await form.getByLabel('메모').fill('요리 중 연기');
+    await page.keyboard.press('Enter');
+    await alert.locator('[data-testid=alert-state][data-state=RESOLVED]').waitFor();
+    expect(await alert.getByTestId('alert-state').textContent()).toBe('해결됨 · 오경보');
+    expect(await alert.getByRole('button', { name: /해결/ }).count()).toBe(0);
+
+    // the manager's open page changes in place (notificationUpdated), no reload
+    await managerAlert.locator('[data-testid=alert-state][data-state=RESOLVED]').waitFor();
+    expect(await managerAlert.textContent()).toContain('오경보');
+    expect(await managerAlert.textContent()).toContain('요리 중 연기');
+    expect(await managerAlert.getByRole('button', { name: /해결/ }).count()).toBe(0);
+    await shot(manager!.page, 'alert-resolved-phone');
+    expect(caregiver!.problems).toEqual([]);
+    expect(manager!.problems).toEqual([]);
   });
 
   it('delivers a message live: the manager writes on the phone, the caregiver sees it arrive', async () => {

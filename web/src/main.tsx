@@ -26,6 +26,7 @@ import {
   unlockAudio,
   useLive as useLiveContext,
 } from './live';
+import { AdminPage } from './screens/Admin';
 import { LogIn, ResetPassword, SignUp } from './screens/Auth';
 import { Elders } from './screens/Elders';
 import { FamilyPage } from './screens/Family';
@@ -38,13 +39,15 @@ import './styles.css';
 export type Viewer = NonNullable<WebMeQuery['me']>;
 
 /**
- * The screens by path. Extension points for features landing on other branches: an `admin`
- * screen for ADMIN users, care sessions, routines and community boards add a row here (and a
- * link in the header), each with its own operations under web/src/operations/.
+ * The screens by path. Extension points for features landing on other branches: care sessions,
+ * routines and community boards add a row here (and a link in the header), each with its own
+ * operations under web/src/operations/.
  */
 function screenFor(route: string, viewer: Viewer): React.ReactNode {
   const family = /^family\/([^/]+)$/.exec(route);
   if (family !== null) return <FamilyPage familyId={family[1]!} viewer={viewer} />;
+  // a non-admin gets a "not allowed" page from AdminPage, not the elders list
+  if (route === 'admin') return <AdminPage viewer={viewer} />;
   return <Elders />;
 }
 
@@ -250,6 +253,18 @@ function Header({ viewer, onLogOut }: { viewer: Viewer; onLogOut: () => void }) 
         >
           {t('alerts')} {unread.notifications} · {t('messages')} {unread.messages}
         </span>
+      )}
+      {viewer.role === 'ADMIN' && (
+        <a
+          href="/app/admin"
+          data-testid="admin-link"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate('admin');
+          }}
+        >
+          {t('admin')}
+        </a>
       )}
       <span className="who">{viewer.name}</span>
       <button

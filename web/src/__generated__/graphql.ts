@@ -50,6 +50,57 @@ export type AddressInput = {
   subRegionCode: string;
 };
 
+/** How a resolved alert ended. */
+export type AlertOutcome =
+  /** Emergency services were called. */
+  | 'EMERGENCY_SERVICES_CALLED'
+  /** Nothing had happened. */
+  | 'FALSE_ALARM'
+  /** The family dealt with it. */
+  | 'HANDLED';
+
+/** Where an alert stands: OPEN → ACKNOWLEDGED → RESOLVED, or CANCELLED. */
+export type AlertState =
+  /** A member took responsibility for it. */
+  | 'ACKNOWLEDGED'
+  /** The Carebot cancelled it ("I'm OK") inside the grace window. */
+  | 'CANCELLED'
+  /** Raised; nobody has taken responsibility yet. */
+  | 'OPEN'
+  /** Dealt with (see the outcome). */
+  | 'RESOLVED';
+
+/** An action an admin took. */
+export type AuditAction =
+  /** Broadcast a public-disaster alert to regions. */
+  | 'BROADCAST_DISASTER'
+  /** Took a support conversation from the queue. */
+  | 'CLAIM_SUPPORT_CONVERSATION'
+  /** Closed a support conversation as staff. */
+  | 'CLOSE_SUPPORT_CONVERSATION'
+  /** Created a community board. */
+  | 'CREATE_BOARD'
+  /** Granted a user read or read-write access to a board. */
+  | 'GRANT_BOARD_ACCESS'
+  /** Hid a comment (moderation). */
+  | 'HIDE_COMMENT'
+  /** Hid a post (moderation). */
+  | 'HIDE_POST'
+  /** Resolved a user's report of a post or comment. */
+  | 'RESOLVE_CONTENT_REPORT'
+  /** Revoked a user's access to a board. */
+  | 'REVOKE_BOARD_ACCESS'
+  /** Suspended a user until a time (their sessions ended). */
+  | 'SUSPEND_USER'
+  /** Showed a hidden comment again. */
+  | 'UNHIDE_COMMENT'
+  /** Showed a hidden post again. */
+  | 'UNHIDE_POST'
+  /** Lifted a user's suspension. */
+  | 'UNSUSPEND_USER'
+  /** Changed a board's name, description, visibility or openness. */
+  | 'UPDATE_BOARD';
+
 /** The dominant emotion of a mental-state reading. */
 export type Emotion =
   /** Anger. */
@@ -272,6 +323,16 @@ export type SignUpRole =
   /** A family member or care worker. */
   | 'MEMBER';
 
+/** Suspends a user until a time. */
+export type SuspendUserInput = {
+  /** Why, 1–500 characters (kept in the audit log). */
+  reason: string;
+  /** When the suspension ends: in the future, at most 10 years ahead. */
+  until: string;
+  /** The user (not an admin). */
+  userId: string;
+};
+
 /** Threshold changes; omitted values stay as they are. Each min must stay below its max. */
 export type ThresholdsInput = {
   /** %, 50 to 100. */
@@ -288,6 +349,14 @@ export type ThresholdsInput = {
   temperatureMax?: number | null | undefined;
   /** °C, -20 to 60. */
   temperatureMin?: number | null | undefined;
+};
+
+/** Lifts a user's suspension. */
+export type UnsuspendUserInput = {
+  /** Why, 1–500 characters (kept in the audit log). */
+  reason: string;
+  /** The suspended user. */
+  userId: string;
 };
 
 /** Settings changes; omitted values stay as they are. */
@@ -382,6 +451,42 @@ export type WebSubRegionsQueryVariables = Exact<{
 
 export type WebSubRegionsQuery = { subRegions: Array<{ code: string, name: string }> };
 
+export type WebAdminUserFragment = { id: string, name: string, email: string | null, role: UserRole, createdAt: string, suspendedUntil: string | null };
+
+export type WebAdminUsersQueryVariables = Exact<{
+  search?: string | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebAdminUsersQuery = { adminUsers: { totalCount: number, edges: Array<{ node: { id: string, name: string, email: string | null, role: UserRole, createdAt: string, suspendedUntil: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type WebSuspendUserMutationVariables = Exact<{
+  input: SuspendUserInput;
+}>;
+
+
+export type WebSuspendUserMutation = { suspendUser: { id: string, name: string, email: string | null, role: UserRole, createdAt: string, suspendedUntil: string | null } };
+
+export type WebUnsuspendUserMutationVariables = Exact<{
+  input: UnsuspendUserInput;
+}>;
+
+
+export type WebUnsuspendUserMutation = { unsuspendUser: { id: string, name: string, email: string | null, role: UserRole, createdAt: string, suspendedUntil: string | null } };
+
+export type WebSystemStatsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebSystemStatsQuery = { systemStats: { at: string, families: number, devicesOnline: number, onlineWithinMinutes: number, usersByRole: Array<{ role: UserRole, count: number }>, alertsPerDay: Array<{ day: string, count: number }>, postsPerDay: Array<{ day: string, count: number }> | null } };
+
+export type WebAuditLogQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type WebAuditLogQuery = { auditLog: { totalCount: number, edges: Array<{ node: { id: string, action: AuditAction, actorId: string, createdAt: string, targetType: string, targetId: string, reason: string | null, detail: string | null, actor: { id: string, name: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type DevHomeMutationVariables = Exact<{
   input: HomeStatusInput;
 }>;
@@ -441,19 +546,19 @@ export type DevMessagesSubscription = { messageReceived: { id: string, content: 
 
 export type WebLatestFragment = { latestHealthStatus: { heartRate: number | null, bloodOxygen: number | null, bodyTemperature: number | null, systolic: number | null, diastolic: number | null, measuredAt: string } | null, latestHomeStatus: { temperature: number, humidity: number, dustDensity: number, gasLevel: number, measuredAt: string } | null, latestActivity: { action: ActivityAction, score: number | null, measuredAt: string } | null, latestMentalStatus: { emotion: Emotion, measuredAt: string } | null, devices: Array<{ id: string, name: string, lastSeenAt: string | null }> };
 
-export type WebAlertFragment = { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } };
+export type WebAlertFragment = { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, state: AlertState | null, outcome: AlertOutcome | null, resolvedAt: string | null, resolutionNote: string | null, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } };
 
 export type WebMyEldersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WebMyEldersQuery = { unreadMessageCount: number, myFamilies: Array<{ id: string, familyName: string, unreadNotificationCount: number, mainUser: { id: string, name: string }, notifications: { edges: Array<{ node: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } }> }, latestHealthStatus: { heartRate: number | null, bloodOxygen: number | null, bodyTemperature: number | null, systolic: number | null, diastolic: number | null, measuredAt: string } | null, latestHomeStatus: { temperature: number, humidity: number, dustDensity: number, gasLevel: number, measuredAt: string } | null, latestActivity: { action: ActivityAction, score: number | null, measuredAt: string } | null, latestMentalStatus: { emotion: Emotion, measuredAt: string } | null, devices: Array<{ id: string, name: string, lastSeenAt: string | null }> }> };
+export type WebMyEldersQuery = { unreadMessageCount: number, myFamilies: Array<{ id: string, familyName: string, unreadNotificationCount: number, mainUser: { id: string, name: string }, notifications: { edges: Array<{ node: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, state: AlertState | null, outcome: AlertOutcome | null, resolvedAt: string | null, resolutionNote: string | null, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } }> }, latestHealthStatus: { heartRate: number | null, bloodOxygen: number | null, bodyTemperature: number | null, systolic: number | null, diastolic: number | null, measuredAt: string } | null, latestHomeStatus: { temperature: number, humidity: number, dustDensity: number, gasLevel: number, measuredAt: string } | null, latestActivity: { action: ActivityAction, score: number | null, measuredAt: string } | null, latestMentalStatus: { emotion: Emotion, measuredAt: string } | null, devices: Array<{ id: string, name: string, lastSeenAt: string | null }> }> };
 
 export type WebFamilyQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type WebFamilyQuery = { family: { id: string, familyName: string, memo: string | null, unreadNotificationCount: number, mainUser: { id: string, name: string }, notifications: { edges: Array<{ node: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } }> }, members: Array<{ id: string, role: FamilyRole, relation: string, status: MembershipStatus, user: { id: string, name: string } }>, settings: { volume: number, isAlarmEnabled: boolean, wakeUpTime: string, bedTime: string, quietHoursStart: string, quietHoursEnd: string, inactivityAlertHours: number }, mentalReports: { edges: Array<{ node: { id: string, periodStart: string, periodEnd: string, riskLevel: RiskLevel, summary: string, recommendations: Array<string> } }> }, latestHealthStatus: { heartRate: number | null, bloodOxygen: number | null, bodyTemperature: number | null, systolic: number | null, diastolic: number | null, measuredAt: string } | null, latestHomeStatus: { temperature: number, humidity: number, dustDensity: number, gasLevel: number, measuredAt: string } | null, latestActivity: { action: ActivityAction, score: number | null, measuredAt: string } | null, latestMentalStatus: { emotion: Emotion, measuredAt: string } | null, devices: Array<{ id: string, name: string, lastSeenAt: string | null }> } | null };
+export type WebFamilyQuery = { family: { id: string, familyName: string, memo: string | null, unreadNotificationCount: number, mainUser: { id: string, name: string }, notifications: { edges: Array<{ node: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, state: AlertState | null, outcome: AlertOutcome | null, resolvedAt: string | null, resolutionNote: string | null, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } }> }, members: Array<{ id: string, role: FamilyRole, relation: string, status: MembershipStatus, user: { id: string, name: string } }>, settings: { volume: number, isAlarmEnabled: boolean, wakeUpTime: string, bedTime: string, quietHoursStart: string, quietHoursEnd: string, inactivityAlertHours: number }, mentalReports: { edges: Array<{ node: { id: string, periodStart: string, periodEnd: string, riskLevel: RiskLevel, summary: string, recommendations: Array<string> } }> }, latestHealthStatus: { heartRate: number | null, bloodOxygen: number | null, bodyTemperature: number | null, systolic: number | null, diastolic: number | null, measuredAt: string } | null, latestHomeStatus: { temperature: number, humidity: number, dustDensity: number, gasLevel: number, measuredAt: string } | null, latestActivity: { action: ActivityAction, score: number | null, measuredAt: string } | null, latestMentalStatus: { emotion: Emotion, measuredAt: string } | null, devices: Array<{ id: string, name: string, lastSeenAt: string | null }> } | null };
 
 export type WebSeriesQueryVariables = Exact<{
   id: string;
@@ -487,7 +592,16 @@ export type WebAcknowledgeMutationVariables = Exact<{
 }>;
 
 
-export type WebAcknowledgeMutation = { acknowledgeNotification: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } };
+export type WebAcknowledgeMutation = { acknowledgeNotification: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, state: AlertState | null, outcome: AlertOutcome | null, resolvedAt: string | null, resolutionNote: string | null, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } };
+
+export type WebResolveMutationVariables = Exact<{
+  id: string;
+  outcome: AlertOutcome;
+  note?: string | null | undefined;
+}>;
+
+
+export type WebResolveMutation = { resolveNotification: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, state: AlertState | null, outcome: AlertOutcome | null, resolvedAt: string | null, resolutionNote: string | null, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } };
 
 export type WebMarkAllReadMutationVariables = Exact<{
   familyId: string;
@@ -524,12 +638,12 @@ export type WebAlertsSubscriptionVariables = Exact<{
 }>;
 
 
-export type WebAlertsSubscription = { notificationAdded: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } };
+export type WebAlertsSubscription = { notificationAdded: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, state: AlertState | null, outcome: AlertOutcome | null, resolvedAt: string | null, resolutionNote: string | null, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } };
 
 export type WebAlertUpdatesSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WebAlertUpdatesSubscription = { notificationUpdated: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } };
+export type WebAlertUpdatesSubscription = { notificationUpdated: { id: string, grade: NotificationGrade, kind: NotificationKind, message: string, createdAt: string, acknowledgedAt: string | null, read: boolean, state: AlertState | null, outcome: AlertOutcome | null, resolvedAt: string | null, resolutionNote: string | null, acknowledgedBy: { id: string, name: string } | null, family: { id: string, familyName: string } } };
 
 export type WebUnreadCountsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -582,6 +696,16 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const WebAdminUserFragmentDoc = new TypedDocumentString(`
+    fragment WebAdminUser on User {
+  id
+  name
+  email
+  role
+  createdAt
+  suspendedUntil
+}
+    `, {"fragmentName":"WebAdminUser"}) as unknown as TypedDocumentString<WebAdminUserFragment, unknown>;
 export const WebLatestFragmentDoc = new TypedDocumentString(`
     fragment WebLatest on Family {
   latestHealthStatus {
@@ -628,6 +752,10 @@ export const WebAlertFragmentDoc = new TypedDocumentString(`
     name
   }
   read
+  state
+  outcome
+  resolvedAt
+  resolutionNote
   family {
     id
     familyName
@@ -717,6 +845,106 @@ export const WebSubRegionsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WebSubRegionsQuery, WebSubRegionsQueryVariables>;
+export const WebAdminUsersDocument = new TypedDocumentString(`
+    query WebAdminUsers($search: String, $after: String) {
+  adminUsers(search: $search, first: 20, after: $after) {
+    edges {
+      node {
+        ...WebAdminUser
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    totalCount
+  }
+}
+    fragment WebAdminUser on User {
+  id
+  name
+  email
+  role
+  createdAt
+  suspendedUntil
+}`) as unknown as TypedDocumentString<WebAdminUsersQuery, WebAdminUsersQueryVariables>;
+export const WebSuspendUserDocument = new TypedDocumentString(`
+    mutation WebSuspendUser($input: SuspendUserInput!) {
+  suspendUser(input: $input) {
+    ...WebAdminUser
+  }
+}
+    fragment WebAdminUser on User {
+  id
+  name
+  email
+  role
+  createdAt
+  suspendedUntil
+}`) as unknown as TypedDocumentString<WebSuspendUserMutation, WebSuspendUserMutationVariables>;
+export const WebUnsuspendUserDocument = new TypedDocumentString(`
+    mutation WebUnsuspendUser($input: UnsuspendUserInput!) {
+  unsuspendUser(input: $input) {
+    ...WebAdminUser
+  }
+}
+    fragment WebAdminUser on User {
+  id
+  name
+  email
+  role
+  createdAt
+  suspendedUntil
+}`) as unknown as TypedDocumentString<WebUnsuspendUserMutation, WebUnsuspendUserMutationVariables>;
+export const WebSystemStatsDocument = new TypedDocumentString(`
+    query WebSystemStats {
+  systemStats {
+    at
+    usersByRole {
+      role
+      count
+    }
+    families
+    devicesOnline
+    onlineWithinMinutes
+    alertsPerDay {
+      day
+      count
+    }
+    postsPerDay {
+      day
+      count
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WebSystemStatsQuery, WebSystemStatsQueryVariables>;
+export const WebAuditLogDocument = new TypedDocumentString(`
+    query WebAuditLog($after: String) {
+  auditLog(first: 20, after: $after) {
+    edges {
+      node {
+        id
+        action
+        actor {
+          id
+          name
+        }
+        actorId
+        createdAt
+        targetType
+        targetId
+        reason
+        detail
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<WebAuditLogQuery, WebAuditLogQueryVariables>;
 export const DevHomeDocument = new TypedDocumentString(`
     mutation DevHome($input: HomeStatusInput!) {
   reportHomeStatus(input: $input) {
@@ -865,6 +1093,10 @@ fragment WebAlert on Notification {
     name
   }
   read
+  state
+  outcome
+  resolvedAt
+  resolutionNote
   family {
     id
     familyName
@@ -965,6 +1197,10 @@ fragment WebAlert on Notification {
     name
   }
   read
+  state
+  outcome
+  resolvedAt
+  resolutionNote
   family {
     id
     familyName
@@ -1049,11 +1285,42 @@ export const WebAcknowledgeDocument = new TypedDocumentString(`
     name
   }
   read
+  state
+  outcome
+  resolvedAt
+  resolutionNote
   family {
     id
     familyName
   }
 }`) as unknown as TypedDocumentString<WebAcknowledgeMutation, WebAcknowledgeMutationVariables>;
+export const WebResolveDocument = new TypedDocumentString(`
+    mutation WebResolve($id: ID!, $outcome: AlertOutcome!, $note: String) {
+  resolveNotification(id: $id, outcome: $outcome, note: $note) {
+    ...WebAlert
+  }
+}
+    fragment WebAlert on Notification {
+  id
+  grade
+  kind
+  message
+  createdAt
+  acknowledgedAt
+  acknowledgedBy {
+    id
+    name
+  }
+  read
+  state
+  outcome
+  resolvedAt
+  resolutionNote
+  family {
+    id
+    familyName
+  }
+}`) as unknown as TypedDocumentString<WebResolveMutation, WebResolveMutationVariables>;
 export const WebMarkAllReadDocument = new TypedDocumentString(`
     mutation WebMarkAllRead($familyId: ID!) {
   markAllNotificationsRead(familyId: $familyId)
@@ -1107,6 +1374,10 @@ export const WebAlertsDocument = new TypedDocumentString(`
     name
   }
   read
+  state
+  outcome
+  resolvedAt
+  resolutionNote
   family {
     id
     familyName
@@ -1130,6 +1401,10 @@ export const WebAlertUpdatesDocument = new TypedDocumentString(`
     name
   }
   read
+  state
+  outcome
+  resolvedAt
+  resolutionNote
   family {
     id
     familyName

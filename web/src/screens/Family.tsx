@@ -9,6 +9,8 @@ import {
   WebFamilyDocument,
   WebHomeSeriesDocument,
   WebMarkAllReadDocument,
+  WebResolveDocument,
+  type AlertOutcome,
   type WebMessageFragment,
   WebMessageReceivedDocument,
   WebMessagesDocument,
@@ -137,7 +139,17 @@ function Alerts({ familyId }: { familyId: string }) {
             </span>{' '}
             <strong>{alert.kind}</strong> {alert.message}{' '}
             <time dateTime={alert.createdAt}>{formatTime(lang, alert.createdAt)}</time>{' '}
-            {alert.acknowledgedAt == null ? (
+            {alert.state != null && (
+              <span className="state" data-testid="alert-state" data-state={alert.state}>
+                {t(`state_${alert.state}`)}
+                {alert.outcome != null && ` · ${t(`outcome_${alert.outcome}`)}`}
+              </span>
+            )}{' '}
+            {alert.acknowledgedAt != null ? (
+              <span data-testid="acknowledged">
+                ✓ {t('acknowledgedBy')} {alert.acknowledgedBy?.name ?? ''}
+              </span>
+            ) : alert.state === 'RESOLVED' || alert.state === 'CANCELLED' ? null : (
               <button
                 type="button"
                 onClick={() => acknowledge(alert)}
@@ -145,15 +157,90 @@ function Alerts({ familyId }: { familyId: string }) {
               >
                 {t('acknowledge')}
               </button>
-            ) : (
-              <span data-testid="acknowledged">
-                ✓ {t('acknowledgedBy')} {alert.acknowledgedBy?.name ?? ''}
-              </span>
-            )}
+            )}{' '}
+            {alert.resolutionNote != null && <q>{alert.resolutionNote}</q>}
+            {(alert.state === 'OPEN' || alert.state === 'ACKNOWLEDGED') &&
+              (alert.grade === 'WARN' || alert.grade === 'CRIT') && (
+                <Resolve alert={alert} onResolved={(a) => merge([a])} />
+              )}
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+const OUTCOMES: readonly AlertOutcome[] = ['HANDLED', 'FALSE_ALARM', 'EMERGENCY_SERVICES_CALLED'];
+
+/** The "Resolve" action: a button that opens a small form (outcome, optional note) in place. */
+function Resolve({
+  alert,
+  onResolved,
+}: {
+  alert: WebAlertFragment;
+  onResolved: (alert: WebAlertFragment) => void;
+}) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [outcome, setOutcome] = useState<AlertOutcome>('HANDLED');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  if (!open)
+    return (
+      <button
+        type="button"
+        onClick={() => setOpen(true)}
+        aria-label={`${t('resolve')}: ${alert.message}`}
+        aria-expanded={false}
+      >
+        {t('resolve')}
+      </button>
+    );
+  return (
+    <form
+      className="resolve"
+      aria-label={`${t('resolveTitle')}: ${alert.message}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        setError(null);
+        request(WebResolveDocument, {
+          id: alert.id,
+          outcome,
+          note: note.trim() === '' ? null : note.trim(),
+        })
+          .then((data) => {
+            setOpen(false);
+            onResolved(data.resolveNotification);
+          })
+          // CONFLICT: someone else closed it first; the live update shows how
+          .catch((e: unknown) => setError(e instanceof ApiError ? e.code : String(e)));
+      }}
+    >
+      <fieldset>
+        <legend>{t('outcome')}</legend>
+        {OUTCOMES.map((o) => (
+          <label key={o}>
+            <input
+              type="radio"
+              name={`outcome-${alert.id}`}
+              value={o}
+              checked={outcome === o}
+              onChange={() => setOutcome(o)}
+            />{' '}
+            {t(`outcome_${o}`)}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {t('note')}{' '}
+        <input value={note} maxLength={500} onChange={(event) => setNote(event.target.value)} />
+      </label>{' '}
+      <button type="submit">{t('resolve')}</button>{' '}
+      <button type="button" onClick={() => setOpen(false)}>
+        {t('cancel')}
+      </button>
+      {error !== null && <span role="alert">{`${t('error')}: ${error}`}</span>}
+    </form>
   );
 }
 
