@@ -374,6 +374,8 @@ async function run(
   ready: Extract<Message, { type: 'ready' }>,
   tokens: string[],
   trigger: (event: number) => Promise<void>,
+  /** after every socket received the event, before the next one (not timed) */
+  settle: (event: number) => Promise<void> = async () => {},
 ): Promise<RunResult> {
   const measure = async () => {
     server.send({ type: 'measure' });
@@ -420,6 +422,7 @@ async function run(
       ),
       `event ${event}`,
     );
+    await settle(event);
   }
   for (const child of children) child.send({ type: 'collect' });
   const delays: number[] = [];
@@ -465,6 +468,7 @@ async function driver(): Promise<void> {
     children.push(api);
     const apiReady = (await api.next('ready')) as Extract<Message, { type: 'ready' }>;
     const [warmUpToken, ...tokens] = apiReady.tokens!;
+    const alerts: string[] = [];
     const raise = async (message: string) => {
       const response = await fetch(apiReady.trigger, {
         method: 'POST',
@@ -474,17 +478,41 @@ async function driver(): Promise<void> {
         },
         body: JSON.stringify({
           query:
-            'mutation($m: String!) { raiseNotification(input: { grade: CRIT, kind: FALL, message: $m }) { id } }',
+            'mutation($m: String!) { raiseNotification(input: { grade: CRIT, kind: FIRE, message: $m }) { id } }',
           variables: { m: message },
+        }),
+      });
+      const body = (await response.json()) as {
+        data?: { raiseNotification: { id: string } };
+        errors?: unknown[];
+      };
+      if (body.errors !== undefined) throw new Error(JSON.stringify(body.errors));
+      alerts.push(body.data!.raiseNotification.id);
+    };
+    // a member resolves each alert once everyone has it: a repeat of an open alert of the same
+    // kind would fold into it (de-duplication) instead of reaching the sockets as a new alert
+    const resolve = async () => {
+      const response = await fetch(apiReady.trigger, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${warmUpToken!}` },
+        body: JSON.stringify({
+          query: 'mutation($id: ID!) { resolveNotification(id: $id, outcome: HANDLED) { id } }',
+          variables: { id: alerts.at(-1) },
         }),
       });
       const body = (await response.json()) as { errors?: unknown[] };
       if (body.errors !== undefined) throw new Error(JSON.stringify(body.errors));
     };
     // one subscription and one event before measuring: first-use work is not per socket
-    const warm = await run(api, apiReady, [warmUpToken!], (event) => raise(`event ${event}`));
+    const warm = await run(
+      api,
+      apiReady,
+      [warmUpToken!],
+      (event) => raise(`event ${event}`),
+      resolve,
+    );
     if (warm.subscribed !== 1) throw new Error('the warm-up socket did not subscribe');
-    const apiRun = await run(api, apiReady, tokens, (event) => raise(`event ${event}`));
+    const apiRun = await run(api, apiReady, tokens, (event) => raise(`event ${event}`), resolve);
     api.process.kill();
 
     const bare = start('bare', files);
@@ -499,7 +527,7 @@ async function driver(): Promise<void> {
           notificationAdded: {
             id: String(id),
             grade: 'CRIT',
-            kind: 'FALL',
+            kind: 'FIRE',
             message: `event ${event}`,
             createdAt: new Date().toISOString(),
           },
