@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ReferenceKind } from '@mikro-orm/core';
 import { DatabaseSchema } from '@mikro-orm/sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../src/config.js';
 import { createOrm } from '../src/database/orm.js';
 import { Session } from '../src/modules/account/session.entity.js';
 import { User, UserRole } from '../src/modules/account/user.entity.js';
@@ -22,7 +18,8 @@ import {
 } from '../src/modules/notification/notification.enums.js';
 import { Activity } from '../src/modules/report/report.entities.js';
 import { ActivityAction } from '../src/modules/report/report.enums.js';
-import { freshMariaDb, startTestServer, type TestServer } from './helpers/test-server.js';
+import { freshDatabase } from './helpers/fresh-database.js';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -107,23 +104,9 @@ describe('the migrated database', () => {
   });
 });
 
-/** A fresh database of the configured test driver, and its removal. */
-async function freshDatabase(): Promise<{ database: Config['database']; drop(): Promise<void> }> {
-  const url = process.env['TEST_DATABASE_URL'];
-  if (url !== undefined && url !== '') {
-    const db = await freshMariaDb(url);
-    return { database: { driver: 'mariadb', url: db.url }, drop: () => db.drop() };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'carebot-migration-test-'));
-  return {
-    database: { driver: 'sqlite', path: join(dir, 'test.sqlite') },
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
 describe('the file foreign keys migration, on data of the previous schema', () => {
   it('keeps every row, points each reference at its file exactly or clears it, and drops a background without a file', async () => {
-    const fresh = await freshDatabase();
+    const fresh = await freshDatabase('carebot-migration-test');
     const orm = await createOrm({ database: fresh.database, dbPoolMax: 2, dbDebug: false });
     try {
       const all = (await orm.migrator.getPending()).map((m) => m.name);

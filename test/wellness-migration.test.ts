@@ -1,30 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../src/config.js';
 import { createOrm } from '../src/database/orm.js';
 import { User, UserRole } from '../src/modules/account/user.entity.js';
 import { ChatMessage, Conversation } from '../src/modules/ai/ai.entities.js';
 import { Family } from '../src/modules/family/family.entity.js';
-import { freshMariaDb } from './helpers/test-server.js';
-
-async function freshDatabase(): Promise<{ database: Config['database']; drop(): Promise<void> }> {
-  const url = process.env['TEST_DATABASE_URL'];
-  if (url !== undefined && url !== '') {
-    const db = await freshMariaDb(url);
-    return { database: { driver: 'mariadb', url: db.url }, drop: () => db.drop() };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'carebot-wellness-migration-'));
-  return {
-    database: { driver: 'sqlite', path: join(dir, 'test.sqlite') },
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
+import { freshDatabase } from './helpers/fresh-database.js';
 
 describe('the wellness migration, on conversations of the previous schema', () => {
   it('keeps every conversation and message, titles each by its first message and dates its last activity', async () => {
-    const fresh = await freshDatabase();
+    const fresh = await freshDatabase('carebot-wellness-migration');
     const orm = await createOrm({ database: fresh.database, dbPoolMax: 2, dbDebug: false });
     try {
       const all = (await orm.migrator.getPending()).map((m) => m.name);
