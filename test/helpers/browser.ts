@@ -84,6 +84,9 @@ export async function logIn(
   await page.getByLabel('비밀번호').fill(password);
   await page.getByRole('button', { name: '로그인' }).click();
   await page.locator('[data-testid=live-state][data-state=live]').waitFor();
+  // a test that navigates next would abort the first screen's requests (fonts, queries), and
+  // the problem check counts an aborted request as a failed one
+  await page.waitForLoadState('networkidle');
 }
 
 export const shot = (page: Page, name: string) =>
