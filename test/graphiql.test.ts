@@ -1,23 +1,19 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserRole } from '../src/modules/account/user.entity.js';
 import { SendPingDocument } from './__generated__/graphql.js';
 import { createFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
+import {
+  type Browser,
+  browserRequired,
+  CHROMIUM,
+  closeBrowsers,
+  haveChromium,
+  openBrowser,
+} from './helpers/browser.js';
 import { RawSocket } from './helpers/raw-ws.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-// .ci/run installs Debian's chromium and sets this: there, a missing browser fails instead of skipping
-const browserRequired = process.env['REQUIRE_BROWSER_TESTS'] === '1';
-if (!haveChromium && !browserRequired)
-  console.warn(
-    `graphiql.test.ts: skipping the browser test, ${CHROMIUM} is absent (apt-get install chromium)`,
-  );
 
 const page = (t: TestServer, accept = 'text/html') =>
   fetch(new URL('/graphql', t.url), { headers: { accept } });
@@ -137,51 +133,21 @@ describe('GraphiQL and field suggestions in production', () => {
 
 describe.skipIf(!haveChromium && !browserRequired)('GraphiQL in headless Chromium', () => {
   let t: TestServer;
-  let browser: BrowserContext;
+  let browser: Browser;
   let tab: Page;
-  let profile: string;
-  const foreign: string[] = [];
+  // requests and sockets to another host (refused; the machine is offline anyway)
+  const foreign = () => browser.problems.filter((problem) => problem.includes('another host'));
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`REQUIRE_BROWSER_TESTS=1 but ${CHROMIUM} is absent`);
     t = await startTestServer();
-    profile = mkdtempSync(join(tmpdir(), 'carebot-chromium-'));
-    // a fresh profile (--user-data-dir) for every run
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    tab = browser.pages()[0] ?? (await browser.newPage());
-    const origin = new URL(t.url).origin;
-    // anything for another host is recorded and refused (the machine is offline anyway)
-    await tab.route('**/*', async (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${origin}/`) || url.startsWith('data:') || url.startsWith('blob:')) {
-        await route.continue();
-      } else {
-        foreign.push(url);
-        await route.abort();
-      }
-    });
-    tab.on('websocket', (socket) => {
-      if (!socket.url().startsWith(origin.replace(/^http/, 'ws'))) foreign.push(socket.url());
-    });
+    browser = await openBrowser(new URL(t.url).origin, undefined, ['blob:']);
+    tab = browser.page;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    if (browser !== undefined) await closeBrowsers([browser]);
     await t?.close();
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
   });
 
   /** Puts `text` into one of GraphiQL's CodeMirror editors. */
@@ -253,7 +219,7 @@ describe.skipIf(!haveChromium && !browserRequired)('GraphiQL in headless Chromiu
     await tab.keyboard.insertText(JSON.stringify({ authorization: `Bearer ${bearerUser.token}` }));
     await run('{ me { email } }', new RegExp(bearerUser.email.replace(/[.+]/g, '\\$&')));
 
-    expect(foreign).toEqual([]);
+    expect(foreign()).toEqual([]);
   }, 90_000);
   it('shows a subscription event over graphql-ws at the same URL', async () => {
     // the page of the previous test: signed in by cookie, a Bearer in the headers editor
@@ -264,6 +230,6 @@ describe.skipIf(!haveChromium && !browserRequired)('GraphiQL in headless Chromiu
     await t.waitForSubscriptions(before + 1);
     await t.request(SendPingDocument, { message: 'hello from the other side' }, admin.headers);
     await expect.poll(response, { timeout: 10_000 }).toMatch(/hello from the other side/);
-    expect(foreign).toEqual([]);
+    expect(foreign()).toEqual([]);
   }, 60_000);
 });

@@ -28,6 +28,8 @@ export interface Browser {
 export async function openBrowser(
   origin: string,
   viewport = { width: 1280, height: 900 },
+  /** URL prefixes besides the origin and `data:` that the page may load (GraphiQL uses `blob:`). */
+  alsoAllowed: readonly string[] = [],
 ): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'carebot-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -50,7 +52,8 @@ export async function openBrowser(
   // anything for another host is a failure (and is refused: the machine is offline anyway)
   await context.route('**/*', async (route) => {
     const url = route.request().url();
-    if (url.startsWith(`${origin}/`) || url.startsWith('data:')) await route.continue();
+    const allowed = [`${origin}/`, 'data:', ...alsoAllowed];
+    if (allowed.some((prefix) => url.startsWith(prefix))) await route.continue();
     else {
       problems.push(`request to another host: ${url}`);
       await route.abort();
