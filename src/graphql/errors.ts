@@ -60,10 +60,26 @@ export class NotFoundError extends AppError {
   readonly code = ErrorCode.NotFound;
   /** @param what the kind of thing, e.g. `Family`; `id` is echoed back so clients can tell requests apart */
   constructor(what: string, id?: string | number) {
-    super(id === undefined ? `${what} not found.` : `${what} ${String(id)} not found.`, {
+    super(id === undefined ? `${what} not found.` : `${what} ${echoed(id)} not found.`, {
       code: ErrorCode.NotFound,
     });
   }
+}
+
+const ECHO_LIMIT = 64;
+
+/**
+ * A client-sent id as it may appear in a message: control and format characters (line breaks,
+ * bidirectional overrides) escaped so a log line or a dashboard toast cannot be forged with
+ * them, and long ids cut short.
+ */
+function echoed(id: string | number): string {
+  const text = String(id);
+  const cut = text.length > ECHO_LIMIT ? `${text.slice(0, ECHO_LIMIT)}…` : text;
+  return cut.replace(
+    /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu,
+    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Field-level input errors: `fields` maps an input path (`input.email`) to its message. */
