@@ -1,6 +1,7 @@
 import { type QueryResult, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { BoardGrant } from '../../auth/board-access.js';
 import { requireUser } from '../../auth/access.js';
+import { countPerDay } from '../../database/sql.js';
 import type { EntityManager } from '../../database/orm.js';
 import { type Connection, PAGE_SIZE, paginate, SortOrder } from '../../graphql/connection.js';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../graphql/errors.js';
@@ -624,12 +625,6 @@ export class CommunityService {
 
   /** Posts written on each of `days` (UTC days), for the admin console's figures. */
   postsPerDay(ctx: Scope, days: readonly Date[]): Promise<number[]> {
-    return Promise.all(
-      days.map((day) =>
-        ctx.em.count(Post, {
-          createdAt: { $gte: day, $lt: new Date(day.getTime() + 24 * 60 * 60 * 1000) },
-        }),
-      ),
-    );
+    return countPerDay(ctx.em, Post, 'createdAt', days);
   }
 }
