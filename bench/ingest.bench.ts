@@ -382,7 +382,12 @@ console.log(
     `measure storage, not the limiter.`,
 );
 const databaseUrl = process.env['DATABASE_URL'] ?? '';
-const targets: (() => Promise<Target>)[] = [async () => sqliteTarget()];
+// BENCH_SKIP_SQLITE=1: the MariaDB run alone (e.g. for a CPU profile of that run only)
+const targets: (() => Promise<Target>)[] = /^(1|true|yes)$/.test(
+  process.env['BENCH_SKIP_SQLITE'] ?? '',
+)
+  ? []
+  : [async () => sqliteTarget()];
 if (/^(mariadb|mysql):\/\//.test(databaseUrl))
   targets.push(() => mariaDbTarget(databaseUrl.replace(/^mysql:/, 'mariadb:')));
 
