@@ -81,7 +81,8 @@ export function dropDuplicatePageSizeErrors(errors: GraphQLError[]): void {
 interface Walk {
   schema: GraphQLSchema;
   fragments: Map<string, FragmentDefinitionNode>;
-  variables: Record<string, unknown>;
+  /** The coerced variables, asked for only when a page size needs them. */
+  variables: () => Record<string, unknown>;
   /** Fragment costs, computed once each: a spread repeated many times must not blow up. */
   fragmentCosts: Map<string, number>;
   /** Page-size problems of variables, by argument name. */
@@ -104,8 +105,9 @@ function fieldDefinition(
 /** How many items a paged field resolves its selection for: the page size asked for. */
 function pageSize(walk: Walk, field: GraphQLField<unknown, unknown>, node: FieldNode): number {
   let args: Record<string, unknown>;
+  const variables = walk.variables();
   try {
-    args = getArgumentValues(field, node, walk.variables);
+    args = getArgumentValues(field, node, variables);
   } catch {
     return PAGE_SIZE.max; // unknowable: assume the largest page
   }
@@ -175,12 +177,15 @@ export function selectionSetCost(
   const walk: Walk = {
     schema,
     fragments: new Map(),
-    variables,
+    variables: () => variables,
     fragmentCosts: new Map(),
     problems: {},
   };
   return selectionCost(walk, selectionSet, type);
 }
+
+/** Thrown inside the walk when the variables do not coerce: execution refuses them, not this. */
+class Uncoercible extends Error {}
 
 /**
  * Refuses an operation whose variables give a page size outside 0…100 (BAD_USER_INPUT naming the
@@ -194,12 +199,23 @@ export function checkOperationCost(
   operation: OperationDefinitionNode,
   rawVariables: Record<string, unknown> | undefined,
 ): void {
-  const coerced = getVariableValues(
-    schema,
-    operation.variableDefinitions ?? [],
-    rawVariables ?? {},
-  );
-  if (coerced.errors !== undefined) return;
+  const known = constantCosts.get(schema)?.get(operation);
+  if (known !== undefined && known <= MAX_COST) return;
+  // coerced only when a page size is sized by them: a mutation's input (a reportBatch of 1,000
+  // readings) is not coerced a second time just to learn that no page depends on it
+  let coerced: Record<string, unknown> | undefined;
+  const variables = () => {
+    if (coerced === undefined) {
+      const result = getVariableValues(
+        schema,
+        operation.variableDefinitions ?? [],
+        rawVariables ?? {},
+      );
+      if (result.errors !== undefined) throw new Uncoercible();
+      coerced = result.coerced;
+    }
+    return coerced;
+  };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) {
@@ -209,19 +225,37 @@ export function checkOperationCost(
   const walk: Walk = {
     schema,
     fragments,
-    variables: coerced.coerced,
+    variables,
     fragmentCosts: new Map(),
     problems: {},
   };
   const root = schema.getRootType(operation.operation) ?? undefined;
-  const cost = selectionCost(walk, operation.selectionSet, root);
+  let cost: number;
+  try {
+    cost = selectionCost(walk, operation.selectionSet, root);
+    if (cost > MAX_COST) variables();
+  } catch (error) {
+    if (error instanceof Uncoercible) return;
+    throw error;
+  }
   if (Object.keys(walk.problems).length > 0) throw new BadUserInputError(walk.problems);
+  if (coerced === undefined) {
+    let bySchema = constantCosts.get(schema);
+    if (bySchema === undefined) constantCosts.set(schema, (bySchema = new WeakMap()));
+    bySchema.set(operation, cost);
+  }
   if (cost > MAX_COST) {
     throw new QueryTooComplexError(
       `Query cost ${cost} exceeds the limit of ${MAX_COST}: nested pages multiply (see README, "Query cost").`,
     );
   }
 }
+
+/**
+ * The cost of operations that size no page from variables: a function of the document alone,
+ * computed once per parsed operation (Apollo and the streaming gate reuse them per query text).
+ */
+const constantCosts = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, number>>();
 
 /** HTTP: the variable-aware half of the limits, once the operation is known, before it runs. */
 export function costLimitPlugin(): ApolloServerPlugin {

@@ -2,6 +2,7 @@ import { type ValidationError, validate } from 'class-validator';
 import { type FieldNode, getNamedType, type GraphQLResolveInfo } from 'graphql';
 import type { ValidatorFn } from 'type-graphql';
 import { BadUserInputError } from './errors.js';
+import { passesClassValidator } from './quick-validate.js';
 
 function collect(errors: ValidationError[], prefix: string, into: Record<string, string>): void {
   for (const error of errors) {
@@ -120,6 +121,8 @@ const checkArgument = async (
   const fields: Record<string, string> = {};
   for (const [index, target] of targets.entries()) {
     if (target === null || typeof target !== 'object') continue;
+    // the usual, valid input skips class-validator; anything else gets its exact errors
+    if (passesClassValidator(target)) continue;
     const errors = await validate(target, {
       forbidUnknownValues: false,
       validationError: { target: false, value: false },

@@ -348,13 +348,12 @@ export class ReportService {
       const thresholds = await this.thresholds(ctx.em, device.familyId);
       const alerts = spec.alerts(values, thresholds);
       if (alerts.length === 0 && typeof row['imageId'] !== 'string') {
-        const record = ctx.em.create(
-          spec.entity,
-          { ...values, family: ctx.em.getReference(Family, device.familyId) } as never,
-          { persist: false },
-        );
-        await ctx.em.insert(record);
-        return record;
+        // plain values, no entity: the answer needs only the stored values and the new id
+        const id = await ctx.em.insert(spec.entity, {
+          ...values,
+          family: device.familyId,
+        } as never);
+        return { ...values, id, family: { id: device.familyId } } as unknown as E;
       }
       return await ctx.em.transactional(async (em) => {
         await this.referenceImage(em, device.familyId, row, 'input.imageId');
