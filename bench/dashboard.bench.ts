@@ -138,8 +138,8 @@ interface Figures {
 
 /**
  * CPU time (user + system, ms) a process has used so far, from Linux's /proc (clock ticks of
- * 10 ms); null elsewhere. Unlike requests/s, CPU per request hardly moves with what else loads
- * a shared machine, so it is the steadier figure for comparing the two servers.
+ * 10 ms); null elsewhere. CPU per request compares the servers' own work apart from waits on the
+ * database; on a loaded machine it moves too (fewer requests carry the same timers and GC).
  */
 function cpuMs(child: ChildProcess): number | null {
   try {
@@ -304,7 +304,7 @@ try {
           baseline.cpuMs /
           baseline.requests /
           (api.cpuMs / api.requests)
-        ).toFixed(2)}× (steadier than requests/s on a busy machine)`,
+        ).toFixed(2)}× (CPU alone, without waits on the database)`,
       );
   }
 } finally {
