@@ -153,14 +153,34 @@ export async function startBaseline(target: string, port = 0): Promise<Baseline>
     return Number(session['user_id']);
   }
 
-  async function latest(table: string, columns: string, ids: number[]): Promise<Map<number, Row>> {
+  /** The newest reading of each kind for each family, all kinds in one statement (as the API). */
+  async function latest(
+    kinds: readonly { table: string; columns: readonly string[] }[],
+    ids: number[],
+  ): Promise<Map<number, Row>[]> {
     const rows = await query(
-      `select t.family_id, ${columns} from \`family\` f join \`${table}\` t on t.id = ` +
-        `(select x.id from \`${table}\` x where x.family_id = f.id ` +
-        `order by x.measured_at desc, x.id desc limit 1) where f.id in (${marks(ids)})`,
+      `select f.id as family_id, ${kinds
+        .flatMap(({ columns }, k) => columns.map((column) => `k${k}.${column} as k${k}_${column}`))
+        .join(', ')} from \`family\` f ${kinds
+        .map(
+          ({ table }, k) =>
+            `left join \`${table}\` k${k} on k${k}.id = (select x.id from \`${table}\` x ` +
+            `where x.family_id = f.id order by x.measured_at desc, x.id desc limit 1)`,
+        )
+        .join(' ')} where f.id in (${marks(ids)})`,
       ids,
     );
-    return new Map(rows.map((row) => [Number(row['family_id']), row]));
+    return kinds.map(({ columns }, k) => {
+      const found = new Map<number, Row>();
+      for (const row of rows) {
+        if (row[`k${k}_id`] === null) continue;
+        found.set(
+          Number(row['family_id']),
+          Object.fromEntries(columns.map((column) => [column, row[`k${k}_${column}`]])),
+        );
+      }
+      return found;
+    });
   }
 
   async function dashboard(userId: number): Promise<unknown> {
@@ -177,47 +197,76 @@ export async function startBaseline(target: string, port = 0): Promise<Baseline>
     );
     if (ids.length === 0)
       return { myFamilies: [], unreadMessageCount: Number((await unreadMessages)[0]?.['n']) };
-    const [families, home, health, activity, mental, pages, counts, messages] = await Promise.all([
-      query(
-        'select f.id, f.family_name, mu.id as mu_id, mu.name as mu_name, m.id as m_id, m.role, ' +
-          'm.status, mm.id as mm_id, mm.name as mm_name from `family` f ' +
-          'join `user` mu on mu.id = f.main_user_id ' +
-          'left join `membership` m on m.family_id = f.id left join `user` mm on mm.id = m.user_id ' +
-          `where f.id in (${marks(ids)}) order by f.id, m.id`,
-        ids,
-      ),
-      latest(
-        'home_status',
-        't.id, t.temperature, t.humidity, t.dust_density, t.gas_level, t.measured_at',
-        ids,
-      ),
-      latest(
-        'health_status',
-        't.id, t.heart_rate, t.blood_oxygen, t.body_temperature, t.systolic, t.diastolic, t.measured_at',
-        ids,
-      ),
-      latest('activity', 't.id, t.action, t.score, t.image_id, t.measured_at', ids),
-      latest(
-        'mental_status',
-        't.id, t.emotion, t.source, t.joy, t.sadness, t.anger, t.anxiety, t.neutral, t.measured_at',
-        ids,
-      ),
-      query(
-        'select * from (select n.id, n.family_id, n.grade, n.kind, n.message, n.created_at, ' +
-          'case when r.id is null then 0 else 1 end as read_flag, row_number() over ' +
-          '(partition by n.family_id order by n.created_at desc, n.id desc) as row_no ' +
-          'from `notification` n left join `notification_read` r on r.notification_id = n.id and r.user_id = ? ' +
-          `where n.family_id in (${marks(ids)})) p where p.row_no <= 10 order by p.family_id, p.row_no`,
-        [userId, ...ids],
-      ),
-      query(
-        'select n.family_id, count(*) as total, count(r.id) as read_count from `notification` n ' +
-          'left join `notification_read` r on r.notification_id = n.id and r.user_id = ? ' +
-          `where n.family_id in (${marks(ids)}) group by n.family_id`,
-        [userId, ...ids],
-      ),
-      unreadMessages,
-    ]);
+    const [families, [home, health, activity, mental], pages, counts, messages] = await Promise.all(
+      [
+        query(
+          'select f.id, f.family_name, mu.id as mu_id, mu.name as mu_name, m.id as m_id, m.role, ' +
+            'm.status, mm.id as mm_id, mm.name as mm_name from `family` f ' +
+            'join `user` mu on mu.id = f.main_user_id ' +
+            'left join `membership` m on m.family_id = f.id left join `user` mm on mm.id = m.user_id ' +
+            `where f.id in (${marks(ids)}) order by f.id, m.id`,
+          ids,
+        ),
+        latest(
+          [
+            {
+              table: 'home_status',
+              columns: [
+                'id',
+                'temperature',
+                'humidity',
+                'dust_density',
+                'gas_level',
+                'measured_at',
+              ],
+            },
+            {
+              table: 'health_status',
+              columns: [
+                'id',
+                'heart_rate',
+                'blood_oxygen',
+                'body_temperature',
+                'systolic',
+                'diastolic',
+                'measured_at',
+              ],
+            },
+            { table: 'activity', columns: ['id', 'action', 'score', 'image_id', 'measured_at'] },
+            {
+              table: 'mental_status',
+              columns: [
+                'id',
+                'emotion',
+                'source',
+                'joy',
+                'sadness',
+                'anger',
+                'anxiety',
+                'neutral',
+                'measured_at',
+              ],
+            },
+          ],
+          ids,
+        ),
+        query(
+          'select * from (select n.id, n.family_id, n.grade, n.kind, n.message, n.created_at, ' +
+            'case when r.id is null then 0 else 1 end as read_flag, row_number() over ' +
+            '(partition by n.family_id order by n.created_at desc, n.id desc) as row_no ' +
+            'from `notification` n left join `notification_read` r on r.notification_id = n.id and r.user_id = ? ' +
+            `where n.family_id in (${marks(ids)})) p where p.row_no <= 10 order by p.family_id, p.row_no`,
+          [userId, ...ids],
+        ),
+        query(
+          'select n.family_id, count(*) as total, count(r.id) as read_count from `notification` n ' +
+            'left join `notification_read` r on r.notification_id = n.id and r.user_id = ? ' +
+            `where n.family_id in (${marks(ids)}) group by n.family_id`,
+          [userId, ...ids],
+        ),
+        unreadMessages,
+      ],
+    );
     const byFamily = new Map<number, Row & { members: unknown[]; edges: unknown[] }>();
     const out: Row[] = [];
     for (const row of families) {
@@ -257,10 +306,10 @@ export async function startBaseline(target: string, port = 0): Promise<Baseline>
     const totals = new Map(counts.map((row) => [Number(row['family_id']), row]));
     const myFamilies = out.map((family) => {
       const id = Number(family['id']);
-      const h = home.get(id);
-      const v = health.get(id);
-      const a = activity.get(id);
-      const m = mental.get(id);
+      const h = home!.get(id);
+      const v = health!.get(id);
+      const a = activity!.get(id);
+      const m = mental!.get(id);
       const total = Number(totals.get(id)?.['total'] ?? 0);
       return {
         id: family['id'],

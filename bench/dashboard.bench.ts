@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,7 +81,11 @@ async function startProcess(
   env: NodeJS.ProcessEnv,
   url: string,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(dist, script)], {
+  // BENCH_PROFILE=dir writes a CPU profile of the API server there (open it in Chrome DevTools)
+  const profile = process.env['BENCH_PROFILE'];
+  const flags =
+    profile && script === 'src/main.js' ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(process.execPath, [...flags, join(dist, script)], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -128,6 +132,24 @@ interface Figures {
   seconds: number;
   p50: number[];
   p99: number[];
+  /** CPU time the server process spent (ms), or null where /proc cannot tell. */
+  cpuMs: number | null;
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from Linux's /proc (clock ticks of
+ * 10 ms); null elsewhere. CPU per request compares the servers' own work apart from waits on the
+ * database; on a loaded machine it moves too (fewer requests carry the same timers and GC).
+ */
+function cpuMs(child: ChildProcess): number | null {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    // fields after "(command) ": state is field 3, utime and stime fields 14 and 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 async function load(url: string, token: string, durationMs: number): Promise<Figures> {
@@ -146,6 +168,7 @@ async function load(url: string, token: string, durationMs: number): Promise<Fig
     seconds: result.duration,
     p50: [result.latency.p50],
     p99: [result.latency.p99],
+    cpuMs: null,
   };
 }
 
@@ -155,7 +178,8 @@ function line(label: string, f: Figures): string {
   const rps = f.requests / f.seconds;
   return (
     `  ${label.padEnd(24)} req/s ${rps.toFixed(0).padStart(6)}  ` +
-    `latency ms p50 ${mean(f.p50).toFixed(1).padStart(6)}  p99 ${mean(f.p99).toFixed(1).padStart(6)}`
+    `latency ms p50 ${mean(f.p50).toFixed(1).padStart(6)}  p99 ${mean(f.p99).toFixed(1).padStart(6)}` +
+    (f.cpuMs === null ? '' : `  CPU ms/request ${(f.cpuMs / f.requests).toFixed(2).padStart(6)}`)
   );
 }
 
@@ -205,22 +229,20 @@ try {
 
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
-  children.push(
-    await startProcess(
-      'src/main.js',
-      benchEnv({ ...target.env, MIGRATE_ON_START: 'false', PORT: String(apiPort) }),
-      apiUrl,
-    ),
+  const apiChild = await startProcess(
+    'src/main.js',
+    benchEnv({ ...target.env, MIGRATE_ON_START: 'false', PORT: String(apiPort) }),
+    apiUrl,
   );
+  children.push(apiChild);
   const basePort = await freePort();
   const baseUrl = `http://127.0.0.1:${basePort}/graphql`;
-  children.push(
-    await startProcess(
-      'bench/dashboard-baseline.js',
-      { ...process.env, BASELINE_DATABASE: target.baseline, PORT: String(basePort) },
-      baseUrl,
-    ),
+  const baseChild = await startProcess(
+    'bench/dashboard-baseline.js',
+    { ...process.env, BASELINE_DATABASE: target.baseline, PORT: String(basePort) },
+    baseUrl,
   );
+  children.push(baseChild);
 
   const pairs = [
     { label: 'caregiver of 1 family', token: seed.caregiver.token, key: 'caregiver' },
@@ -247,13 +269,20 @@ try {
   for (const pair of pairs) {
     await load(apiUrl, pair.token, WARMUP_MS);
     await load(baseUrl, pair.token, WARMUP_MS);
-    const api: Figures = { requests: 0, seconds: 0, p50: [], p99: [] };
-    const baseline: Figures = { requests: 0, seconds: 0, p50: [], p99: [] };
+    const api: Figures = { requests: 0, seconds: 0, p50: [], p99: [], cpuMs: 0 };
+    const baseline: Figures = { requests: 0, seconds: 0, p50: [], p99: [], cpuMs: 0 };
     for (let round = 0; round < ROUNDS; round += 1) {
       // alternate which goes first, so neither always meets a warmer (or busier) machine
       const order = round % 2 === 0 ? ([api, baseline] as const) : ([baseline, api] as const);
       for (const figures of order) {
+        const child = figures === api ? apiChild : baseChild;
+        const cpuBefore = cpuMs(child);
         const f = await load(figures === api ? apiUrl : baseUrl, pair.token, DURATION_MS);
+        const cpuAfter = cpuMs(child);
+        figures.cpuMs =
+          figures.cpuMs === null || cpuBefore === null || cpuAfter === null
+            ? null
+            : figures.cpuMs + cpuAfter - cpuBefore;
         figures.requests += f.requests;
         figures.seconds += f.seconds;
         figures.p50.push(...f.p50);
@@ -269,6 +298,14 @@ try {
       `${line('hand-written baseline', baseline)}  SQL statements ${baselineCounts.get(pair.key)}`,
     );
     console.log(`  ratio API / baseline: ${ratio.toFixed(2)}× requests/s`);
+    if (api.cpuMs !== null && baseline.cpuMs !== null && api.cpuMs > 0)
+      console.log(
+        `  CPU per request, baseline / API: ${(
+          baseline.cpuMs /
+          baseline.requests /
+          (api.cpuMs / api.requests)
+        ).toFixed(2)}× (CPU alone, without waits on the database)`,
+      );
   }
 } finally {
   for (const child of children) await stopProcess(child);

@@ -209,7 +209,13 @@ export function guardTypes(schema: GraphQLSchema): void {
       verdicts: Map<ReadRule, boolean>;
     }
     const decided = new WeakMap<object, Decided>();
+    // graphql-js resolves a record's fields one after another: the record of the previous field
+    // is nearly always the record of this one, and a comparison is cheaper than a WeakMap lookup
+    // (this holds on to one record and its viewer's access per type until the next record)
+    let lastRecord: object | undefined;
+    let lastDecision: Decided | undefined;
     const decisionOf = (record: object, ctx: AccessContext): Decided => {
+      if (record === lastRecord && lastDecision?.access === ctx.access) return lastDecision;
       let found = decided.get(record);
       // records belong to one operation; a record met by another viewer is decided anew
       if (found === undefined || found.access !== ctx.access) {
@@ -222,6 +228,8 @@ export function guardTypes(schema: GraphQLSchema): void {
         };
         decided.set(record, found);
       }
+      lastRecord = record;
+      lastDecision = found;
       return found;
     };
     for (const field of Object.values(type.getFields())) {

@@ -9,7 +9,14 @@ import { Membership } from '../modules/family/membership.entity.js';
 import { NotificationRead } from '../modules/notification/notification.entity.js';
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
 import type { EntityManager } from './orm.js';
-import { marks, PlainReader, type RawRow } from './plain.js';
+import { marks, PlainReader } from './plain.js';
+
+/** One family's newest reading of one kind (see {@link Loaders.latest}). */
+interface LatestKey {
+  entity: EntityClass<object>;
+  timeField: string;
+  familyId: number;
+}
 
 function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
   const map = new Map(rows.map((row) => [keyOf(row), row]));
@@ -163,31 +170,63 @@ export class Loaders {
   }
 
   /**
-   * The newest reading (by `timeField`, then id) of one kind for each family (plain rows), one
-   * statement for all families: per family a `LIMIT 1` subquery that walks the
-   * (family_id, time) index backwards (its rows end in the primary key, which breaks ties), so
-   * the cost does not grow with the family's history as a window over all readings would.
+   * The newest reading (by `timeField`, then id) of one kind for each family (plain rows). Every
+   * kind asked for in the same tick shares one statement for all families: per family and kind
+   * a `LIMIT 1` subquery that walks the (family_id, time) index backwards (its rows end in the
+   * primary key, which breaks ties), so the cost does not grow with the family's history as a
+   * window over all readings would, and a dashboard's four `latest*` fields cost one round trip.
    */
   latest<T extends { id: number }>(
     entity: EntityClass<T>,
     timeField = 'measuredAt',
-  ): DataLoader<number, T | null> {
-    return this.loader(`latest:${entity.name}`, async (ids) => {
-      const { plain } = this;
+  ): { load(familyId: number): Promise<T | null> } {
+    return {
+      load: async (familyId) =>
+        (await this.latestReadings.load({ entity, timeField, familyId })) as T | null,
+    };
+  }
+
+  private latestLoader: DataLoader<LatestKey, object | null, string> | undefined;
+
+  private get latestReadings(): DataLoader<LatestKey, object | null, string> {
+    this.latestLoader ??= new DataLoader<LatestKey, object | null, string>(
+      (keys) => this.loadLatest(keys),
+      { cacheKeyFn: (key) => `${key.entity.name}|${key.timeField}|${key.familyId}` },
+    );
+    return this.latestLoader;
+  }
+
+  private async loadLatest(keys: readonly LatestKey[]): Promise<(object | null)[]> {
+    const { plain } = this;
+    const kinds = new Map<string, { entity: EntityClass<object>; timeField: string; as: string }>();
+    const familyIds = new Set<number>();
+    for (const { entity, timeField, familyId } of keys) {
+      const kind = `${entity.name}|${timeField}`;
+      if (!kinds.has(kind)) kinds.set(kind, { entity, timeField, as: `k${kinds.size}` });
+      familyIds.add(familyId);
+    }
+    const ids = [...familyIds];
+    const columns: string[] = [];
+    const joins: string[] = [];
+    for (const { entity, timeField, as } of kinds.values()) {
       const table = plain.table(entity);
-      const timeColumn = plain.column(entity, timeField);
-      const rows = await plain.query(
-        `select ${plain.columns(entity, 't')} from ${plain.table(Family)} f ` +
-          `join ${table} t on t.id = (select x.id from ${table} x where x.family_id = f.id ` +
-          `order by x.\`${timeColumn}\` desc, x.id desc limit 1) ` +
-          `where f.id in (${marks(ids)})`,
-        ids,
+      columns.push(plain.columns(entity, as, `${as}__`));
+      joins.push(
+        `left join ${table} ${as} on ${as}.id = (select x.id from ${table} x ` +
+          `where x.family_id = f.id order by x.\`${plain.column(entity, timeField)}\` desc, ` +
+          `x.id desc limit 1)`,
       );
-      return byKey(
-        ids,
-        rows.map((row: RawRow) => plain.row(entity, row)!),
-        (reading) => (reading as unknown as { family: { id: number } }).family.id,
-      );
+    }
+    const rows = await plain.query(
+      `select f.id as f__id, ${columns.join(', ')} from ${plain.table(Family)} f ` +
+        `${joins.join(' ')} where f.id in (${marks(ids)})`,
+      ids,
+    );
+    const byFamily = new Map(rows.map((row) => [Number(row['f__id']), row]));
+    return keys.map(({ entity, timeField, familyId }) => {
+      const row = byFamily.get(familyId);
+      const kind = kinds.get(`${entity.name}|${timeField}`)!;
+      return row === undefined ? null : plain.row(entity, row, `${kind.as}__`);
     });
   }
 

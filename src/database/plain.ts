@@ -47,6 +47,13 @@ const columnLists = new Map<string, string>();
 /** Table names (by entity) and columns (by `entity.property`), likewise. */
 const names = new Map<string, string>();
 
+/** See {@link PlainReader.shape}. */
+interface Shape {
+  pkColumn: string | undefined;
+  columns: [prefixed: string, column: string][];
+}
+const shapes = new Map<string, Shape>();
+
 /** Reads rows of one entity's table the plain way, for one request's EntityManager. */
 export class PlainReader {
   constructor(private readonly em: EntityManager) {}
@@ -100,6 +107,25 @@ export class PlainReader {
     return this.em.execute<RawRow[]>(sql, [...params], 'all', this.em.getLoggerContext());
   }
 
+  /**
+   * The primary-key column of an entity and, for a prefix, each `prefix + column` of its
+   * readable columns with the column it stands for: built once per process, so a row is not
+   * scanned key by key for its prefix.
+   */
+  private shape(entity: EntityClass<object>, meta: EntityMetadata, prefix: string): Shape {
+    const key = `${entity.name}|${prefix}`;
+    let shape = shapes.get(key);
+    if (shape === undefined) {
+      const pk = meta.primaryKeys[0];
+      shape = {
+        pkColumn: pk === undefined ? undefined : meta.properties[pk]?.fieldNames[0],
+        columns: readableColumns(meta).map((column) => [`${prefix}${column}`, column]),
+      };
+      shapes.set(key, shape);
+    }
+    return shape;
+  }
+
   /** A date as the driver stores it (SQLite keeps epoch milliseconds). */
   date(value: Date): unknown {
     return this.em.getPlatform().processDateProperty(value);
@@ -111,15 +137,16 @@ export class PlainReader {
    */
   row<T extends object>(entity: EntityClass<T>, raw: RawRow, prefix = ''): T | null {
     const meta = this.meta(entity);
+    const shape = this.shape(entity, meta, prefix);
     let source = raw;
     if (prefix !== '') {
       source = {};
-      for (const key in raw) {
-        if (key.startsWith(prefix)) source[key.slice(prefix.length)] = raw[key];
+      for (const [from, to] of shape.columns) {
+        const value = raw[from];
+        if (value !== undefined) source[to] = value;
       }
     }
-    const pk = meta.primaryKeys[0];
-    const pkColumn = pk === undefined ? undefined : meta.properties[pk].fieldNames[0];
+    const { pkColumn } = shape;
     if (pkColumn !== undefined && (source[pkColumn] === null || source[pkColumn] === undefined))
       return null;
     const mapped = this.em.getDriver().mapResult(source as never, meta) as Record<string, unknown>;
