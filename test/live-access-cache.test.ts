@@ -14,8 +14,9 @@ import { startTestServer, type TestServer } from './helpers/test-server.js';
  * Live delivery checks every subscriber of an event from a cache of sessions and standings. A
  * change made through the API must still stop delivery at the very next event: on the node that
  * made the change (dropped synchronously) and on another node (dropped through Redis before the
- * event arrives there). The periodic socket check (5 minutes by default) and the cache's own
- * bound (30 s) are far away, so only the invalidation can pass these tests.
+ * event arrives there). The periodic socket check and the cache's own bound (both the
+ * re-authentication interval, 5 minutes by default) are far away, so only the invalidation can
+ * pass these tests.
  */
 
 /** Selects only fields built from the event: delivered by the shared fan-out. */

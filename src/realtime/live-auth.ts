@@ -37,13 +37,6 @@ const options = {
   batchScheduleFn: (callback: () => void) => setImmediate(callback),
 } as const;
 
-/**
- * How long a cached session or family may answer without being read again: a bound for a change
- * whose invalidation was lost (Redis pub/sub is at most once, e.g. across a reconnect), and for a
- * change made outside the API. A session is never used past its own expiry either.
- */
-export const LIVE_CACHE_MAX_AGE_MS = 30_000;
-
 interface CachedSession {
   viewer: UserViewer;
   /** ms: the session's expiry as read, or the cache bound, whichever is first */
@@ -76,11 +69,23 @@ export class LiveAuthorizer {
    */
   private generation = 0;
   private nextSweep = 0;
+  private readonly maxAgeMs: number;
 
   constructor(
     private readonly orm: Orm,
-    events?: Pick<EventBus, 'onLiveAccessChanged'>,
+    settings: {
+      events?: Pick<EventBus, 'onLiveAccessChanged'>;
+      /**
+       * How long a cached session or family may answer without being read again: the bound for a
+       * change made outside the API, or whose announcement was lost (Redis pub/sub is at most
+       * once, e.g. across a reconnect). The socket re-authentication interval: the same bound a
+       * quiet socket already has, and its periodic check reads every open socket's session again,
+       * which keeps their entries fresh. A session is never used past its own expiry either.
+       */
+      maxAgeMs?: number;
+    } = {},
   ) {
+    this.maxAgeMs = settings.maxAgeMs ?? 300_000;
     this.sessions = new DataLoader(
       (hashes) => authenticateSessionHashes(this.orm.em.fork(), hashes),
       options,
@@ -102,7 +107,7 @@ export class LiveAuthorizer {
         byUser.get(Number(key.slice(0, key.indexOf(':'))))?.set(key, value);
       return users.map((user) => byUser.get(user)!);
     }, options);
-    events?.onLiveAccessChanged((event) => this.forget(event));
+    settings.events?.onLiveAccessChanged((event) => this.forget(event));
   }
 
   private hashOf(credential: Credential & { kind: 'session' }): string | null {
@@ -116,14 +121,15 @@ export class LiveAuthorizer {
 
   /**
    * Who a socket's credential belongs to now, or null when it no longer works: read from the
-   * database (for a session, it also counts as activity: the idle expiry slides).
+   * database (for a session, it also counts as activity: the idle expiry slides). What it reads
+   * of a session refreshes the cache of {@link cachedViewer}.
    */
   async viewer(credential: Credential): Promise<Viewer | null> {
     switch (credential.kind) {
       case 'session': {
         const hash = this.hashOf(credential);
         // a string that cannot be a token is no session, and nothing to ask the database
-        return hash === null ? null : this.sessions.load(hash);
+        return hash === null ? null : this.readSession(hash);
       }
       case 'device':
         return authenticateDevice(this.orm.em.fork(), credential.token);
@@ -143,16 +149,21 @@ export class LiveAuthorizer {
     const now = Date.now();
     const hit = this.sessionCache.get(hash);
     if (hit !== undefined && hit.until > now) return hit.viewer;
+    return this.readSession(hash);
+  }
+
+  private async readSession(hash: string): Promise<Viewer | null> {
     const generation = this.generation;
     const viewer = await this.sessions.load(hash);
-    if (viewer?.kind === 'user' && generation === this.generation) this.keepSession(hash, viewer);
+    if (viewer?.kind !== 'user') this.sessionCache.delete(hash);
+    else if (generation === this.generation) this.keepSession(hash, viewer);
     return viewer;
   }
 
   private keepSession(hash: string, viewer: UserViewer): void {
     const now = Date.now();
     if (now >= this.nextSweep) this.sweep(now);
-    const until = Math.min(viewer.session.expiresAt.getTime(), now + LIVE_CACHE_MAX_AGE_MS);
+    const until = Math.min(viewer.session.expiresAt.getTime(), now + this.maxAgeMs);
     this.sessionCache.set(hash, { viewer, until });
     let hashes = this.hashesByUser.get(viewer.userId);
     if (hashes === undefined) this.hashesByUser.set(viewer.userId, (hashes = new Set()));
@@ -161,7 +172,7 @@ export class LiveAuthorizer {
 
   /** Drops entries past their bound (sessions of closed sockets, families no one hears of). */
   private sweep(now: number): void {
-    this.nextSweep = now + LIVE_CACHE_MAX_AGE_MS;
+    this.nextSweep = now + this.maxAgeMs;
     for (const [hash, cached] of this.sessionCache) {
       if (cached.until > now) continue;
       this.sessionCache.delete(hash);
@@ -215,7 +226,7 @@ export class LiveAuthorizer {
         if (generation === this.generation) {
           const now = Date.now();
           if (now >= this.nextSweep) this.sweep(now);
-          this.familyCache.set(familyId, { members, until: now + LIVE_CACHE_MAX_AGE_MS });
+          this.familyCache.set(familyId, { members, until: now + this.maxAgeMs });
         }
         return members;
       },
