@@ -109,7 +109,7 @@ export async function createApp(
     pubSub: pubSubHandle.pubSub,
     events,
     devices,
-    liveAuthorizer: new LiveAuthorizer(orm),
+    liveAuthorizer: new LiveAuthorizer(orm, { events, maxAgeMs: config.wsReauthIntervalMs }),
     logger,
     metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
     rateLimiter,

@@ -76,12 +76,11 @@ describe('the fan-out hub', () => {
   it('executes once per audience, gives each socket the result for its own audience, ends lost viewers and closes revoked sockets', async () => {
     const { pubSub } = createAppPubSub(undefined);
     // tokens name the viewer: t1…t5 are users 1…5; "revoked" no longer authenticates
-    const authorizer = {
-      viewer: async (credential: Credential) =>
-        credential.kind === 'session' && credential.token !== 'revoked'
-          ? user(Number(credential.token.slice(1)))
-          : null,
-    } as unknown as LiveAuthorizer;
+    const viewer = async (credential: Credential) =>
+      credential.kind === 'session' && credential.token !== 'revoked'
+        ? user(Number(credential.token.slice(1)))
+        : null;
+    const authorizer = { viewer, cachedViewer: viewer } as unknown as LiveAuthorizer;
     const standings: Record<number, string | undefined> = {
       1: 'CAREGIVER',
       2: 'CAREGIVER',

@@ -4,6 +4,7 @@ import {
   type CareSessionEvent,
   type ChatReplyEvent,
   type FamilyStateEvent,
+  type LiveAccessEvent,
   type MessageEvent,
   type NotificationEvent,
   type NotificationUpdatedEvent,
@@ -17,6 +18,7 @@ import {
  */
 export class EventBus {
   private readonly familyStateListeners = new Set<(event: FamilyStateEvent) => void>();
+  private readonly accessListeners = new Set<(event: LiveAccessEvent) => void>();
 
   constructor(private readonly pubSub: AppPubSub) {}
 
@@ -38,6 +40,32 @@ export class EventBus {
   private familyStateChanged(event: FamilyStateEvent): void {
     this.familyStateChangedElsewhere(event);
     this.pubSub.publish(Topic.FamilyStateChanged, event);
+  }
+
+  /**
+   * Hears every ended session and changed standing: synchronously when announced on this process
+   * (the live caches are right before the mutation answers), through pub/sub when announced on
+   * another. Returns the unsubscriber.
+   */
+  onLiveAccessChanged(listener: (event: LiveAccessEvent) => void): () => void {
+    this.accessListeners.add(listener);
+    return () => this.accessListeners.delete(listener);
+  }
+
+  /** Tells this process's listeners of a change announced elsewhere (or here: harmless twice). */
+  liveAccessChangedElsewhere(event: LiveAccessEvent): void {
+    for (const listener of this.accessListeners) listener(event);
+  }
+
+  /**
+   * Sessions of `userIds` ended or were cut down (log-out, revocation, password change, account
+   * deletion), or standings in `familyIds` changed (membership added, approved, re-roled,
+   * removed; family deleted). Call it after the commit: the next live event is authorised anew.
+   */
+  liveAccessChanged(change: { userIds?: number[]; familyIds?: number[] }): void {
+    const event = { userIds: change.userIds ?? [], familyIds: change.familyIds ?? [] };
+    this.liveAccessChangedElsewhere(event);
+    this.pubSub.publish(Topic.LiveAccessChanged, event);
   }
 
   /** A device of the family was revoked, confirmed or deleted; null: of any family. */
@@ -70,7 +98,9 @@ export class EventBus {
 
   /** An admin ended these users' sessions: every API process closes their open sockets. */
   accountsSuspended(userIds: number[]): void {
-    if (userIds.length > 0) this.pubSub.publish(Topic.AccountsSuspended, { userIds });
+    if (userIds.length === 0) return;
+    this.liveAccessChanged({ userIds });
+    this.pubSub.publish(Topic.AccountsSuspended, { userIds });
   }
 
   /** A message was added to a support conversation. */
@@ -99,18 +129,31 @@ export function listenForFamilyState(
   pubSub: AppPubSub,
   events: EventBus,
 ): { stop(): Promise<void> } {
-  const iterator = pubSub.subscribe(Topic.FamilyStateChanged)[Symbol.asyncIterator]();
-  const loop = (async () => {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done === true) return;
-      events.familyStateChangedElsewhere(next.value);
-    }
-  })();
-  return {
-    stop: async () => {
+  const relay = <T>(source: AsyncIterable<T>, tell: (event: T) => void) => {
+    const iterator = source[Symbol.asyncIterator]();
+    const loop = (async () => {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done === true) return;
+        tell(next.value);
+      }
+    })();
+    return async () => {
       await iterator.return?.();
       await loop;
+    };
+  };
+  const stops = [
+    relay(pubSub.subscribe(Topic.FamilyStateChanged), (event) =>
+      events.familyStateChangedElsewhere(event),
+    ),
+    relay(pubSub.subscribe(Topic.LiveAccessChanged), (event) =>
+      events.liveAccessChangedElsewhere(event),
+    ),
+  ];
+  return {
+    stop: async () => {
+      await Promise.all(stops.map((stop) => stop()));
     },
   };
 }

@@ -25,6 +25,8 @@ export const Topic = {
   FamilyStateChanged: 'FAMILY_STATE_CHANGED',
   /** not keyed: every API process closes the open sockets of these users */
   AccountsSuspended: 'ACCOUNTS_SUSPENDED',
+  /** not keyed: every API process drops what it cached of these sessions and standings */
+  LiveAccessChanged: 'LIVE_ACCESS_CHANGED',
   /** keyed by support conversation id */
   SupportMessageAdded: 'SUPPORT_MESSAGE_ADDED',
   /** keyed by care session id */
@@ -106,6 +108,16 @@ export interface AccountsSuspendedEvent {
   userIds: number[];
 }
 
+/**
+ * Sessions of these users ended (log-out, revocation, password change, suspension, deletion), or
+ * standings in these families changed (a membership added, approved, re-roled or removed, the
+ * family deleted): what live delivery cached of them is stale.
+ */
+export interface LiveAccessEvent {
+  userIds: number[];
+  familyIds: number[];
+}
+
 /** A message in a support conversation, stored. */
 export interface SupportMessageEvent {
   id: number;
@@ -137,6 +149,7 @@ export interface TopicPayloads {
   [Topic.ChatReply]: [number, ChatReplyEvent];
   [Topic.FamilyStateChanged]: [FamilyStateEvent];
   [Topic.AccountsSuspended]: [AccountsSuspendedEvent];
+  [Topic.LiveAccessChanged]: [LiveAccessEvent];
   [Topic.SupportMessageAdded]: [number, SupportMessageEvent];
   [Topic.CareSessionUpdated]: [number, CareSessionEvent];
   [Topic.DeviceCommand]: [number, CareSessionEvent];

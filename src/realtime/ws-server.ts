@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { type ExecutionArgs, execute, GraphQLError, type GraphQLSchema, subscribe } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
 import { Access } from '../auth/access.js';
@@ -18,7 +17,7 @@ import {
   within,
 } from '../observability/tracing.js';
 import { type Credential, credentialFrom } from '../auth/credentials.js';
-import { LiveFanout, shareKey } from './fanout.js';
+import { LiveFanout, type SharedSocket, shareKey } from './fanout.js';
 import {
   LiveCloseCode,
   type LiveConnection,
@@ -32,8 +31,14 @@ import {
   TOO_MANY_CONNECTIONS,
 } from './socket-limits.js';
 import type WebSocket from 'ws';
+import { type Peer, serveGraphqlWs } from './ws-adapter.js';
 
 export { CloseCode };
+
+/** A socket past `connection_init`: its credential is known. */
+function authenticated(peer: Peer): peer is Peer & SharedSocket {
+  return peer.credential !== undefined;
+}
 
 /** Largest message a client may send over the socket (SPEC §2: bodies ≤ 1 MiB). */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -112,11 +117,6 @@ export function attachWsServer(options: {
     maxPayload: MAX_PAYLOAD_BYTES,
   });
 
-  wss.on('connection', (socket) => {
-    app.metrics.wsConnections.inc();
-    socket.once('close', () => app.metrics.wsConnections.dec());
-  });
-
   const format = (errors: readonly GraphQLError[]) =>
     errors.map((error) => {
       if (isInternalError(error)) {
@@ -128,11 +128,24 @@ export function attachWsServer(options: {
       return formatError(error.toJSON(), error, { exposeInternals, suggestions });
     });
 
-  /** Per socket: the credential it authenticated with, and its running operations. */
-  const connections = new WeakMap<
-    WebSocket,
-    { socket: WebSocket; credential: Credential; operations: number }
-  >();
+  /**
+   * Authenticated sockets. One timer re-checks them all every interval (the checks batch): an
+   * open socket counts as activity (the session's idle expiry slides), and a credential revoked
+   * while no event flows still closes its socket within one interval.
+   */
+  const authenticatedPeers = new Set<Peer & SharedSocket>();
+  const reauthenticate = setInterval(() => {
+    for (const peer of authenticatedPeers)
+      app.liveAuthorizer
+        .viewer(peer.credential)
+        .then((current) => {
+          if (current === null) closeSocket(peer.socket, LiveCloseCode.Forbidden, 'Forbidden');
+        })
+        .catch((error: unknown) =>
+          app.logger.warn({ err: error }, 'socket re-authentication failed'),
+        );
+  }, app.config.wsReauthIntervalMs);
+  reauthenticate.unref();
   /** Operations whose events the fan-out hub delivers: GraphQL never executes them again. */
   const sharedOperations = new WeakSet<ExecutionArgs>();
   const fanout = new LiveFanout({
@@ -172,26 +185,29 @@ export function attachWsServer(options: {
       return executeInSpan(operation, () => run(args), errorCodes);
     };
 
-  const disposable = useServer(
+  const disposable = serveGraphqlWs(
     {
       schema,
       execute: inOperationSpan(execute),
       subscribe: inOperationSpan(subscribe),
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       onConnect: async (ctx) => {
-        const { socket, request } = ctx.extra;
+        const peer = ctx.extra;
+        const { socket } = peer;
+        const upgrade = peer.upgrade ?? {};
+        peer.upgrade = undefined;
         const param = ctx.connectionParams?.['authorization'];
         const fromParams = typeof param === 'string' && param !== '';
         // a browser sends the cookie with any page's upgrade request: only trust it from our
         // origins — the configured ones, and the API's own (its IDE page)
-        const origin = request.headers.origin;
+        const { origin } = upgrade;
         const cookieAllowed =
           origin === undefined ||
           app.config.corsOrigins.includes(origin) ||
-          sameOrigin(origin, request.headers.host);
-        const credential = credentialFrom(
+          sameOrigin(origin, upgrade.host);
+        const credential: Credential = credentialFrom(
           fromParams ? param : undefined,
-          cookieAllowed ? request.headers.cookie : undefined,
+          cookieAllowed ? upgrade.cookie : undefined,
         );
         // through the live authorizer: a burst of connects is checked in a few batched queries
         const viewer = await app.liveAuthorizer.viewer(credential);
@@ -204,27 +220,14 @@ export function attachWsServer(options: {
           return false;
         }
         if (viewer.kind === 'user') suspensions.track(viewer.userId, socket);
-        connections.set(socket, { socket, credential, operations: 0 });
-        // an open socket counts as activity (the session's idle expiry slides), and a credential
-        // revoked while no event flows still closes the socket within one interval
-        const heartbeat = setInterval(() => {
-          app.liveAuthorizer
-            .viewer(credential)
-            .then((current) => {
-              if (current === null) closeSocket(socket, LiveCloseCode.Forbidden, 'Forbidden');
-            })
-            .catch((error: unknown) =>
-              app.logger.warn({ err: error }, 'socket re-authentication failed'),
-            );
-        }, app.config.wsReauthIntervalMs);
-        heartbeat.unref();
-        socket.once('close', () => clearInterval(heartbeat));
+        peer.credential = credential;
+        if (authenticated(peer) && socket.readyState === socket.OPEN) authenticatedPeers.add(peer);
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
-        const { socket } = ctx.extra;
-        const connection = connections.get(socket);
-        if (connection === undefined)
+        const connection = ctx.extra;
+        const { socket } = connection;
+        if (!authenticated(connection))
           return [
             new GraphQLError('Not authenticated.', {
               extensions: { code: ErrorCode.Unauthenticated },
@@ -269,8 +272,8 @@ export function attachWsServer(options: {
             viewer,
             transport: 'ws',
             live,
-            ip: ctx.extra.request.socket.remoteAddress,
-            userAgent: ctx.extra.request.headers['user-agent'],
+            ip: connection.ip,
+            userAgent: connection.userAgent,
             traceSpan,
           });
           if (Array.isArray(ready)) return ready;
@@ -286,7 +289,7 @@ export function attachWsServer(options: {
             };
           }
           app.logger.debug(
-            { requestId, subscriptionId: id, remote: ctx.extra.request.socket.remoteAddress },
+            { requestId, subscriptionId: id, remote: connection.ip },
             'ws operation',
           );
           return args;
@@ -310,8 +313,7 @@ export function attachWsServer(options: {
         app.metrics.wsSubscriptionsStarted.inc();
       },
       onComplete: (ctx) => {
-        const connection = connections.get(ctx.extra.socket);
-        if (connection !== undefined) connection.operations -= 1;
+        ctx.extra.operations -= 1;
         app.metrics.wsSubscriptions.dec();
       },
       onNext: (ctx, _id, _payload, _args, result) => {
@@ -326,10 +328,19 @@ export function attachWsServer(options: {
       onError: (_ctx, _id, _payload, errors) => format(errors),
     },
     wss,
+    {
+      opened: () => app.metrics.wsConnections.inc(),
+      closed: (peer) => {
+        app.metrics.wsConnections.dec();
+        authenticatedPeers.delete(peer as Peer & SharedSocket);
+      },
+      failed: (error) => app.logger.error({ err: error }, 'internal error (ws socket)'),
+    },
   );
 
   return {
     dispose: async () => {
+      clearInterval(reauthenticate);
       fanout.close();
       await suspensions.stop();
       await disposable.dispose();

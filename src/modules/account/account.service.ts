@@ -153,13 +153,17 @@ export class AccountService {
   async logOut(ctx: Scope): Promise<boolean> {
     ctx.http?.clearSessionCookie();
     if (ctx.viewer.kind !== 'user') return false;
-    return (await ctx.em.nativeDelete(Session, { id: ctx.viewer.session.id })) > 0;
+    const ended = (await ctx.em.nativeDelete(Session, { id: ctx.viewer.session.id })) > 0;
+    this.deps.events.liveAccessChanged({ userIds: [ctx.viewer.userId] });
+    return ended;
   }
 
   async logOutEverywhere(ctx: Scope): Promise<number> {
     const viewer = requireUser(ctx.viewer);
     ctx.http?.clearSessionCookie();
-    return ctx.em.nativeDelete(Session, { user: viewer.userId });
+    const ended = await ctx.em.nativeDelete(Session, { user: viewer.userId });
+    this.deps.events.liveAccessChanged({ userIds: [viewer.userId] });
+    return ended;
   }
 
   async mySessions(ctx: Scope): Promise<SessionInfo[]> {
@@ -189,6 +193,7 @@ export class AccountService {
     // someone else's session is "not found", never "forbidden"
     const deleted = await ctx.em.nativeDelete(Session, { id: sessionId, user: viewer.userId });
     if (deleted === 0) throw new NotFoundError('Session', sessionId);
+    this.deps.events.liveAccessChanged({ userIds: [viewer.userId] });
     if (sessionId === viewer.session.id) ctx.http?.clearSessionCookie();
     return true;
   }
@@ -253,6 +258,7 @@ export class AccountService {
       { fields: ['id', 'storageKey', 'thumbnailKey'] },
     );
     await ctx.em.remove(user).flush();
+    this.deps.events.liveAccessChanged({ userIds: [user.id] });
     // a main user's family, and so its devices, went with the account
     if (user.role === UserRole.MAIN) this.deps.events.devicesChanged(null);
     await this.deps.files.removeObjects(files.flatMap(keysOf));
@@ -272,6 +278,7 @@ export class AccountService {
       // anyone who learnt the old password loses their sessions; this one stays
       await em.nativeDelete(Session, { user: user.id, id: { $ne: viewer.session.id } });
     });
+    this.deps.events.liveAccessChanged({ userIds: [user.id] });
     return true;
   }
 
@@ -333,6 +340,7 @@ export class AccountService {
       await em.nativeUpdate(User, { id: userId }, { passwordHash, passwordChangedAt: now });
       await em.nativeDelete(Session, { user: userId });
     });
+    this.deps.events.liveAccessChanged({ userIds: [reset.user.id] });
     return true;
   }
 }

@@ -155,6 +155,7 @@ export class FamilyService {
     );
     await ctx.em.remove(family).flush();
     this.deps.events.devicesChanged(familyId);
+    this.deps.events.liveAccessChanged({ familyIds: [familyId] });
     await this.deps.files.removeObjects(files.flatMap(keysOf));
     return true;
   }
@@ -216,7 +217,7 @@ export class FamilyService {
     if (family.mainUser.id === userId)
       throw new ConflictError('You are the main user of this family.');
     try {
-      return await ctx.em.transactional(async (em) => {
+      const joined = await ctx.em.transactional(async (em) => {
         await claim?.(em);
         const membership = em.create(Membership, {
           family: em.getReference(Family, family.id),
@@ -228,6 +229,8 @@ export class FamilyService {
         await em.flush();
         return membership;
       });
+      this.deps.events.liveAccessChanged({ familyIds: [family.id] });
+      return joined;
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
         throw new ConflictError(
@@ -251,6 +254,7 @@ export class FamilyService {
       throw new ConflictError('This membership is already active.');
     membership.status = MembershipStatus.ACTIVE;
     await ctx.em.flush();
+    this.deps.events.liveAccessChanged({ familyIds: [grant.familyId] });
     return membership;
   }
 
@@ -340,6 +344,7 @@ export class FamilyService {
     if (input.relation != null) membership.relation = input.relation.trim();
     if (input.role != null) membership.role = input.role;
     await ctx.em.flush();
+    this.deps.events.liveAccessChanged({ familyIds: [membership.family.id] });
     return membership;
   }
 
@@ -360,6 +365,7 @@ export class FamilyService {
     });
     // committed: cached device tokens of the family are dropped (on every API process)
     this.deps.events.devicesChanged(grant.familyId);
+    this.deps.events.liveAccessChanged({ familyIds: [grant.familyId] });
     return true;
   }
 
@@ -376,6 +382,7 @@ export class FamilyService {
     });
     if (deleted === 0) throw new NotFoundError('Family', familyId);
     this.deps.events.devicesChanged(familyId);
+    this.deps.events.liveAccessChanged({ familyIds: [familyId] });
     return true;
   }
 
