@@ -7,7 +7,7 @@ import type { EntityManager } from '../../database/orm.js';
 import { marks, type PlainReader, type RawRow } from '../../database/plain.js';
 import { BadUserInputError } from '../../graphql/errors.js';
 import { Activity, HealthStatus, HomeStatus, MentalStatus } from '../report/report.entities.js';
-import { isMySql } from '../routine/routine.sql.js';
+import { isMySql } from '../../database/sql.js';
 import { AlertTimelineEntry } from './alert.entities.js';
 import { AlertEventType, AlertOutcome, AlertState } from './alert.enums.js';
 import { Notification } from './notification.entity.js';
