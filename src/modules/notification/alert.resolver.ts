@@ -33,6 +33,7 @@ import { authorisedStream, live, refresh } from '../live/live.resolver.js';
 import { AlertSettings, AlertTimelineEntry, EmergencyContact } from './alert.entities.js';
 import { AlertOutcome, AlertState } from './alert.enums.js';
 import { AlertSettingsInput, EmergencyContactInput } from './alert.inputs.js';
+import { alertTimelineLoader } from './alert.insights.js';
 import { alertSettingsOf } from './alert.lifecycle.js';
 import { Notification } from './notification.entity.js';
 import { NotFoundError } from '../../graphql/errors.js';
@@ -149,11 +150,7 @@ export class AlertResolver {
     description: 'What happened to the alert, oldest first (empty for notices).',
   })
   timeline(@Root() root: Plain<Notification>, @Ctx() ctx: Context): Promise<AlertTimelineEntry[]> {
-    return ctx.em.find(
-      AlertTimelineEntry,
-      { notification: root.id },
-      { orderBy: { at: 'asc', id: 'asc' } },
-    );
+    return alertTimelineLoader(ctx.loaders).load(root.id);
   }
 
   @UserOrDevice('VIEW on each family (a device: its own), re-checked at every delivery')

@@ -6,6 +6,7 @@ import {
   AlertTimer,
   EmergencyContact,
 } from './alert.entities.js';
+import { AlertContextResolver, FamilyAlertStatsResolver } from './alert.insights.resolver.js';
 import { AlertResolver, AlertTimelineResolver, FamilyAlertResolver } from './alert.resolver.js';
 import { ALERT_TIMER_INTERVAL_MS, AlertService } from './alert.service.js';
 import { Notification, NotificationRead } from './notification.entity.js';
@@ -38,6 +39,8 @@ export const notificationModule = defineModule<
     AlertResolver,
     AlertTimelineResolver,
     FamilyAlertResolver,
+    AlertContextResolver,
+    FamilyAlertStatsResolver,
   ],
   services: ({ events, file, clock, orm, mailer, logger }) => ({
     notification: new NotificationService({ events, files: file, clock }),
