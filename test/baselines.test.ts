@@ -3,6 +3,7 @@ import { Notification } from '../src/modules/notification/notification.entity.js
 import { Activity, HealthStatus } from '../src/modules/report/report.entities.js';
 import { ActivityAction } from '../src/modules/report/report.enums.js';
 import { robustBand, updateBaselines } from '../src/modules/routine/routine.baseline.js';
+import { seededRandom } from '../src/modules/routine/routine.demo.js';
 import { BaselinesDocument, UpdateCareSettingsDocument } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { codeOf } from './helpers/assertions.js';
@@ -27,20 +28,8 @@ const seoul = (day: number, time: string) =>
 const run = (now: Date) => {
   clockAt = now;
   const { orm, events, logger } = t.server.app;
-  return updateBaselines(orm, events, logger, now);
+  return updateBaselines(orm.em, events, logger, now);
 };
-
-/** A small seeded generator (mulberry32): the same simulated days on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Stores simulated ordinary days (Seoul): vitals every 30 minutes (heart rate 56–64 asleep,
@@ -48,7 +37,7 @@ function seeded(seed: number): () => number {
  * 30 minutes awake (07:00–21:30) plus 0–3 extra. Returns how many of each it stored.
  */
 async function simulate(f: TestFamily, days: readonly number[], seed: number) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const between = (min: number, max: number) => min + random() * (max - min);
   const e = em();
   let health = 0;

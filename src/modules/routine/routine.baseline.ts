@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { openData } from '../../auth/type-access.js';
-import type { EntityManager, Orm } from '../../database/orm.js';
+import type { EntityManager } from '../../database/orm.js';
 import { marks } from '../../database/plain.js';
 import type { Logger } from '../../observability/logger.js';
 import type { EventBus } from '../../realtime/events.js';
@@ -33,6 +33,8 @@ interface MetricSpec {
   minHalfWidth: number;
   /** Its `health_status` column (vitals). */
   column: string | null;
+  /** The highest value it can take (a band above it means nothing). */
+  max?: number;
 }
 
 const SPECS: Readonly<Record<BaselineMetric, MetricSpec>> = {
@@ -43,6 +45,7 @@ const SPECS: Readonly<Record<BaselineMetric, MetricSpec>> = {
     scale: 1,
     minHalfWidth: 2,
     column: 'blood_oxygen',
+    max: 100,
   },
   BODY_TEMPERATURE: {
     label: 'Body temperature',
@@ -232,11 +235,13 @@ function learn(metric: BaselineMetric, days: readonly Summary[], required: numbe
         const value = Number(step) / spec.scale;
         weights.set(value, (weights.get(value) ?? 0) + count);
       }
+    const band = robustBand(weights, spec.minHalfWidth, spec.scale);
     return {
       ...base,
       status: BaselineStatus.READY,
       daysOfData: used.length,
-      ...robustBand(weights, spec.minHalfWidth, spec.scale),
+      ...band,
+      high: Math.min(band.high, spec.max ?? Infinity),
       samples: used.reduce((sum, day) => sum + day.count, 0),
       hours: [],
     };
@@ -391,15 +396,15 @@ interface NewReadings {
  * watermarks, then judges what is new against the READY bands: a reading of today outside the
  * band raises one WARN per family, metric and day; a finished day's activity count outside the
  * band (yesterday, Carebot online all day) raises one WARN. `events` null: learn only (the demo
- * seed). The statements of a run do not grow with history, only with what is new.
+ * seed; `logger` null: silent). The statements of a run do not grow with history, only with what is new.
  */
 export async function updateBaselines(
-  orm: Orm,
+  root: EntityManager,
   events: EventBus | null,
-  logger: Logger,
+  logger: Logger | null,
   now: Date,
 ): Promise<BaselineRun> {
-  return orm.em.fork().transactional(async (em) => {
+  return root.fork().transactional(async (em) => {
     await em
       .createQueryBuilder(BaselineWatermark)
       .insert(Object.values(SOURCES).map((source) => ({ source, lastId: 0, updatedAt: now })))
@@ -503,7 +508,7 @@ export async function updateBaselines(
       },
       alerts,
     };
-    if (fresh.length > 0 || alerts > 0) logger.info(run, 'baselines updated');
+    if (fresh.length > 0 || alerts > 0) logger?.info(run, 'baselines updated');
     return run;
   });
 }

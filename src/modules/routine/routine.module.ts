@@ -37,7 +37,7 @@ export const routineModule = defineModule<{ routine: RoutineService }>({
     {
       name: 'baselines',
       intervalMs: BASELINE_INTERVAL_MS,
-      run: (now) => updateBaselines(orm, events, logger, now).then(() => undefined),
+      run: (now) => updateBaselines(orm.em, events, logger, now).then(() => undefined),
     },
   ],
 });
