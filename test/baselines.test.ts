@@ -118,6 +118,7 @@ describe('personal baselines', () => {
     expect(r2.alerts).toBe(0);
     const idle = await run(seoul(15, '00:35'));
     expect(idle.read).toEqual({ health: 0, activity: 0 });
+    expect(idle.more).toBe(false);
     expect(idle.watermarks).toEqual(r2.watermarks);
 
     const ready = await baselinesOf(f, seoul(15, '01:00'));

@@ -19,6 +19,8 @@ export const BASELINE_LEARNING_DAYS_MAX = 60;
 /** The band is median ± BAND_MADS × 1.4826 × MAD (1.4826 × MAD estimates σ of a normal sample). */
 export const BAND_MADS = 3;
 const MAD_TO_SIGMA = 1.4826;
+/** At most this many ids of each readings table are folded in per run. */
+export const BASELINE_BATCH_IDS = 50_000;
 /** A band learns from the last N days with data, looking back at most LOOKBACK × N days. */
 const LOOKBACK = 3;
 const HOUR_MS = 3_600_000;
@@ -374,6 +376,8 @@ export interface BaselineRun {
   watermarks: { health: number; activity: number };
   /** Baseline alerts raised. */
   alerts: number;
+  /** Newer readings are left for the next run (the batch was full). */
+  more: boolean;
 }
 
 const SOURCES = { health: 'health_status', activity: 'activity' } as const;
@@ -419,15 +423,16 @@ export async function updateBaselines(
       'select (select max(id) from `health_status`) as health, (select max(id) from `activity`) as activity',
       [],
     );
+    // a bounded id range per run: a first run over years of history takes several runs, not one
+    // huge transaction
+    const span = (from: number, newest: unknown) => ({
+      from,
+      to: Math.min(Number(newest ?? 0), from + BASELINE_BATCH_IDS),
+      more: Number(newest ?? 0) > from + BASELINE_BATCH_IDS,
+    });
     const range = {
-      health: {
-        from: marksNow.get(SOURCES.health) ?? 0,
-        to: Number(upper?.['health'] ?? 0),
-      },
-      activity: {
-        from: marksNow.get(SOURCES.activity) ?? 0,
-        to: Number(upper?.['activity'] ?? 0),
-      },
+      health: span(marksNow.get(SOURCES.health) ?? 0, upper?.['health']),
+      activity: span(marksNow.get(SOURCES.activity) ?? 0, upper?.['activity']),
     };
     const hourSql = isMySql(em)
       ? `floor(${epochSeconds(em, 'measured_at')} / 3600)`
@@ -507,6 +512,7 @@ export async function updateBaselines(
         activity: Math.max(range.activity.from, range.activity.to),
       },
       alerts,
+      more: range.health.more || range.activity.more,
     };
     if (fresh.length > 0 || alerts > 0) logger?.info(run, 'baselines updated');
     return run;

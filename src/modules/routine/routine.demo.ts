@@ -77,7 +77,9 @@ export function seedRoutineDemo(
       });
   }
   return {
-    learnBaselines: () => updateBaselines(em, null, null, until).then(() => undefined),
+    learnBaselines: async () => {
+      while ((await updateBaselines(em, null, null, until)).more);
+    },
   };
 }
 
