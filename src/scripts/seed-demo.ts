@@ -443,11 +443,12 @@ async function seed(em: EntityManager): Promise<{ family: Family; token: string;
   say(kst(1, 19, 40), main, manager, '저녁 잘 먹었다. 걱정 마라.', { viaCarebot: true });
   say(new Date(END.getTime() - 30 * MINUTE), manager, main, '주말에 찾아뵐게요!', { read: false });
 
-  seedRoutineDemo(em, family, START);
+  const routine = seedRoutineDemo(em, family, START, END);
   const wellness = seedWellnessDemo(em, main, END);
 
   // one flush: the unit of work sends multi-row INSERTs, a few statements per table
   await em.flush();
+  await routine.learnBaselines();
   return {
     family,
     token,

@@ -7,22 +7,27 @@ import {
   OneToOne,
   PrimaryKey,
   Property,
+  Unique,
 } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Device } from '../device/device.entity.js';
 import { Family } from '../family/family.entity.js';
 import { NotificationGrade } from '../notification/notification.enums.js';
 import { ActivityAction } from '../report/report.enums.js';
-import { RoutineRuleKind } from './routine.enums.js';
+import { BaselineMetric, RoutineRuleKind } from './routine.enums.js';
 
 /** Defaults of a family without a `care_settings` row. */
-export const CARE_DEFAULTS = { timeZone: 'Asia/Seoul', deviceOfflineMinutes: 15 } as const;
+export const CARE_DEFAULTS = {
+  timeZone: 'Asia/Seoul',
+  deviceOfflineMinutes: 15,
+  baselineLearningDays: 14,
+} as const;
 
 /** Per-family settings of routines and device health; a family without a row uses the defaults. */
 @Entity({ tableName: 'care_settings' })
 @ObjectType({ description: 'How routines and device health are judged for a family.' })
 export class CareSettings {
-  [OptionalProps]?: 'timeZone' | 'deviceOfflineMinutes' | 'updatedAt';
+  [OptionalProps]?: 'timeZone' | 'deviceOfflineMinutes' | 'baselineLearningDays' | 'updatedAt';
 
   @OneToOne(() => Family, { primary: true, ref: true, deleteRule: 'cascade', owner: true })
   family!: Ref<Family>;
@@ -39,6 +44,13 @@ export class CareSettings {
     description: 'Minutes without a sign of life before the Carebot counts as offline, 5–1440.',
   })
   deviceOfflineMinutes: number & Opt = CARE_DEFAULTS.deviceOfflineMinutes;
+
+  @Property({ type: 'integer', default: CARE_DEFAULTS.baselineLearningDays })
+  @Field(() => Int, {
+    description:
+      'Days of data a personal baseline learns from before it judges readings (default 14, 7–60).',
+  })
+  baselineLearningDays: number & Opt = CARE_DEFAULTS.baselineLearningDays;
 
   @Property({ type: 'datetime', length: 3 })
   updatedAt: Date & Opt = new Date();
@@ -125,4 +137,56 @@ export class RoutineRule {
   @Property({ type: 'datetime', length: 3 })
   @Field(() => Date, { description: 'When it was created; windows ending before never fire.' })
   createdAt: Date & Opt = new Date();
+}
+
+/**
+ * One family's readings of one baseline metric on one local day (family time zone), kept up to
+ * date by the `baselines` job so a band is learned from a few daily rows, never from history.
+ * Vitals: `histogram` counts readings per value step (1 bpm, 1 %, 0.1 °C); ACTIVITY: it counts
+ * reports per local hour ("0"–"23") and `count` is the day's total.
+ */
+@Entity({ tableName: 'baseline_day' })
+@Unique({ properties: ['family', 'metric', 'day'] })
+@Index({ properties: ['metric', 'checked'] })
+export class BaselineDay {
+  [OptionalProps]?: 'checked';
+
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => Family, { ref: true, deleteRule: 'cascade' })
+  family!: Ref<Family>;
+
+  @Enum({ items: () => BaselineMetric })
+  metric!: BaselineMetric;
+
+  /** Local calendar day, as days since 1970-01-01 on the family's wall clock. */
+  @Property({ type: 'integer' })
+  day!: number;
+
+  @Property({ type: 'integer' })
+  count!: number;
+
+  @Property({ type: 'json' })
+  histogram!: Record<string, number>;
+
+  /** ACTIVITY: the finished day was judged against the band (once). */
+  @Property({ type: 'boolean', default: false })
+  checked: boolean & Opt = false;
+
+  @Property({ type: 'datetime', length: 3 })
+  updatedAt!: Date;
+}
+
+/** How far the `baselines` job has read a readings table: the largest id it has folded in. */
+@Entity({ tableName: 'baseline_watermark' })
+export class BaselineWatermark {
+  @PrimaryKey({ length: 32 })
+  source!: string;
+
+  @Property({ type: 'integer' })
+  lastId!: number;
+
+  @Property({ type: 'datetime', length: 3 })
+  updatedAt!: Date;
 }

@@ -58,3 +58,35 @@ registerEnumType(RoutineRuleKind, {
     },
   },
 });
+
+export enum BaselineMetric {
+  HEART_RATE = 'HEART_RATE',
+  BLOOD_OXYGEN = 'BLOOD_OXYGEN',
+  BODY_TEMPERATURE = 'BODY_TEMPERATURE',
+  ACTIVITY = 'ACTIVITY',
+}
+registerEnumType(BaselineMetric, {
+  name: 'BaselineMetric',
+  description: 'What a personal baseline learns.',
+  valuesConfig: {
+    HEART_RATE: { description: 'Heart rate readings, beats per minute.' },
+    BLOOD_OXYGEN: { description: 'Blood oxygen readings, %.' },
+    BODY_TEMPERATURE: { description: 'Body temperature readings, °C.' },
+    ACTIVITY: {
+      description: 'Activity reports per day (the band) and per hour of the day (`hours`).',
+    },
+  },
+});
+
+export enum BaselineStatus {
+  LEARNING = 'LEARNING',
+  READY = 'READY',
+}
+registerEnumType(BaselineStatus, {
+  name: 'BaselineStatus',
+  description: 'Whether a baseline has learned enough to judge readings.',
+  valuesConfig: {
+    LEARNING: { description: 'Fewer days of data than the learning period: no band yet.' },
+    READY: { description: 'Learned: readings (or days) outside the band raise a WARN.' },
+  },
+});

@@ -11,6 +11,7 @@ import {
 import { Field, InputType, Int } from 'type-graphql';
 import { NotificationGrade } from '../notification/notification.enums.js';
 import { ActivityAction } from '../report/report.enums.js';
+import { BASELINE_LEARNING_DAYS_MAX, BASELINE_LEARNING_DAYS_MIN } from './routine.baseline.js';
 import { DEVICE_OFFLINE_MINUTES_MIN } from './routine.device-health.js';
 import { RoutineRuleKind } from './routine.enums.js';
 
@@ -75,4 +76,14 @@ export class CareSettingsInput {
   @Min(DEVICE_OFFLINE_MINUTES_MIN)
   @Max(1440)
   deviceOfflineMinutes?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: `Days of data a personal baseline learns from, ${BASELINE_LEARNING_DAYS_MIN}–${BASELINE_LEARNING_DAYS_MAX}.`,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(BASELINE_LEARNING_DAYS_MIN)
+  @Max(BASELINE_LEARNING_DAYS_MAX)
+  baselineLearningDays?: number | null;
 }

@@ -7,6 +7,7 @@ import type { Plain } from '../../database/plain.js';
 import { parseId } from '../../graphql/ids.js';
 import { Device } from '../device/device.entity.js';
 import { Family } from '../family/family.entity.js';
+import { Baseline } from './routine.baseline.js';
 import { CareSettings, DeviceOfflinePeriod, RoutineRule } from './routine.entities.js';
 import { SeriesBucket, VitalMetric } from './routine.enums.js';
 import { CareSettingsInput, RoutineRuleInput } from './routine.inputs.js';
@@ -75,6 +76,14 @@ export class FamilyRoutineResolver {
   @FieldResolver(() => [RoutineRule], { description: 'Routine rules, oldest first.' })
   routineRules(@Root() family: Plain<Family>, @Ctx() ctx: Context): Promise<RoutineRule[]> {
     return ctx.app.services.routine.rules(ctx.em, family.id);
+  }
+
+  @FieldResolver(() => [Baseline], {
+    description:
+      "Personal baselines, one per metric: learning progress, or the usual range learned from the days before today (family's zone).",
+  })
+  baselines(@Root() family: Plain<Family>, @Ctx() ctx: Context): Promise<Baseline[]> {
+    return ctx.app.services.routine.baselines(ctx.em, family.id);
   }
 
   @FieldResolver(() => [VitalsBucket], {

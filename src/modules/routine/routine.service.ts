@@ -13,6 +13,7 @@ import {
 } from './routine.entities.js';
 import { RoutineRuleKind, type SeriesBucket, type VitalMetric } from './routine.enums.js';
 import type { CareSettingsInput, RoutineRuleInput } from './routine.inputs.js';
+import { type Baseline, baselineBands } from './routine.baseline.js';
 import { activitySeries, vitalsSeries } from './routine.series.js';
 import { isTimeZone, MINUTE_MS, parseTimeOfDay } from './routine.time.js';
 
@@ -51,6 +52,8 @@ export class RoutineService {
     if (input.timeZone !== undefined && input.timeZone !== null) settings.timeZone = input.timeZone;
     if (input.deviceOfflineMinutes !== undefined && input.deviceOfflineMinutes !== null)
       settings.deviceOfflineMinutes = input.deviceOfflineMinutes;
+    if (input.baselineLearningDays !== undefined && input.baselineLearningDays !== null)
+      settings.baselineLearningDays = input.baselineLearningDays;
     settings.updatedAt = this.deps.clock();
     await ctx.em.flush();
     return settings;
@@ -134,6 +137,11 @@ export class RoutineService {
   ) {
     const { timeZone } = await this.careSettings(em, familyId);
     return activitySeries(em, familyId, { ...args, timeZone });
+  }
+
+  /** The family's personal baselines as of now, one per metric. */
+  async baselines(em: EntityManager, familyId: number): Promise<Baseline[]> {
+    return (await baselineBands(em, [familyId], this.deps.clock())).get(familyId)!;
   }
 
   /**
