@@ -186,6 +186,7 @@ async function seedDay(f: TestFamily, seed: number) {
     emotions.set(row.emotion, (emotions.get(row.emotion) ?? 0) + 1);
 
   return {
+    healthTotal: health.filter((h) => inDay(h.measuredAt)).length,
     vitals,
     kinds,
     emotions,
@@ -349,6 +350,7 @@ describe('daily digest', () => {
       ],
     });
 
+    expect(digest.vitals.readings).toBe(expected.healthTotal);
     expect(digest.vitals.metrics.map((m) => m.metric)).toEqual(
       expected.vitals.map((m) => m.metric),
     );
@@ -528,9 +530,13 @@ describe('daily digest', () => {
     );
     expect(codeOf(bad)).toBe('BAD_USER_INPUT');
     expect(await em().count(DigestPreference, { family: f.family.id })).toBe(1);
-    // nobody opted in: no digest is made
+    // nobody opted in: no digest is made; nor for an applicant's preference (they may not read it)
+    const g = await createFamily(t, { pending: 1 });
+    const e = em();
+    e.create(DigestPreference, { family: g.family.id, user: g.pending[0]!.user.id, enabled: true });
+    await e.flush();
     await run(MORNING);
-    expect(await em().count(Digest, { family: f.family.id })).toBe(0);
+    expect(await em().count(Digest, { family: [f.family.id, g.family.id] })).toBe(0);
   });
 
   it('role matrix: who may read digests and set their own preference', async () => {

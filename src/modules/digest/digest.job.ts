@@ -39,8 +39,8 @@ export function digestDay(zone: string, now: Date): { day: string; from: Date; t
 }
 
 /**
- * One run of the `daily-digest` job: for every family with a member who opted in and whose
- * local morning has come, the previous day's digest (sections computed for all of them at once),
+ * One run of the `daily-digest` job: for every family with a member who opted in (and may read
+ * it) and whose local morning has come, the previous day's digest (sections computed for all of them at once),
  * stored once per family and day whatever the runs or nodes, with one delivery per opted-in
  * member who may read the family's data; then the e-mails, after commit, each claimed once.
  */
@@ -83,17 +83,31 @@ export async function runDigests(
   return { created, sent };
 }
 
-async function createDigests(orm: Orm, targets: DigestTarget[], now: Date): Promise<number> {
-  if (targets.length === 0) return 0;
+async function createDigests(orm: Orm, due: DigestTarget[], now: Date): Promise<number> {
+  if (due.length === 0) return 0;
   const em = orm.em.fork();
-  const contents = await computeDigests(em, targets);
-  const ids = targets.map((target) => target.familyId);
-  const standings = await loadStandings(em, undefined, ids);
+  const dueIds = due.map((target) => target.familyId);
+  const standings = await loadStandings(em, undefined, dueIds);
+  // only members whose standing may read the family's data get it (a pending applicant or a
+  // member who left keeps a preference row, but no e-mail); a family left with none gets no digest
+  const recipients = new Map<number, { userId: number; locale: DigestLocale }[]>();
   const preferences = await query(
     em,
-    `select family_id, user_id, locale from \`digest_preference\` where enabled = 1 and family_id in (${marks(ids)})`,
-    ids,
+    `select family_id, user_id, locale from \`digest_preference\` where enabled = 1 and family_id in (${marks(dueIds)})`,
+    dueIds,
   );
+  for (const row of preferences) {
+    const familyId = Number(row['family_id']);
+    const userId = Number(row['user_id']);
+    if (!allows('VIEW', standings.get(standingKey(userId, familyId)))) continue;
+    recipients.set(familyId, [
+      ...(recipients.get(familyId) ?? []),
+      { userId, locale: row['locale'] as DigestLocale },
+    ]);
+  }
+  const targets = due.filter((target) => recipients.has(target.familyId));
+  if (targets.length === 0) return 0;
+  const contents = await computeDigests(em, targets);
   let created = 0;
   for (const target of targets) {
     await em.transactional(async (tx) => {
@@ -119,19 +133,8 @@ async function createDigests(orm: Orm, targets: DigestTarget[], now: Date): Prom
         { family: target.familyId, day: target.day },
         { fields: ['id'] },
       );
-      // only members whose standing may read the family's data get it (a pending applicant or a
-      // member who left keeps a preference row, but no e-mail)
-      for (const row of preferences) {
-        if (Number(row['family_id']) !== target.familyId) continue;
-        const userId = Number(row['user_id']);
-        if (!allows('VIEW', standings.get(standingKey(userId, target.familyId)))) continue;
-        tx.create(DigestDelivery, {
-          digest: digest.id,
-          user: userId,
-          locale: row['locale'] as DigestLocale,
-          createdAt: now,
-        });
-      }
+      for (const { userId, locale } of recipients.get(target.familyId)!)
+        tx.create(DigestDelivery, { digest: digest.id, user: userId, locale, createdAt: now });
       await tx.flush();
     });
   }

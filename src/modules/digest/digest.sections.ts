@@ -149,7 +149,7 @@ export const vitalsSection: SectionCompute<'vitals'> = async (em, targets) => {
   for (const { ids, from, to } of byRange(targets)) {
     const rows = await query(
       em,
-      `select family_id, ${columns} from \`health_status\` where family_id in (${marks(ids)}) ` +
+      `select family_id, count(*) as readings, ${columns} from \`health_status\` where family_id in (${marks(ids)}) ` +
         'and measured_at >= ? and measured_at < ? group by family_id',
       [...ids, dbDate(em, from), dbDate(em, to)],
     );
@@ -169,7 +169,7 @@ export const vitalsSection: SectionCompute<'vitals'> = async (em, targets) => {
           count,
         });
       });
-      result.set(familyId, { metrics });
+      result.set(familyId, { readings: Number(row?.['readings'] ?? 0), metrics });
     }
   }
   return result;

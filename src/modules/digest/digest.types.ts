@@ -97,6 +97,9 @@ export class DigestVitalRange {
 
 @ObjectType({ description: "The day's vital signs: one range per metric that had readings." })
 export class DigestVitals {
+  @Field(() => Int, { description: 'How many vital-sign readings the day had.' })
+  readings!: number;
+
   @Field(() => [DigestVitalRange], { description: 'Metrics with readings, in a fixed order.' })
   metrics!: DigestVitalRange[];
 }
