@@ -48,6 +48,14 @@ describe('OutboxMailer', () => {
     expect(mailer.lastTo('ada@example.com')?.text).toBe('body 1');
   });
 
+  it('keeps an HTML part beside the text when there is one', async () => {
+    const mailer = new OutboxMailer();
+    await mailer.send({ ...message('ada@example.com', 1), html: '<p>body 1</p>' });
+    await mailer.send(message('bob@example.com', 2));
+    expect(mailer.lastTo('ada@example.com')?.html).toBe('<p>body 1</p>');
+    expect(mailer.lastTo('bob@example.com')).not.toHaveProperty('html');
+  });
+
   it('logs the whole message when given a logger', async () => {
     const { logger, info } = spyLogger();
     await new OutboxMailer(logger).send(message('ada@example.com', 1));

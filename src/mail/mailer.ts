@@ -2,12 +2,14 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 
-/** One plain-text e-mail. */
+/** One e-mail: plain text, optionally with an HTML alternative. */
 export interface MailMessage {
   /** A single recipient address. */
   to: string;
   subject: string;
   text: string;
+  /** An HTML part beside `text` (multipart/alternative); its user text must be escaped. */
+  html?: string;
 }
 
 /** Sends e-mail. Services depend on this, never on a transport, so tests can read the outbox. */
@@ -48,7 +50,12 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(message: MailMessage): Promise<void> {
-    await this.transport.sendMail({ to: message.to, subject: message.subject, text: message.text });
+    await this.transport.sendMail({
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      ...(message.html === undefined ? {} : { html: message.html }),
+    });
   }
 
   /** Closes pooled connections, if the URL asked for a pool (`?pool=true`). */
@@ -75,8 +82,8 @@ export class OutboxMailer implements Mailer {
 
   async send(message: MailMessage): Promise<void> {
     // a copy, so a caller mutating its object cannot rewrite what was "sent"
-    const { to, subject, text } = message;
-    this.outbox.push({ to, subject, text });
+    const { to, subject, text, html } = message;
+    this.outbox.push({ to, subject, text, ...(html === undefined ? {} : { html }) });
     if (this.outbox.length > OUTBOX_CAPACITY) {
       this.outbox.splice(0, this.outbox.length - OUTBOX_CAPACITY);
     }

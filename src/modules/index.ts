@@ -21,6 +21,7 @@ import { serverModule } from './server/server.module.js';
 import { settingsModule } from './settings/settings.module.js';
 import { weatherModule } from './weather/weather.module.js';
 import { wellnessModule } from './wellness/wellness.module.js';
+import { digestModule } from './digest/digest.module.js';
 
 /**
  * Every feature of the API, in dependency order (a module's services may take the services of
@@ -49,6 +50,7 @@ export const MODULES = [
   communityModule,
   supportModule,
   wellnessModule,
+  digestModule,
 ] as const;
 
 /** The services of every module, by name. */
