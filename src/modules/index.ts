@@ -4,6 +4,7 @@ import { supportModule } from './support/support.module.js';
 import { aiModule } from './ai/ai.module.js';
 import { assessmentModule } from './assessment/assessment.module.js';
 import { careSessionModule } from './care-session/care-session.module.js';
+import { checkInModule } from './check-in/check-in.module.js';
 import { communityModule } from './community/community.module.js';
 import { deviceModule } from './device/device.module.js';
 import { familyModule } from './family/family.module.js';
@@ -50,6 +51,7 @@ export const MODULES = [
   communityModule,
   supportModule,
   wellnessModule,
+  checkInModule,
   digestModule,
 ] as const;
 

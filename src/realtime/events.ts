@@ -114,6 +114,11 @@ export class EventBus {
     if (event.command) this.pubSub.publish(Topic.DeviceCommand, event.deviceId, event);
   }
 
+  /** A check-in fell due on the family's Carebot (`id`: the occurrence). */
+  checkInDue(event: { id: number; familyId: number }): void {
+    this.pubSub.publish(Topic.CheckInDue, event.familyId, event);
+  }
+
   /** The AI companion replied in a conversation. */
   chatReply(event: ChatReplyEvent): void {
     this.pubSub.publish(Topic.ChatReply, event.conversationId, event);

@@ -33,6 +33,8 @@ export const Topic = {
   CareSessionUpdated: 'CARE_SESSION_UPDATED',
   /** keyed by device id */
   DeviceCommand: 'DEVICE_COMMAND',
+  /** keyed by family id: a check-in fell due on the family's Carebot (src/modules/check-in) */
+  CheckInDue: 'CHECK_IN_DUE',
 } as const;
 
 /** A diagnostic event published by the `ping` mutation. */
@@ -153,6 +155,7 @@ export interface TopicPayloads {
   [Topic.SupportMessageAdded]: [number, SupportMessageEvent];
   [Topic.CareSessionUpdated]: [number, CareSessionEvent];
   [Topic.DeviceCommand]: [number, CareSessionEvent];
+  [Topic.CheckInDue]: [number, { id: number; familyId: number }];
   [key: string]: [] | [unknown] | [string | number, unknown];
 }
 

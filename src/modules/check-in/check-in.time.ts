@@ -1,0 +1,38 @@
+import { MINUTE_MS, zoneOffsetMs } from '../routine/routine.time.js';
+
+/** Local calendar days as integers (days since 1970-01-01): weeks become integer arithmetic. */
+
+export const DAY_MS = 24 * 3600_000;
+
+/** The local day (in `zone`) that `at` falls on. */
+export function localDayOf(zone: string, at: Date): number {
+  return Math.floor((at.getTime() + zoneOffsetMs(zone, at)) / DAY_MS);
+}
+
+/** The instant a wall-clock minute of a local day happens in `zone`. */
+export function instantOf(zone: string, day: number, minute: number): Date {
+  const wall = day * DAY_MS + minute * MINUTE_MS;
+  // the offset at the instant itself: exact unless a daylight-saving change falls within hours
+  const guess = wall - zoneOffsetMs(zone, new Date(wall));
+  return new Date(wall - zoneOffsetMs(zone, new Date(guess)));
+}
+
+/** Monday 0 … Sunday 6 (1970-01-01 was a Thursday). */
+export function weekdayOf(day: number): number {
+  return (day + 3) % 7;
+}
+
+/** The Monday that starts the ISO week of `day`. */
+export function mondayOf(day: number): number {
+  return day - weekdayOf(day);
+}
+
+/** `YYYY-MM-DD` of a local day. */
+export function isoOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The local day of a `YYYY-MM-DD` date (already validated by the Date scalar). */
+export function dayOfIso(date: string): number {
+  return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
