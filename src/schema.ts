@@ -4,7 +4,6 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { requireOperationAccess } from './auth/operation-access.js';
 import { guardTypes } from './auth/type-access.js';
 import { scalarsMap } from './graphql/scalars.js';
-import { simplifyPropertyFields } from './graphql/simple-fields.js';
 import { validateArgument } from './graphql/validate.js';
 import { authChecker } from './auth/auth-checker.js';
 import { MODULES } from './modules/index.js';
@@ -27,7 +26,6 @@ export async function createSchema(
   });
   // closed by default: an operation or a type nobody decided on stops the server from starting
   requireOperationAccess(schema);
-  simplifyPropertyFields(schema);
   guardTypes(schema);
   return schema;
 }
