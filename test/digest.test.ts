@@ -14,7 +14,13 @@ import { DigestLocale } from '../src/modules/digest/digest.enums.js';
 import { digestDay, runDigests } from '../src/modules/digest/digest.job.js';
 import { escapeHtml } from '../src/modules/digest/digest.render.js';
 import { periodicJobsOf } from '../src/jobs/start-jobs.js';
+import { CheckInOccurrence } from '../src/modules/check-in/check-in.entities.js';
+import { runCheckIns } from '../src/modules/check-in/check-in.jobs.js';
+import { baselineBands, updateBaselines } from '../src/modules/routine/routine.baseline.js';
+import { BaselineMetric, BaselineStatus } from '../src/modules/routine/routine.enums.js';
 import {
+  AnswerCheckInDocument,
+  CreateCheckInDocument,
   DigestDocument,
   FamilyDigestsDocument,
   UpdateDigestPreferenceDocument,
@@ -392,6 +398,60 @@ describe('daily digest', () => {
     // one digest by id, to a caregiver-free family's main user too
     const one = await t.request(DigestDocument, { id: digest.id }, f.main.headers);
     expect(one.digest).toEqual(digest);
+  });
+
+  it("shows the elder's usual range beside the day's vitals and how the day's check-ins went", async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    // two weeks before the day: heart rate 60–70, SpO₂ 96–98, every hour
+    const e = em();
+    for (let day = 14; day >= 0; day -= 1)
+      for (let hour = 0; hour < 24; hour += 1)
+        e.create(HealthStatus, {
+          family: f.family.id,
+          heartRate: day === 0 && hour === 12 ? 131 : 60 + ((hour * 7 + day) % 11),
+          bloodOxygen: 96 + ((hour + day) % 3),
+          measuredAt: new Date(FROM - day * DAY + hour * HOUR),
+        });
+    await e.flush();
+    const { orm, events, logger } = t.server.app;
+    await updateBaselines(orm.em, events, logger, MORNING);
+    const bands = (await baselineBands(em(), [f.family.id], new Date(FROM))).get(f.family.id)!;
+    const heart = bands.find((b) => b.metric === BaselineMetric.HEART_RATE)!;
+    expect(heart.status).toBe(BaselineStatus.READY);
+
+    // a daily medication question at 09:00: the Carebot says NO on the day
+    clockAt = new Date(FROM);
+    const { createCheckIn } = await t.request(
+      CreateCheckInDocument,
+      {
+        familyId: String(f.family.id),
+        input: { kind: 'QUESTION', prompt: 'Pill taken?', medication: true, time: '09:00' },
+      },
+      f.caregivers[0]!.headers,
+    );
+    clockAt = new Date(FROM + 9 * HOUR);
+    await runCheckIns(orm, events, logger, clockAt);
+    const [occurrence] = await em().find(CheckInOccurrence, { checkIn: Number(createCheckIn.id) });
+    await t.request(
+      AnswerCheckInDocument,
+      { occurrenceId: String(occurrence!.id), answer: { yes: false } },
+      f.device.headers,
+    );
+
+    await optIn(f.main, f, 'EN');
+    clockAt = MORNING;
+    await run(MORNING);
+    const digest = (await digestsOf(f)).edges[0]!.node;
+    const rate = digest.vitals.metrics.find((m) => m.metric === 'HEART_RATE')!;
+    expect(rate.max).toBe(131);
+    expect([rate.usualLow, rate.usualHigh]).toEqual([heart.low, heart.high]);
+    expect(rate.max).toBeGreaterThan(heart.high!);
+    // no baseline for blood pressure: no usual range
+    expect(digest.vitals.metrics.every((m) => m.metric !== 'SYSTOLIC')).toBe(true);
+    expect(digest.checkIns).toEqual({
+      total: { scheduled: 1, answered: 1, missed: 0, negative: 1 },
+      checkIns: [{ prompt: 'Pill taken?', scheduled: 1, answered: 1, negative: 1 }],
+    });
   });
 
   it('runs at 07:00 local and not before; twice or on two nodes, one digest and one e-mail each', async () => {

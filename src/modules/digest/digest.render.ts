@@ -39,6 +39,7 @@ export interface Labels {
   avg: string;
   max: string;
   count: string;
+  usual: string;
   activity: string;
   noActivity: string;
   action: string;
@@ -48,6 +49,12 @@ export interface Labels {
   mood: string;
   noMood: string;
   emotion: string;
+  checkIns: string;
+  noCheckIns: string;
+  checkIn: string;
+  answered: string;
+  missed: string;
+  negative: string;
   enums: Record<string, string>;
 }
 
@@ -72,6 +79,7 @@ const KO: Labels = {
   avg: '평균',
   max: '최고',
   count: '횟수',
+  usual: '평소 범위',
   activity: '활동',
   noActivity: '활동 기록이 없었습니다.',
   action: '활동',
@@ -79,6 +87,12 @@ const KO: Labels = {
   duration: '시간',
   previous: '지난 7일 평균',
   mood: '기분',
+  checkIns: '체크인',
+  noCheckIns: '예정된 체크인이 없었습니다.',
+  checkIn: '질문',
+  answered: '응답',
+  missed: '미응답',
+  negative: '주의 응답',
   noMood: '기분 측정이 없었습니다.',
   emotion: '감정',
   enums: {
@@ -145,6 +159,7 @@ const EN: Labels = {
   avg: 'Avg',
   max: 'Max',
   count: 'Readings',
+  usual: 'Usual range',
   activity: 'Activity',
   noActivity: 'No activity reported.',
   action: 'Activity',
@@ -152,6 +167,12 @@ const EN: Labels = {
   duration: 'Time',
   previous: '7-day average',
   mood: 'Mood',
+  checkIns: 'Check-ins',
+  noCheckIns: 'No check-ins were due.',
+  checkIn: 'Check-in',
+  answered: 'Answered',
+  missed: 'Missed',
+  negative: 'Worrying answers',
   noMood: 'No mood readings.',
   emotion: 'Emotion',
   enums: {
@@ -230,13 +251,16 @@ export const RENDERERS: {
           {
             heading: t.vitals,
             table: [
-              [t.metric, t.min, t.avg, t.max, t.count],
+              [t.metric, t.min, t.avg, t.max, t.count, t.usual],
               ...vitals.metrics.map((m) => [
                 word(t, m.metric),
                 num(m.min),
                 num(m.avg),
                 num(m.max),
                 String(m.count),
+                m.usualLow == null || m.usualHigh == null
+                  ? '–'
+                  : `${num(m.usualLow)}–${num(m.usualHigh)}`,
               ]),
             ],
           },
@@ -267,6 +291,24 @@ export const RENDERERS: {
             table: [
               [t.emotion, t.count],
               ...mood.emotions.map((e) => [word(t, e.emotion), String(e.count)]),
+            ],
+          },
+        ],
+  checkIns: (checkIns, t) =>
+    checkIns.total.scheduled === 0
+      ? [{ heading: t.checkIns, empty: t.noCheckIns }]
+      : [
+          {
+            heading: t.checkIns,
+            table: [
+              [t.checkIn, t.count, t.answered, t.missed, t.negative],
+              ...checkIns.checkIns.map((c) => [
+                c.prompt ?? '',
+                String(c.scheduled),
+                String(c.answered),
+                String(c.missed),
+                String(c.negative),
+              ]),
             ],
           },
         ],

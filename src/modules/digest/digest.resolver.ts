@@ -10,7 +10,13 @@ import { Family } from '../family/family.entity.js';
 import { Digest, DigestPreference } from './digest.entities.js';
 import { DigestPreferenceInput } from './digest.inputs.js';
 import type { DigestContent } from './digest.sections.js';
-import { DigestActivity, DigestAlerts, DigestMood, DigestVitals } from './digest.types.js';
+import {
+  DigestActivity,
+  DigestAlerts,
+  DigestCheckIns,
+  DigestMood,
+  DigestVitals,
+} from './digest.types.js';
 
 export const { ConnectionType: DigestConnection } = connectionTypes('Digest', Digest, 'digest');
 
@@ -102,6 +108,15 @@ export class DigestSectionsResolver {
   @FieldResolver(() => DigestMood, { description: 'Dominant emotions of the mood readings.' })
   mood(@Root() digest: Plain<Digest>): DigestMood {
     return content(digest).mood;
+  }
+
+  @FieldResolver(() => DigestCheckIns, {
+    nullable: true,
+    description:
+      'How the check-ins due that day were answered; null in digests made before check-ins existed.',
+  })
+  checkIns(@Root() digest: Plain<Digest>): DigestCheckIns | null {
+    return (content(digest) as Partial<DigestContent>).checkIns ?? null;
   }
 }
 

@@ -1,14 +1,22 @@
+import { checkInAdherence } from '../check-in/check-in.adherence.js';
 import type { EntityManager } from '../../database/orm.js';
 import { marks } from '../../database/plain.js';
 import { AlertState } from '../notification/alert.enums.js';
 import { GRADE_RANK, NotificationGrade } from '../notification/notification.enums.js';
 import type { ActivityAction, Emotion } from '../report/report.enums.js';
-import { METRIC_COLUMN, VitalMetric } from '../routine/routine.enums.js';
+import { baselineBands } from '../routine/routine.baseline.js';
+import {
+  BaselineMetric,
+  BaselineStatus,
+  METRIC_COLUMN,
+  VitalMetric,
+} from '../routine/routine.enums.js';
 import { dbDate, epochSeconds, isMySql, query, readDate } from '../routine/routine.sql.js';
 import type {
   DigestActivity,
   DigestAlerts,
   DigestCriticalAlert,
+  DigestCheckIns,
   DigestMood,
   DigestVitals,
 } from './digest.types.js';
@@ -39,6 +47,8 @@ export interface DigestContent {
   vitals: DigestVitals;
   activity: DigestActivity;
   mood: DigestMood;
+  /** Absent from digests made before check-ins existed. */
+  checkIns: DigestCheckIns;
 }
 
 /** Computes one section for many families at once (set-based: a statement per range, not per family). */
@@ -139,7 +149,17 @@ export const alertsSection: SectionCompute<'alerts'> = async (em, targets) => {
 
 const METRICS = Object.values(VitalMetric);
 
-/** Min, mean and max of each vital sign over the day: one statement per range. */
+/** The vital signs that have a personal baseline, by the baseline's name. */
+const BASELINE_OF: Partial<Record<VitalMetric, BaselineMetric>> = {
+  [VitalMetric.HEART_RATE]: BaselineMetric.HEART_RATE,
+  [VitalMetric.BLOOD_OXYGEN]: BaselineMetric.BLOOD_OXYGEN,
+  [VitalMetric.BODY_TEMPERATURE]: BaselineMetric.BODY_TEMPERATURE,
+};
+
+/**
+ * Min, mean and max of each vital sign over the day, beside the elder's usual range (the
+ * personal baseline as learned before the day): three statements per range.
+ */
 export const vitalsSection: SectionCompute<'vitals'> = async (em, targets) => {
   const result = new Map<number, DigestVitals>();
   const columns = METRICS.map((metric, i) => {
@@ -154,12 +174,16 @@ export const vitalsSection: SectionCompute<'vitals'> = async (em, targets) => {
       [...ids, dbDate(em, from), dbDate(em, to)],
     );
     const byFamily = new Map(rows.map((row) => [Number(row['family_id']), row]));
+    const bands = await baselineBands(em, ids, from);
     for (const familyId of ids) {
       const row = byFamily.get(familyId);
       const metrics: DigestVitals['metrics'] = [];
       METRICS.forEach((metric, i) => {
         const count = Number(row?.[`n${i}`] ?? 0);
         if (row === undefined || count === 0) return;
+        const band = bands
+          .get(familyId)
+          ?.find((b) => b.metric === BASELINE_OF[metric] && b.status === BaselineStatus.READY);
         metrics.push({
           metric,
           min: Number(row[`min${i}`]),
@@ -167,6 +191,8 @@ export const vitalsSection: SectionCompute<'vitals'> = async (em, targets) => {
           avg: Number(row[`sum${i}`]) / count,
           max: Number(row[`max${i}`]),
           count,
+          usualLow: band?.low ?? null,
+          usualHigh: band?.high ?? null,
         });
       });
       result.set(familyId, { readings: Number(row?.['readings'] ?? 0), metrics });
@@ -263,14 +289,28 @@ export const moodSection: SectionCompute<'mood'> = async (em, targets) => {
 };
 
 /**
- * Every section, by its key in {@link DigestContent}. The baseline and check-in sections plug in
- * here once their modules land: one key in DigestContent, one entry here.
+ * How the day's check-ins were answered: one statement per family (the check-in module's
+ * adherence count for a one-day range).
  */
+export const checkInsSection: SectionCompute<'checkIns'> = async (em, targets) => {
+  const result = new Map<number, DigestCheckIns>();
+  for (const target of targets) {
+    const day = await checkInAdherence(em, target.familyId, target.day, target.day);
+    result.set(target.familyId, {
+      total: day.total,
+      checkIns: day.weeks.flatMap((week) => week.checkIns),
+    });
+  }
+  return result;
+};
+
+/** Every section, by its key in {@link DigestContent}. */
 export const SECTIONS: { readonly [K in keyof DigestContent]: SectionCompute<K> } = {
   alerts: alertsSection,
   vitals: vitalsSection,
   activity: activitySection,
   mood: moodSection,
+  checkIns: checkInsSection,
 };
 
 /** The content of each target's digest: each section once for all targets. */

@@ -1,3 +1,4 @@
+import { CheckInAdherenceCounts } from '../check-in/check-in.adherence.js';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { openData } from '../../auth/type-access.js';
 import { AlertOutcome, AlertState } from '../notification/alert.enums.js';
@@ -93,6 +94,19 @@ export class DigestVitalRange {
 
   @Field(() => Int, { description: 'How many readings.' })
   count!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Low end of the elder's usual range (personal baseline learned before the day); null while it learns, for metrics without a baseline, and in digests made before baselines existed.",
+  })
+  usualLow?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "High end of the elder's usual range; null when `usualLow` is.",
+  })
+  usualHigh?: number | null;
 }
 
 @ObjectType({ description: "The day's vital signs: one range per metric that had readings." })
@@ -154,7 +168,17 @@ export class DigestMood {
   emotions!: DigestEmotionCount[];
 }
 
+@ObjectType({ description: "The day's check-ins (issue 20 item 4): how they were answered." })
+export class DigestCheckIns {
+  @Field(() => CheckInAdherenceCounts, { description: 'All check-ins due that day together.' })
+  total!: CheckInAdherenceCounts;
+
+  @Field(() => [CheckInAdherenceCounts], { description: 'Per check-in that fell due, by id.' })
+  checkIns!: CheckInAdherenceCounts[];
+}
+
 for (const type of [
+  DigestCheckIns,
   DigestGradeCount,
   DigestKindCount,
   DigestCriticalAlert,
