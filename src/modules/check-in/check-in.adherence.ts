@@ -3,7 +3,7 @@ import { openData } from '../../auth/type-access.js';
 import type { EntityManager } from '../../database/orm.js';
 import { BadUserInputError } from '../../graphql/errors.js';
 import { DateScalar } from '../../graphql/scalars.js';
-import { isMySql, query } from '../routine/routine.sql.js';
+import { isMySql, query } from '../../database/sql.js';
 import { OccurrenceState } from './check-in.enums.js';
 import { dayOfIso, isoOfDay, mondayOf } from './check-in.time.js';
 

@@ -4,7 +4,7 @@ import { marks } from '../../database/plain.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { Logger } from '../../observability/logger.js';
 import { CARE_DEFAULTS } from '../routine/routine.entities.js';
-import { dbDate, query } from '../routine/routine.sql.js';
+import { dbDate, query } from '../../database/sql.js';
 import { zoneOffsetMs } from '../routine/routine.time.js';
 import { Digest, DigestDelivery } from './digest.entities.js';
 import type { DigestLocale } from './digest.enums.js';

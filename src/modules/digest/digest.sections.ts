@@ -11,7 +11,7 @@ import {
   METRIC_COLUMN,
   VitalMetric,
 } from '../routine/routine.enums.js';
-import { dbDate, epochSeconds, isMySql, query, readDate } from '../routine/routine.sql.js';
+import { dbDate, epochSeconds, isMySql, query, readDate } from '../../database/sql.js';
 import type {
   DigestActivity,
   DigestAlerts,

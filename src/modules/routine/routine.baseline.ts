@@ -9,7 +9,7 @@ import { notify } from '../notification/notify.js';
 import { offlinePeriodsDuring } from './routine.device-health.js';
 import { BaselineDay, BaselineWatermark, CARE_DEFAULTS } from './routine.entities.js';
 import { BaselineMetric, BaselineStatus } from './routine.enums.js';
-import { epochSeconds, isMySql, query } from './routine.sql.js';
+import { epochSeconds, isMySql, query } from '../../database/sql.js';
 import { MINUTE_MS, zoneOffsetMs } from './routine.time.js';
 
 /** How often the `baselines` job folds new readings in and judges them. */

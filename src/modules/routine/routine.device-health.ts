@@ -5,7 +5,7 @@ import { NotificationGrade, NotificationKind } from '../notification/notificatio
 import { notify } from '../notification/notify.js';
 import { CARE_DEFAULTS, DeviceOfflinePeriod } from './routine.entities.js';
 import { marks } from '../../database/plain.js';
-import { dbDate, query, readDate } from './routine.sql.js';
+import { dbDate, query, readDate } from '../../database/sql.js';
 import { MINUTE_MS } from './routine.time.js';
 
 /** How often device health is checked; also the finest resolution of `deviceOfflineMinutes`. */

@@ -8,7 +8,7 @@ import { offlinePeriodsDuring } from './routine.device-health.js';
 import { CARE_DEFAULTS, RoutineRule } from './routine.entities.js';
 import { RoutineRuleKind } from './routine.enums.js';
 import { marks, type RawRow } from '../../database/plain.js';
-import { dbDate, query, readDate } from './routine.sql.js';
+import { dbDate, query, readDate } from '../../database/sql.js';
 import { MINUTE_MS, recentWindows, type Window } from './routine.time.js';
 
 /** How often routine rules are evaluated. */

@@ -4,7 +4,7 @@ import { BadUserInputError } from '../../graphql/errors.js';
 import { openData } from '../../auth/type-access.js';
 import { ActivityAction } from '../report/report.enums.js';
 import { METRIC_COLUMN, SeriesBucket, type VitalMetric } from './routine.enums.js';
-import { dbDate, epochSeconds, isMySql, query } from './routine.sql.js';
+import { dbDate, epochSeconds, isMySql, query } from '../../database/sql.js';
 import { zoneOffsetMs } from './routine.time.js';
 
 @ObjectType({ description: 'The readings of one metric in one chart bucket.' })
