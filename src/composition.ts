@@ -103,13 +103,19 @@ export async function createApp(
     clock: options.clock ?? (() => new Date()),
   });
   for (const [kind, handler] of jobHandlers) aiWorker.register(kind, handler);
+  const liveAuthorizer = new LiveAuthorizer(orm, { events, maxAgeMs: config.wsReauthIntervalMs });
+  // invalidations published while the Redis subscriber was away are lost: start the caches over
+  pubSubHandle.onReconnect(() => {
+    liveAuthorizer.forgetAll();
+    devices.invalidate(null);
+  });
   const app: App = {
     config,
     orm,
     pubSub: pubSubHandle.pubSub,
     events,
     devices,
-    liveAuthorizer: new LiveAuthorizer(orm, { events, maxAgeMs: config.wsReauthIntervalMs }),
+    liveAuthorizer,
     logger,
     metrics: new Metrics({ defaultMetrics: config.env !== 'test' }),
     rateLimiter,

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Session } from '../src/modules/account/session.entity.js';
 import { UserRole } from '../src/modules/account/user.entity.js';
 import {
   LogOutDocument,
@@ -144,4 +146,39 @@ describe.runIf(redisUrl)('cached live authorisation, change on another node', ()
     await a?.close();
   });
   scenarios(() => ({ origin: a, listener: b }));
+
+  it('starts its cache over when the Redis subscriber reconnects: a session ended unannounced is read again', async () => {
+    const f = await createFamily(a, { caregivers: 1 });
+    const caregiver = f.caregivers[0]!;
+    const sub = await warmSubscriber(b, a, f, caregiver.headers);
+    // ended without an announcement (as if it were lost): only a fresh read can see it
+    await a.server.app.orm.em.fork().nativeDelete(Session, { user: caregiver.user.id });
+    const forgot = vi.spyOn(b.server.app.liveAuthorizer, 'forgetAll');
+    const redis = new Redis(redisUrl!);
+    try {
+      const clients = (await redis.client('LIST')) as string;
+      const name = `${b.config.redisKeyPrefix}:subscribe`;
+      const ids = clients
+        .split('\n')
+        .filter((line) => line.includes(` name=${name} `))
+        .map((line) => /(?:^| )id=(\d+)/.exec(line)![1]!);
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) await redis.client('KILL', 'ID', id);
+    } finally {
+      redis.disconnect();
+    }
+    await expect.poll(() => forgot.mock.calls.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    // events published while the subscriber was away are lost: raise until one gets through
+    const closed = nextReal(sub).then(
+      () => 'delivered',
+      (error: { code?: number }) => error.code,
+    );
+    let outcome: unknown;
+    void closed.then((value) => (outcome = value));
+    for (let attempt = 0; attempt < 100 && outcome === undefined; attempt += 1) {
+      await raise(a, f, `after reconnect ${attempt}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await closed).toBe(4403);
+  });
 });

@@ -184,6 +184,18 @@ export class LiveAuthorizer {
       if (cached.until <= now) this.familyCache.delete(familyId);
   }
 
+  /**
+   * Drops every cached session and standing: announcements may have been lost (the Redis
+   * subscriber reconnected), so the next check of each reads again.
+   */
+  forgetAll(): void {
+    this.generation += 1;
+    this.sessionCache.clear();
+    this.hashesByUser.clear();
+    this.familyCache.clear();
+    this.familyReads.clear();
+  }
+
   /** What a change makes stale: the users' sessions, and every family they or `familyIds` stand in. */
   private forget(event: LiveAccessEvent): void {
     this.generation += 1;

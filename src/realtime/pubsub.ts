@@ -165,6 +165,12 @@ export interface PubSubHandle {
   pubSub: AppPubSub;
   /** `memory` in one process; `redis` fans events out to every API process. */
   kind: 'memory' | 'redis';
+  /**
+   * Calls `listener` each time the subscribing connection is ready again after a drop: events
+   * published meanwhile were lost (Redis pub/sub is at most once), so caches kept right by them
+   * must start over. Never called in memory.
+   */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -198,18 +204,34 @@ export function createAppPubSub(redisUrl: string | undefined, keyPrefix = 'careb
     return {
       pubSub: createPubSub<TopicPayloads>({ eventTarget }),
       kind: 'memory',
+      onReconnect: () => {},
       close: async () => {},
     };
   }
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false });
+  // named, so an operator (CLIENT LIST) can tell a deployment's connections apart
+  const publishClient = new Redis(redisUrl, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 3,
+    connectionName: `${keyPrefix}:publish`,
+  });
+  const subscribeClient = new Redis(redisUrl, {
+    lazyConnect: false,
+    connectionName: `${keyPrefix}:subscribe`,
+  });
   const eventTarget = namespaced(
     createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient }),
     `${keyPrefix}:`,
   );
+  const reconnectListeners: (() => void)[] = [];
+  let readyBefore = false;
+  subscribeClient.on('ready', () => {
+    if (readyBefore) for (const listener of reconnectListeners) listener();
+    readyBefore = true;
+  });
   return {
     pubSub: createPubSub<TopicPayloads>({ eventTarget }),
     kind: 'redis',
+    onReconnect: (listener) => reconnectListeners.push(listener),
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
