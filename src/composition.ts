@@ -67,7 +67,9 @@ export async function createApp(
   const events = new EventBus(pubSubHandle.pubSub);
   // changes announced by other API processes reach this one's caches
   const familyState = listenForFamilyState(pubSubHandle.pubSub, events);
-  const devices = new DeviceCache();
+  const clock = options.clock ?? (() => new Date());
+  // a device's lastSeenAt (device health, routines) follows the app clock, which tests move
+  const devices = new DeviceCache({ clock });
   events.onFamilyStateChanged((event) => {
     if (event.what === 'devices') devices.invalidate(event.familyId);
   });
@@ -100,10 +102,14 @@ export async function createApp(
     mailer,
     fileStorage,
     jobs: aiWorker,
-    clock: options.clock ?? (() => new Date()),
+    clock,
   });
   for (const [kind, handler] of jobHandlers) aiWorker.register(kind, handler);
-  const liveAuthorizer = new LiveAuthorizer(orm, { events, maxAgeMs: config.wsReauthIntervalMs });
+  const liveAuthorizer = new LiveAuthorizer(orm, {
+    events,
+    maxAgeMs: config.wsReauthIntervalMs,
+    clock,
+  });
   // invalidations published while the Redis subscriber was away are lost: start the caches over
   pubSubHandle.onReconnect(() => {
     liveAuthorizer.forgetAll();

@@ -45,6 +45,23 @@ const systemAlerts = (f: TestFamily) =>
   em().find(Notification, { family: f.family.id, kind: NotificationKind.SYSTEM });
 
 describe('device health', () => {
+  it("records the Carebot's sign of life on the app clock, over HTTP and WebSocket", async () => {
+    const f = await createFamily(t);
+    await seen(f, -100);
+    clockAt = at(5);
+    const response = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...f.device.headers },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(response.status).toBe(200);
+    expect((await em().findOneOrFail(Device, f.device.device.id)).lastSeenAt).toEqual(at(5));
+    clockAt = at(30);
+    const socket = t.ws({ authorization: f.device.headers.authorization });
+    await socket.iterate({ query: '{ __typename }' }).next();
+    expect((await em().findOneOrFail(Device, f.device.device.id)).lastSeenAt).toEqual(at(30));
+  });
+
   it('raises one SYSTEM alert when the Carebot falls silent, and records its return', async () => {
     const f = await createFamily(t, { caregivers: 1 });
     const quiet = await createFamily(t);

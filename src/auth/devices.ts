@@ -75,7 +75,14 @@ export class DeviceCache {
   private readonly entries = new Map<string, FoundDevice & { expiresAt: number }>();
   private generation = 0;
 
-  constructor(private readonly options: { ttlMs?: number; now?: () => number } = {}) {}
+  constructor(
+    private readonly options: {
+      ttlMs?: number;
+      now?: () => number;
+      /** The application's clock, for `lastSeenAt` (tests move it); the system clock by default. */
+      clock?: () => Date;
+    } = {},
+  ) {}
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
@@ -85,7 +92,7 @@ export class DeviceCache {
   async authenticate(
     em: EntityManager,
     token: string,
-    now = new Date(),
+    now = this.options.clock?.() ?? new Date(),
   ): Promise<DeviceViewer | null> {
     if (!looksLikeToken(token)) return null;
     const key = hashToken(token);

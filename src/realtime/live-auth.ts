@@ -70,6 +70,7 @@ export class LiveAuthorizer {
   private generation = 0;
   private nextSweep = 0;
   private readonly maxAgeMs: number;
+  private readonly clock: () => Date;
 
   constructor(
     private readonly orm: Orm,
@@ -83,9 +84,12 @@ export class LiveAuthorizer {
        * which keeps their entries fresh. A session is never used past its own expiry either.
        */
       maxAgeMs?: number;
+      /** The application's clock, for a device's `lastSeenAt`; the system clock by default. */
+      clock?: () => Date;
     } = {},
   ) {
     this.maxAgeMs = settings.maxAgeMs ?? 300_000;
+    this.clock = settings.clock ?? (() => new Date());
     this.sessions = new DataLoader(
       (hashes) => authenticateSessionHashes(this.orm.em.fork(), hashes),
       options,
@@ -132,7 +136,7 @@ export class LiveAuthorizer {
         return hash === null ? null : this.readSession(hash);
       }
       case 'device':
-        return authenticateDevice(this.orm.em.fork(), credential.token);
+        return authenticateDevice(this.orm.em.fork(), credential.token, this.clock());
       case 'none':
         return null;
     }
