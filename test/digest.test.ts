@@ -449,7 +449,11 @@ describe('daily digest', () => {
     // no baseline for blood pressure: no usual range
     expect(digest.vitals.metrics.every((m) => m.metric !== 'SYSTOLIC')).toBe(true);
     expect(digest.checkIns).toEqual({
-      total: { scheduled: 1, answered: 1, missed: 0, negative: 1 },
+      scheduled: 1,
+      answered: 1,
+      missed: 0,
+      negative: 1,
+      rate: 0,
       checkIns: [{ prompt: 'Pill taken?', scheduled: 1, answered: 1, negative: 1 }],
     });
   });

@@ -295,7 +295,7 @@ export const RENDERERS: {
           },
         ],
   checkIns: (checkIns, t) =>
-    checkIns.total.scheduled === 0
+    checkIns.scheduled === 0
       ? [{ heading: t.checkIns, empty: t.noCheckIns }]
       : [
           {

@@ -296,8 +296,13 @@ export const checkInsSection: SectionCompute<'checkIns'> = async (em, targets) =
   const result = new Map<number, DigestCheckIns>();
   for (const target of targets) {
     const day = await checkInAdherence(em, target.familyId, target.day, target.day);
+    const { scheduled, answered, missed, negative, rate } = day.total;
     result.set(target.familyId, {
-      total: day.total,
+      scheduled,
+      answered,
+      missed,
+      negative,
+      rate,
       checkIns: day.weeks.flatMap((week) => week.checkIns),
     });
   }

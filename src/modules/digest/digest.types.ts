@@ -168,10 +168,28 @@ export class DigestMood {
   emotions!: DigestEmotionCount[];
 }
 
-@ObjectType({ description: "The day's check-ins (issue 20 item 4): how they were answered." })
+@ObjectType({ description: "The day's check-ins: how the Carebot's questions were answered." })
 export class DigestCheckIns {
-  @Field(() => CheckInAdherenceCounts, { description: 'All check-ins due that day together.' })
-  total!: CheckInAdherenceCounts;
+  @Field(() => Int, { description: 'Check-ins that fell due during the day.' })
+  scheduled!: number;
+
+  @Field(() => Int, { description: 'Answered by the Carebot.' })
+  answered!: number;
+
+  @Field(() => Int, { description: 'Not answered within their grace period.' })
+  missed!: number;
+
+  @Field(() => Int, {
+    description: 'Answered, but worrying (NO to a medication question, a value outside limits).',
+  })
+  negative!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Adherence: answered and not worrying ÷ (answered + missed), 0–1; null when none settled.',
+  })
+  rate!: number | null;
 
   @Field(() => [CheckInAdherenceCounts], { description: 'Per check-in that fell due, by id.' })
   checkIns!: CheckInAdherenceCounts[];
