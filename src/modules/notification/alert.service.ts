@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { raw } from '@mikro-orm/core';
 import { requireDevice, requireUser } from '../../auth/access.js';
 import type { Orm } from '../../database/orm.js';
 import { ConflictError, NotFoundError } from '../../graphql/errors.js';
@@ -199,10 +200,16 @@ export class AlertService {
   /** The grace window ended without a cancel: the family hears of the alert now. */
   private async deliverAfterGrace(notificationId: number, now: Date): Promise<void> {
     await this.deps.orm.em.fork().transactional(async (em) => {
+      // its place in delivery order: after every notification raised so far (what a resuming
+      // subscriber compares; its id is older than those)
+      const [{ last } = { last: 0 }] = await em
+        .createQueryBuilder(Notification)
+        .select(raw('max(id) as last'))
+        .execute<{ last: number | null }[]>('all', false);
       const started = await em.nativeUpdate(
         Notification,
         { id: notificationId, state: AlertState.OPEN, deviceOnly: true },
-        { deviceOnly: false },
+        { deviceOnly: false, deliverySeq: Number(last ?? 0) + 0.5 },
       );
       if (started === 0) return; // cancelled meanwhile
       const notification = await em.findOneOrFail(Notification, { id: notificationId });
