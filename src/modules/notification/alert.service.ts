@@ -213,7 +213,7 @@ export class AlertService {
       );
       if (started === 0) return; // cancelled meanwhile
       const notification = await em.findOneOrFail(Notification, { id: notificationId });
-      await startDelivery(em, notification, now);
+      await startDelivery(em, [notification], now);
       await em.flush();
       afterCommit(em, () => this.deps.events.notificationAdded(toNotificationEvent(notification)));
       announceUpdate(em, this.deps.events, notification, now, afterCommit);
