@@ -203,3 +203,35 @@ describe('set-based delivery', () => {
     expect(counts[0]).toBe(counts[1]);
   });
 });
+
+describe('e-mails outside the step transaction', () => {
+  it('sends nothing for a step that rolled back, and each e-mail once after it commits', async () => {
+    const f = await createFamily(t, { caregivers: 1 });
+    const family = [f.main.user.email, f.caregivers[0]!.user.email];
+    const mailed = () => outbox().filter((m) => family.includes(m.to)).length;
+    await raise(f, 'CRIT', 'EMERGENCY');
+    const alerts = t.server.app.services.alerts as unknown as {
+      mailAndHook: (...args: unknown[]) => Promise<void>;
+    };
+    const original = alerts.mailAndHook;
+    // the step writes its e-mails, then fails before committing
+    alerts.mailAndHook = async function (this: unknown, ...args: unknown[]) {
+      await original.apply(this, args);
+      throw new Error('the step failed after writing its e-mails');
+    };
+    try {
+      advance(2 * 60_000);
+      await fire();
+    } finally {
+      alerts.mailAndHook = original;
+    }
+    expect(mailed()).toBe(0);
+    // the step is retried (1 s later) and commits: each member gets one e-mail
+    advance(1_000);
+    await fire();
+    expect(mailed()).toBe(2);
+    advance(60 * 60_000);
+    await fire();
+    expect(mailed()).toBe(2);
+  });
+});
