@@ -508,10 +508,10 @@ describe('statements per report', () => {
       t.request(ReportHomeStatusDocument, { input: home({ gasLevel: 5000 }) }, f.device.headers),
     );
     // (begin and commit reach the statement log without the request's context: not counted)
-    expect(alerting.statements.map((sql) => /^insert into `(\w+)`/i.exec(sql)?.[1])).toEqual([
-      'notification',
-      'home_status',
-    ]);
+    // then, as it is an alert, its lifecycle (RAISED, deliveries, escalation timers) before commit
+    expect(
+      alerting.statements.slice(0, 2).map((sql) => /^insert into `(\w+)`/i.exec(sql)?.[1]),
+    ).toEqual(['notification', 'home_status']);
     expect(await notificationsOf(f)).toHaveLength(1);
     // a batch of one kind without alerts is one multi-row INSERT
     const batch = await t.countQueries(() =>
@@ -737,9 +737,10 @@ describe('notifications', () => {
   it('keeps read state per user: one caregiver reading does not mark it read for another', async () => {
     const f = await createFamily(t, { caregivers: 2 });
     const [a, b] = f.caregivers as [TestFamily['caregivers'][0], TestFamily['caregivers'][0]];
+    // a critical reading (a FALL would wait for its grace window before members see it)
     await t.request(
-      ReportActivityDocument,
-      { input: { action: 'FALL', measuredAt: minutesAgo(1) } },
+      ReportHealthStatusDocument,
+      { input: { heartRate: 30, measuredAt: minutesAgo(1) } },
       f.device.headers,
     );
     await t.request(
@@ -753,7 +754,7 @@ describe('notifications', () => {
     const seenByA = await list(a.headers);
     expect(seenByA.notifications.totalCount).toBe(2);
     expect(seenByA.unreadNotificationCount).toBe(2);
-    const fall = seenByA.notifications.edges.find((e) => e.node.kind === 'FALL')!.node;
+    const fall = seenByA.notifications.edges.find((e) => e.node.kind === 'HEALTH')!.node;
     expect(
       await t.request(
         MarkNotificationsReadDocument,
@@ -776,7 +777,7 @@ describe('notifications', () => {
     );
     expect(unreadForA.family!.notifications.edges.map((e) => e.node.kind)).toEqual(['SYSTEM']);
     const crit = await t.request(FamilyNotificationsDocument, { id, minGrade: 'WARN' }, b.headers);
-    expect(crit.family!.notifications.edges.map((e) => e.node.kind)).toEqual(['FALL']);
+    expect(crit.family!.notifications.edges.map((e) => e.node.kind)).toEqual(['HEALTH']);
     const kinds = await t.request(
       FamilyNotificationsDocument,
       { id, kinds: ['SYSTEM'] },

@@ -15,6 +15,7 @@ import { Message } from '../message/message.entity.js';
 import { Notification } from '../notification/notification.entity.js';
 import { GRADE_RANK, NotificationGrade, gradesFrom } from '../notification/notification.enums.js';
 import { toNotificationEvent } from '../notification/notification.service.js';
+import { missedNotifications } from '../notification/notification.resume.js';
 import { CarebotSettings } from '../settings/settings.entity.js';
 import { openData } from '../../auth/type-access.js';
 
@@ -68,6 +69,11 @@ export function authorisedStream<T>(
   options: {
     replay?: () => Promise<T[]>;
     idOf?: (event: T) => number;
+    /**
+     * Live events whose ids are not in delivery order: drop only ids the replay delivered
+     * (instead of every id up to the last one delivered).
+     */
+    replayedIdsOnly?: boolean;
     after?: number;
     raisedAt?: (event: T) => number;
     /** Events the subscriber did not ask for (e.g. below its minGrade): skipped, not an end. */
@@ -81,12 +87,14 @@ export function authorisedStream<T>(
     let lastId = options.after ?? 0;
     let replaying = options.replay !== undefined;
     const buffered: T[] = [];
+    // at most the replay's ids (REPLAY_MAX) plus what arrived during it
+    const replayed = new Set<number>();
     let ended = false;
     const deliver = async (event: T): Promise<void> => {
       if (ended) return;
       const id = options.idOf?.(event);
       // the replay and the live stream overlap at the switch-over: every id goes out once
-      if (id !== undefined && id <= lastId) return;
+      if (id !== undefined && (options.replayedIdsOnly ? replayed.has(id) : id <= lastId)) return;
       if (options.wanted !== undefined && !options.wanted(event)) return;
       const viewer = await connection.revalidate();
       const verdict = viewer === null ? false : await authorise(viewer, event);
@@ -97,6 +105,7 @@ export function authorisedStream<T>(
         return;
       }
       if (id !== undefined) lastId = id;
+      if (id !== undefined && replaying) replayed.add(id);
       const raisedAt = options.raisedAt?.(event);
       if (raisedAt !== undefined)
         metrics.liveLatency.observe({ subscription: name }, (Date.now() - raisedAt) / 1000);
@@ -186,17 +195,14 @@ export class LiveResolver {
           }
         }
         replay = async () => {
-          const missed = await em.find(
-            Notification,
-            {
-              family: { $in: familyIds },
-              id: { $gt: after },
-              grade: { $in: gradesFrom(minGrade) },
-              // an alert in its grace window is its Carebot's alone
-              ...(ctx.viewer.kind === 'device' ? {} : { deviceOnly: false }),
-            },
-            { orderBy: { id: 'asc' }, limit: REPLAY_MAX + 1 },
-          );
+          // in delivery order: a grace-released alert comes after what was raised before its delivery
+          const missed = await missedNotifications(em, {
+            familyIds,
+            after,
+            grades: gradesFrom(minGrade),
+            device: ctx.viewer.kind === 'device',
+            limit: REPLAY_MAX,
+          });
           if (missed.length > REPLAY_MAX) {
             throw new ResyncRequiredError(
               `More than ${REPLAY_MAX} notifications were missed: reload the list, then subscribe again.`,
@@ -226,6 +232,8 @@ export class LiveResolver {
           ...(replay === undefined ? {} : { replay }),
           ...(after === undefined ? {} : { after }),
           idOf: (event) => event.id,
+          // ids are not in delivery order (a grace-released alert keeps its earlier id)
+          replayedIdsOnly: true,
           wanted,
           raisedAt,
         },

@@ -73,11 +73,12 @@ export class AlertTimelineEntry {
 }
 
 /** What an alert timer does when it fires. */
-export type AlertTimerKind = 'DELIVER' | 'ESCALATE' | 'REALERT' | 'WEBHOOK';
+export type AlertTimerKind = 'DELIVER' | 'ESCALATE' | 'REALERT' | 'WEBHOOK' | 'EMAIL';
 
 /**
- * A durable alert timer: the end of a grace window, an escalation step, a closed-loop re-alert
- * or a webhook delivery (with its retries). Stored in the database, so it survives restarts;
+ * A durable alert timer: the end of a grace window, an escalation step, a closed-loop re-alert,
+ * a webhook delivery or an e-mail (an outbox row: written with the step that sends it, sent
+ * after that step committed; with their retries). Stored in the database, so it survives restarts;
  * fired by whichever node claims it first (a conditional UPDATE), so it fires once.
  */
 @Entity({ tableName: 'alert_timer' })

@@ -1,8 +1,7 @@
 import type { EntityManager } from '../../database/orm.js';
 import type { EventBus } from '../../realtime/events.js';
 import { User } from '../account/user.entity.js';
-import { Family } from '../family/family.entity.js';
-import { FamilyRole, Membership, MembershipStatus } from '../family/membership.entity.js';
+import { FamilyRole } from '../family/membership.entity.js';
 import {
   AlertSettings,
   AlertTimelineEntry,
@@ -99,20 +98,36 @@ export async function schedule(
     .execute('run');
 }
 
+/** What of a family's alert settings delivery reads. */
+export type DeliverySettings = Pick<
+  AlertSettings,
+  'graceSeconds' | 'graceKinds' | 'webhookUrl' | 'webhookSecret'
+>;
+
+const DEFAULT_SETTINGS: DeliverySettings = {
+  graceSeconds: DEFAULT_GRACE_SECONDS,
+  graceKinds: [],
+  webhookUrl: null,
+  webhookSecret: null,
+};
+
 /** A family's alert settings, or the defaults when it never set them. */
 export async function alertSettingsOf(
   em: EntityManager,
   familyId: number,
-): Promise<Pick<AlertSettings, 'graceSeconds' | 'graceKinds' | 'webhookUrl' | 'webhookSecret'>> {
+): Promise<DeliverySettings> {
   const stored = await em.findOne(AlertSettings, { family: familyId });
-  return (
-    stored ?? {
-      graceSeconds: DEFAULT_GRACE_SECONDS,
-      graceKinds: [],
-      webhookUrl: null,
-      webhookSecret: null,
-    }
-  );
+  return stored ?? DEFAULT_SETTINGS;
+}
+
+/** The alert settings of several families in one query (the defaults for those without). */
+export async function alertSettingsFor(
+  em: EntityManager,
+  familyIds: readonly number[],
+): Promise<(familyId: number) => DeliverySettings> {
+  const stored = await em.find(AlertSettings, { family: { $in: [...new Set(familyIds)] } });
+  const byFamily = new Map(stored.map((settings) => [settings.family.id, settings]));
+  return (familyId) => byFamily.get(familyId) ?? DEFAULT_SETTINGS;
 }
 
 /** A member who receives a family's alerts. */
@@ -120,27 +135,81 @@ export interface Recipient {
   userId: number;
   email: string;
   name: string;
+  /** MAIN (the family's main user) or the member's role. */
+  role: AudienceRole;
+  /** The main user and MANAGERs. */
   manager: boolean;
 }
 
-/** The main user and the ACTIVE members of a family: who alerts are for. */
+/** A member's standing in a family as alert recipients are chosen by it. */
+export type AudienceRole = 'MAIN' | FamilyRole;
+
+/**
+ * Who the alerts of some families are for, as one SELECT: each family's main user (`MAIN`) and
+ * its ACTIVE members (by role), main user first then by membership — `family_id`, `user_id`,
+ * `role`, `position`. One statement whatever the number of members (or families), so it feeds
+ * both the recipients' rows and the INSERT … SELECT of their deliveries. Bind the family ids
+ * twice.
+ */
+function audience(families: number): string {
+  const ids = Array.from({ length: families }, () => '?').join(', ');
+  return `select f.\`id\` as family_id, f.\`main_user_id\` as user_id, 'MAIN' as role, 0 as position
+  from \`family\` f where f.\`id\` in (${ids})
+  union all
+  select m.\`family_id\`, m.\`user_id\`, m.\`role\`, m.\`id\` from \`membership\` m
+  where m.\`family_id\` in (${ids}) and m.\`status\` = 'ACTIVE'`;
+}
+
+/** The main user and the ACTIVE members of a family (plain rows, one query). */
 export async function recipientsOf(em: EntityManager, familyId: number): Promise<Recipient[]> {
-  const family = await em.findOneOrFail(Family, { id: familyId }, { populate: ['mainUser'] });
-  const main = family.mainUser.getEntity();
-  const members = await em.find(
-    Membership,
-    { family: familyId, status: MembershipStatus.ACTIVE },
-    { populate: ['user'], orderBy: { id: 'asc' } },
+  const rows = await em.execute<
+    { user_id: number; role: string; email: string; name: string; position: number }[]
+  >(
+    `select a.user_id, a.role, u.\`email\`, u.\`name\`, a.position from (${audience(1)}) a
+      join \`user\` u on u.\`id\` = a.user_id order by a.position`,
+    [familyId, familyId],
+    'all',
+    em.getLoggerContext(),
   );
-  return [
-    { userId: main.id, email: main.email, name: main.name, manager: true },
-    ...members.map((m) => ({
-      userId: m.user.id,
-      email: m.user.getEntity().email,
-      name: m.user.getEntity().name,
-      manager: m.role === FamilyRole.MANAGER,
-    })),
-  ];
+  return rows.map((row) => ({
+    userId: Number(row.user_id),
+    email: row.email,
+    name: row.name,
+    role: row.role as AudienceRole,
+    manager: row.role !== (FamilyRole.CAREGIVER as string),
+  }));
+}
+
+/**
+ * Records a LIVE delivery of each alert to every member of its family (main user first) with
+ * one INSERT … SELECT: the statement count grows neither with the family nor with the alerts.
+ */
+export async function recordLiveDeliveries(
+  em: EntityManager,
+  notifications: readonly Pick<Notification, 'id' | 'family'>[],
+  now: Date,
+): Promise<void> {
+  if (notifications.length === 0) return;
+  const families = [...new Set(notifications.map((n) => n.family.id))];
+  const ids = notifications.map((n) => n.id);
+  await em.execute(
+    `insert into \`alert_timeline\`
+      (\`notification_id\`, \`family_id\`, \`type\`, \`at\`, \`by_device\`, \`channel\`, \`recipient_id\`)
+      select n.\`id\`, n.\`family_id\`, ?, ?, 0, ?, a.user_id
+      from \`notification\` n join (${audience(families.length)}) a on a.family_id = n.\`family_id\`
+      where n.\`id\` in (${ids.map(() => '?').join(', ')})
+      order by n.\`id\`, a.position`,
+    [
+      AlertEventType.DELIVERED,
+      em.getPlatform().processDateProperty(now),
+      AlertChannel.LIVE,
+      ...families,
+      ...families,
+      ...ids,
+    ],
+    'run',
+    em.getLoggerContext(),
+  );
 }
 
 /** Whether a new alert waits for the grace window before anyone but the Carebot hears of it. */
@@ -160,29 +229,37 @@ export function waitsForGrace(
 }
 
 /**
- * Starts delivery of an alert: a LIVE delivery entry per member, and for a CRIT the escalation
- * timers. The caller announces the alert (`notificationAdded`) after its commit.
+ * Starts delivery of alerts: a LIVE delivery entry per member (one statement for them all), and
+ * for a CRIT the escalation timers (one statement). The caller announces the alerts
+ * (`notificationAdded`) after its commit.
  */
 export async function startDelivery(
   em: EntityManager,
-  notification: Notification,
+  notifications: readonly Notification[],
   now: Date,
 ): Promise<void> {
-  for (const recipient of await recipientsOf(em, notification.family.id))
-    record(em, notification, AlertEventType.DELIVERED, now, {
-      channel: AlertChannel.LIVE,
-      recipientId: recipient.userId,
-    });
-  if (notification.grade === NotificationGrade.CRIT)
-    for (const [index, step] of ESCALATION_STEPS.entries())
-      await schedule(
-        em,
-        notification.id,
-        'ESCALATE',
-        `escalate:${index + 1}`,
-        new Date(now.getTime() + step.afterMs),
-        { step: index + 1 },
-      );
+  // what the caller staged (RAISED entries) goes first: the deliveries are written at once
+  await em.flush();
+  await recordLiveDeliveries(em, notifications, now);
+  const timers = notifications
+    .filter((n) => n.grade === NotificationGrade.CRIT)
+    .flatMap((n) =>
+      ESCALATION_STEPS.map((step, index) => ({
+        notification: n.id,
+        kind: 'ESCALATE' as const,
+        key: `escalate:${index + 1}`,
+        dueAt: new Date(now.getTime() + step.afterMs),
+        payload: { step: index + 1 },
+        attempts: 0,
+      })),
+    );
+  if (timers.length > 0)
+    await em
+      .createQueryBuilder(AlertTimer)
+      .insert(timers)
+      .onConflict(['notification', 'key'])
+      .ignore()
+      .execute('run');
 }
 
 /** The states in which an alert takes more occurrences. */

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { raw } from '@mikro-orm/core';
 import { requireDevice, requireUser } from '../../auth/access.js';
 import type { Orm } from '../../database/orm.js';
 import { ConflictError, NotFoundError } from '../../graphql/errors.js';
@@ -122,6 +123,18 @@ export class AlertService {
    * calls it; tests call it with the clock where they want it.
    */
   async fireDue(): Promise<number> {
+    // a step writes its e-mails as timers due now (sent after the step commits): a second pass
+    // sends them, a third those of a step a second pass fired
+    let fired = 0;
+    for (let pass = 0; pass < 3; pass++) {
+      const count = await this.firePass();
+      fired += count;
+      if (count === 0) break;
+    }
+    return fired;
+  }
+
+  private async firePass(): Promise<number> {
     const now = this.deps.clock();
     const em = this.deps.orm.em.fork();
     const due = await em.find(
@@ -175,9 +188,11 @@ export class AlertService {
     const em = this.deps.orm.em.fork();
     const notification = await em.findOne(Notification, { id: timer.notification.id });
     if (notification === null) return;
+    const email = timer.kind === 'EMAIL';
+    const to = timer.payload?.['to'];
     record(em, notification, AlertEventType.DELIVERED, now, {
-      channel: AlertChannel.WEBHOOK,
-      recipientName: 'webhook',
+      channel: email ? AlertChannel.EMAIL : AlertChannel.WEBHOOK,
+      recipientName: !email ? 'webhook' : typeof to === 'string' ? to.slice(0, 100) : 'e-mail',
       note: `failed after ${WEBHOOK_MAX_ATTEMPTS} tries: ${String(error instanceof Error ? error.message : error).slice(0, 300)}`,
     });
     await em.flush();
@@ -193,20 +208,28 @@ export class AlertService {
         return this.closeLoop(timer.notification.id, now);
       case 'WEBHOOK':
         return this.callWebhook(timer, now);
+      case 'EMAIL':
+        return this.sendMail(timer);
     }
   }
 
   /** The grace window ended without a cancel: the family hears of the alert now. */
   private async deliverAfterGrace(notificationId: number, now: Date): Promise<void> {
     await this.deps.orm.em.fork().transactional(async (em) => {
+      // its place in delivery order: after every notification raised so far (what a resuming
+      // subscriber compares; its id is older than those)
+      const [{ last } = { last: 0 }] = await em
+        .createQueryBuilder(Notification)
+        .select(raw('max(id) as last'))
+        .execute<{ last: number | null }[]>('all', false);
       const started = await em.nativeUpdate(
         Notification,
         { id: notificationId, state: AlertState.OPEN, deviceOnly: true },
-        { deviceOnly: false },
+        { deviceOnly: false, deliverySeq: Number(last ?? 0) + 0.5 },
       );
       if (started === 0) return; // cancelled meanwhile
       const notification = await em.findOneOrFail(Notification, { id: notificationId });
-      await startDelivery(em, notification, now);
+      await startDelivery(em, [notification], now);
       await em.flush();
       afterCommit(em, () => this.deps.events.notificationAdded(toNotificationEvent(notification)));
       announceUpdate(em, this.deps.events, notification, now, afterCommit);
@@ -269,7 +292,10 @@ export class AlertService {
     });
   }
 
-  /** E-mails each person (recording it) and schedules the webhook call when one is set. */
+  /**
+   * E-mails each person (an outbox timer, sent after the caller's commit; recorded now) and
+   * schedules the webhook call when one is set.
+   */
   private async mailAndHook(
     em: ReturnType<Orm['em']['fork']>,
     notification: Notification,
@@ -283,9 +309,10 @@ export class AlertService {
     now: Date,
   ): Promise<void> {
     const subject = `[Carebot] ${notification.grade} ${notification.kind}: nobody has answered yet`;
-    for (const person of people) {
+    for (const [index, person] of people.entries()) {
       if (person.email === null) continue;
-      await this.deps.mailer.send({
+      // written with the step, sent once it has committed: a rolled-back step sends nothing
+      await schedule(em, notification.id, 'EMAIL', `email:${key}:${index}`, now, {
         to: person.email,
         subject,
         text: `${notification.message}\n\nRaised at ${notification.createdAt.toISOString()}. Open the Carebot app to acknowledge it.`,
@@ -303,6 +330,16 @@ export class AlertService {
         step: key,
         recipients: people.map(({ name, email, phone }) => ({ name, email, phone })),
       });
+  }
+
+  /**
+   * Sends an e-mail a committed step wrote. At least once: a node that dies between the send and
+   * marking the timer fired leaves a claim that goes stale, and the e-mail goes again.
+   */
+  private async sendMail(timer: AlertTimer): Promise<void> {
+    const { to, subject, text } = timer.payload ?? {};
+    if (typeof to !== 'string' || typeof subject !== 'string' || typeof text !== 'string') return;
+    await this.deps.mailer.send({ to, subject, text });
   }
 
   /** One try of a webhook call: throws on a network error or a non-2xx answer (retried). */

@@ -21,6 +21,7 @@ import { File } from '../file/file.entity.js';
 @Index({ properties: ['family', 'createdAt'] })
 @Index({ properties: ['family', 'kind', 'createdAt'] })
 @Index({ properties: ['createdAt'] })
+@Index({ properties: ['deliverySeq'] })
 // a job raises an alert with a key (e.g. `inactivity:<quiet since>`): stored once per family
 // however many nodes or runs try, by an insert that ignores the conflict
 @Unique({ properties: ['family', 'dedupeKey'] })
@@ -39,7 +40,8 @@ export class Notification {
     | 'occurrences'
     | 'lastOccurredAt'
     | 'deviceOnly'
-    | 'deliverAt';
+    | 'deliverAt'
+    | 'deliverySeq';
 
   @PrimaryKey({ autoincrement: true })
   @Field(() => ID, {
@@ -117,6 +119,15 @@ export class Notification {
   @Property({ type: 'datetime', length: 3, nullable: true })
   deliverAt: Date | null = null;
 
+  /**
+   * Where an alert delivered after its grace window stands in delivery order, which resumes
+   * `notificationAdded`: the largest notification id at its delivery plus 0.5, so it sorts after
+   * everything raised before it was delivered and before everything raised later. Null for one
+   * delivered when raised: its id is its place. See {@link deliveryKey}.
+   */
+  @Property({ type: 'double', nullable: true })
+  deliverySeq: number | null = null;
+
   /** Who has read it (for "unread" filters: `reads: { $none: { user } }`). */
   @OneToMany(() => NotificationRead, (read) => read.notification)
   reads = new Collection<NotificationRead>(this);
@@ -140,4 +151,9 @@ export class NotificationRead {
 
   @Property({ type: 'datetime', length: 3 })
   readAt: Date & Opt = new Date();
+}
+
+/** A notification's place in delivery order (what a resume cursor compares). */
+export function deliveryKey(notification: Pick<Notification, 'id' | 'deliverySeq'>): number {
+  return notification.deliverySeq ?? notification.id;
 }

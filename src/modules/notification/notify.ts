@@ -6,6 +6,7 @@ import type { NotificationGrade, NotificationKind } from './notification.enums.j
 import { toNotificationEvent } from './notification.service.js';
 import { raw } from '@mikro-orm/core';
 import {
+  alertSettingsFor,
   alertSettingsOf,
   announceUpdate,
   DEDUPE_WINDOW_MS,
@@ -62,6 +63,12 @@ export function afterCommit(em: EntityManager, publish: () => void): void {
  * e.g. one multi-row INSERT with the readings that raised them) and announces them after the
  * transaction commits. Refused outside a transaction: there the announcement could precede the
  * write. Prefer {@link notify}, which flushes, unless the caller flushes anyway.
+ *
+ * Alerts (WARN, CRIT) among them get the lifecycle of {@link notify}'s: just before the
+ * transaction commits (their rows and ids exist by then) each one is folded into an open alert
+ * of the same kind when the Carebot repeats itself (`byDevice`), else it records RAISED and
+ * either waits for its grace window or starts delivery. Notices cost nothing more than their
+ * share of the INSERT; a transaction that raises no alert, nothing at all.
  */
 export function stageNotifications(
   em: EntityManager,
@@ -78,14 +85,91 @@ export function stageNotifications(
       message: draft.message,
       imageId: draft.imageId ?? null,
       createdAt: draft.createdAt ?? new Date(),
+      state: ALERT_GRADES.has(draft.grade) ? AlertState.OPEN : null,
     }),
   );
-  if (created.length > 0)
+  const notices = created.filter((notification) => notification.state === null);
+  if (notices.length > 0)
     afterCommit(em, () => {
-      for (const notification of created)
+      for (const notification of notices)
         events.notificationAdded(toNotificationEvent(notification));
     });
+  const alerts = drafts.flatMap((draft, index) =>
+    ALERT_GRADES.has(draft.grade) ? [{ draft, notification: created[index]! }] : [],
+  );
+  if (alerts.length > 0) beforeCommit(em, (tx) => startStagedAlerts(tx, events, alerts));
   return created;
+}
+
+/**
+ * Runs `work` inside `em`'s (outermost) transaction after the caller's last flush and before its
+ * commit: a failure rolls the transaction back.
+ */
+function beforeCommit(em: EntityManager, work: (tx: EntityManager) => Promise<void>): void {
+  const transaction = em.getTransactionContext<object>();
+  if (transaction === undefined || 'savepointName' in transaction)
+    throw new Error('beforeCommit() needs the outermost transaction');
+  em.getEventManager().registerSubscriber({
+    beforeTransactionCommit: async (args) => {
+      if (args.transaction === transaction) await work(args.em as EntityManager);
+    },
+  });
+}
+
+/**
+ * The lifecycle of alerts staged by {@link stageNotifications}, in the order they were raised.
+ * A fixed number of statements for alerts that start delivery at once, however many families
+ * (a disaster broadcast) or members: settings in one query, RAISED entries in one INSERT, the
+ * deliveries in one INSERT … SELECT, the escalation timers in one INSERT. A Carebot's repeat
+ * (one more occurrence) and a held alert (its grace timer) cost their own statements.
+ */
+async function startStagedAlerts(
+  em: EntityManager,
+  events: EventBus,
+  alerts: readonly { draft: Omit<NotificationDraft, 'dedupeKey'>; notification: Notification }[],
+): Promise<void> {
+  const settingsOf = await alertSettingsFor(
+    em,
+    alerts.map((alert) => alert.draft.familyId),
+  );
+  const delivered: Notification[] = [];
+  for (const { draft, notification } of alerts) {
+    if (draft.byDevice === true) {
+      const repeated = await repeatAlert(
+        em,
+        events,
+        draft,
+        notification.createdAt,
+        notification.id,
+      );
+      if (repeated !== null) {
+        // the occurrence went to the open alert: this row was never seen by anyone
+        em.remove(notification);
+        await em.flush();
+        continue;
+      }
+    }
+    const settings = settingsOf(draft.familyId);
+    if (waitsForGrace(notification, settings)) {
+      notification.deviceOnly = true;
+      notification.deliverAt = new Date(
+        notification.createdAt.getTime() + settings.graceSeconds * 1000,
+      );
+      await startAlert(em, events, notification, draft, true);
+      continue;
+    }
+    record(em, notification, AlertEventType.RAISED, notification.createdAt, {
+      byDevice: draft.byDevice ?? false,
+    });
+    delivered.push(notification);
+  }
+  if (delivered.length === 0) return;
+  await startDelivery(em, delivered, delivered[0]!.createdAt);
+  await em.flush();
+  afterCommit(em, () => {
+    for (const notification of delivered)
+      events.notificationAdded(toNotificationEvent(notification));
+  });
 }
 
 /**
@@ -159,7 +243,7 @@ async function startAlert(
   em: EntityManager,
   events: EventBus,
   notification: Notification,
-  draft: NotificationDraft,
+  draft: Omit<NotificationDraft, 'dedupeKey'>,
   held: boolean,
 ): Promise<void> {
   record(em, notification, AlertEventType.RAISED, notification.createdAt, {
@@ -172,7 +256,7 @@ async function startAlert(
     announceUpdate(em, events, notification, notification.createdAt, afterCommit);
     return;
   }
-  await startDelivery(em, notification, notification.createdAt);
+  await startDelivery(em, [notification], notification.createdAt);
   await em.flush();
   afterCommit(em, () => events.notificationAdded(toNotificationEvent(notification)));
 }
@@ -185,12 +269,15 @@ async function startAlert(
 async function repeatAlert(
   em: EntityManager,
   events: EventBus,
-  draft: NotificationDraft,
+  draft: Omit<NotificationDraft, 'dedupeKey'>,
   now: Date,
+  /** A staged alert looking for an earlier one to join (not itself). */
+  self?: number,
 ): Promise<Notification | null> {
   const open = await em.findOne(
     Notification,
     {
+      ...(self === undefined ? {} : { id: { $lt: self } }),
       family: draft.familyId,
       kind: draft.kind,
       grade: draft.grade,

@@ -325,7 +325,8 @@ export class ReportService {
     return stageNotifications(
       em,
       this.deps.events,
-      alerts.map((alert) => ({ familyId, ...alert })),
+      // the Carebot's: its repeats fold into the open alert; timers count from the clock
+      alerts.map((alert) => ({ familyId, ...alert, byDevice: true, createdAt: this.deps.clock() })),
     );
   }
 
