@@ -10,14 +10,12 @@ import { dayOfIso, isoOfDay, mondayOf } from './check-in.time.js';
 /** The longest range `checkInAdherence` covers, in days. */
 export const ADHERENCE_RANGE_MAX_DAYS = 366;
 
-@ObjectType({ description: 'How check-ins went: counts and the adherence rate.' })
-export class CheckInAdherenceCounts {
-  @Field(() => ID, { nullable: true, description: 'The check-in (null for all of them).' })
-  checkInId!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Its prompt (null for all of them).' })
-  prompt!: string | null;
-
+/**
+ * The counts and rate of a set of check-in occurrences: one definition of each field for the
+ * adherence report and the daily digest (no schema type of its own: only the subclasses are reachable).
+ */
+@ObjectType()
+export abstract class CheckInTally {
   @Field(() => Int, { description: 'Occurrences that fell due (pending ones included).' })
   scheduled!: number;
 
@@ -38,6 +36,15 @@ export class CheckInAdherenceCounts {
       'Adherence: answered and not worrying ÷ (answered + missed), 0–1; null before any has settled.',
   })
   rate!: number | null;
+}
+
+@ObjectType({ description: 'How check-ins went: counts and the adherence rate.' })
+export class CheckInAdherenceCounts extends CheckInTally {
+  @Field(() => ID, { nullable: true, description: 'The check-in (null for all of them).' })
+  checkInId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Its prompt (null for all of them).' })
+  prompt!: string | null;
 }
 
 @ObjectType({ description: "One ISO week (Monday first, the family's local dates)." })
@@ -75,7 +82,7 @@ openData(CheckInAdherence, 'reachable only through Family.checkInAdherence (fami
 openData(CheckInAdherenceWeek, 'reachable only through Family.checkInAdherence (family data)');
 openData(CheckInAdherenceCounts, 'reachable only through Family.checkInAdherence (family data)');
 
-type Counts = Omit<CheckInAdherenceCounts, 'checkInId' | 'prompt' | 'rate'>;
+type Counts = Omit<CheckInTally, 'rate'>;
 
 const zero = (): Counts => ({ scheduled: 0, answered: 0, missed: 0, negative: 0 });
 

@@ -1,4 +1,4 @@
-import { CheckInAdherenceCounts } from '../check-in/check-in.adherence.js';
+import { CheckInAdherenceCounts, CheckInTally } from '../check-in/check-in.adherence.js';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { openData } from '../../auth/type-access.js';
 import { AlertOutcome, AlertState } from '../notification/alert.enums.js';
@@ -169,28 +169,7 @@ export class DigestMood {
 }
 
 @ObjectType({ description: "The day's check-ins: how the Carebot's questions were answered." })
-export class DigestCheckIns {
-  @Field(() => Int, { description: 'Check-ins that fell due during the day.' })
-  scheduled!: number;
-
-  @Field(() => Int, { description: 'Answered by the Carebot.' })
-  answered!: number;
-
-  @Field(() => Int, { description: 'Not answered within their grace period.' })
-  missed!: number;
-
-  @Field(() => Int, {
-    description: 'Answered, but worrying (NO to a medication question, a value outside limits).',
-  })
-  negative!: number;
-
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      'Adherence: answered and not worrying ÷ (answered + missed), 0–1; null when none settled.',
-  })
-  rate!: number | null;
-
+export class DigestCheckIns extends CheckInTally {
   @Field(() => [CheckInAdherenceCounts], { description: 'Per check-in that fell due, by id.' })
   checkIns!: CheckInAdherenceCounts[];
 }
