@@ -12,9 +12,11 @@ import { CareSettings } from '../src/modules/routine/routine.entities.js';
 import { Digest, DigestDelivery, DigestPreference } from '../src/modules/digest/digest.entities.js';
 import { DigestLocale } from '../src/modules/digest/digest.enums.js';
 import { digestDay, runDigests } from '../src/modules/digest/digest.job.js';
+import { computeDigests, type DigestContent } from '../src/modules/digest/digest.sections.js';
 import { escapeHtml } from '../src/modules/digest/digest.render.js';
 import { periodicJobsOf } from '../src/jobs/start-jobs.js';
-import { CheckInOccurrence } from '../src/modules/check-in/check-in.entities.js';
+import { CheckIn, CheckInOccurrence } from '../src/modules/check-in/check-in.entities.js';
+import { CheckInKind, OccurrenceState } from '../src/modules/check-in/check-in.enums.js';
 import { runCheckIns } from '../src/modules/check-in/check-in.jobs.js';
 import { baselineBands, updateBaselines } from '../src/modules/routine/routine.baseline.js';
 import { BaselineMetric, BaselineStatus } from '../src/modules/routine/routine.enums.js';
@@ -601,6 +603,68 @@ describe('daily digest', () => {
     await e.flush();
     await run(MORNING);
     expect(await em().count(Digest, { family: [f.family.id, g.family.id] })).toBe(0);
+  });
+
+  it('computes the sections of many families in as many statements as of one, each its own', async () => {
+    const families: TestFamily[] = [];
+    const localDay = Date.parse('2026-11-20T00:00:00Z') / DAY;
+    const e = em();
+    for (let i = 0; i < 4; i += 1) {
+      const f = await createFamily(t);
+      families.push(f);
+      await seedDay(f, 40 + i);
+      // family i: i + 1 occurrences of one question on the day, the last one missed
+      const checkIn = e.create(CheckIn, {
+        family: f.family.id,
+        kind: CheckInKind.QUESTION,
+        prompt: `Question ${i}`,
+        minute: 0,
+        weekdayMask: 127,
+        graceMinutes: 30,
+        scheduleFrom: new Date(FROM),
+        createdAt: new Date(FROM),
+        updatedAt: new Date(FROM),
+      });
+      for (let n = 0; n <= i; n += 1)
+        e.create(CheckInOccurrence, {
+          checkIn,
+          family: f.family.id,
+          localDay,
+          minute: n * 60,
+          dueAt: new Date(FROM + n * HOUR),
+          expiresAt: new Date(FROM + n * HOUR + 30 * MINUTE),
+          state: n === i && i > 0 ? OccurrenceState.MISSED : OccurrenceState.ANSWERED,
+          createdAt: new Date(FROM + n * HOUR),
+        });
+    }
+    await e.flush();
+    const targets = families.map((f) => ({
+      familyId: f.family.id,
+      timeZone: 'Asia/Seoul',
+      day: '2026-11-20',
+      from: new Date(FROM),
+      to: new Date(TO),
+    }));
+    // a request id, so the test server counts the statements
+    const compute = (some: typeof targets) =>
+      computeDigests(t.server.app.orm.em.fork({ loggerContext: { requestId: 'digest' } }), some);
+    let all = new Map<number, DigestContent>();
+    const one = await t.countQueries(() => compute(targets.slice(0, 1)));
+    const four = await t.countQueries(async () => {
+      all = await compute(targets);
+    });
+    expect(four.count, four.statements.join('\n')).toBe(one.count);
+    expect(four.statements.filter((sql) => sql.includes('check_in_occurrence'))).toHaveLength(1);
+    families.forEach((f, i) => {
+      expect(all.get(f.family.id)!.checkIns).toEqual({
+        scheduled: i + 1,
+        answered: i === 0 ? 1 : i,
+        missed: i === 0 ? 0 : 1,
+        negative: 0,
+        rate: i === 0 ? 1 : i / (i + 1),
+        checkIns: [expect.objectContaining({ prompt: `Question ${i}`, scheduled: i + 1 })],
+      });
+    });
   });
 
   it('role matrix: who may read digests and set their own preference', async () => {

@@ -3,6 +3,7 @@ import { openData } from '../../auth/type-access.js';
 import type { EntityManager } from '../../database/orm.js';
 import { BadUserInputError } from '../../graphql/errors.js';
 import { DateScalar } from '../../graphql/scalars.js';
+import { marks } from '../../database/plain.js';
 import { isMySql, query } from '../../database/sql.js';
 import { OccurrenceState } from './check-in.enums.js';
 import { dayOfIso, isoOfDay, mondayOf } from './check-in.time.js';
@@ -107,11 +108,18 @@ function withRate(
   };
 }
 
+/** One family's range of local dates (`YYYY-MM-DD`, inclusive). */
+export interface AdherenceRange {
+  familyId: number;
+  from: string;
+  to: string;
+}
+
 /**
  * A family's check-in adherence per ISO week over the local dates `from`…`to` (inclusive,
  * `YYYY-MM-DD`, at most {@link ADHERENCE_RANGE_MAX_DAYS} days): one statement whatever the
  * range (a GROUP BY check-in and week number over the occurrences' local days), the weeks and
- * totals summed from its rows. For other modules too (the daily digest).
+ * totals summed from its rows.
  */
 export async function checkInAdherence(
   em: EntityManager,
@@ -119,51 +127,80 @@ export async function checkInAdherence(
   from: string,
   to: string,
 ): Promise<CheckInAdherence> {
-  const first = dayOfIso(from);
-  const last = dayOfIso(to);
-  if (last < first) throw BadUserInputError.field('to', 'must not be before from');
-  if (last - first + 1 > ADHERENCE_RANGE_MAX_DAYS)
-    throw BadUserInputError.field(
-      'to',
-      `must be at most ${ADHERENCE_RANGE_MAX_DAYS} days after from`,
-    );
+  return (await checkInAdherences(em, [{ familyId, from, to }])).get(familyId)!;
+}
+
+/**
+ * {@link checkInAdherence} for many families at once (each family once), for other modules (the
+ * daily digest): one statement per distinct range, whatever the number of families.
+ */
+export async function checkInAdherences(
+  em: EntityManager,
+  ranges: readonly AdherenceRange[],
+): Promise<Map<number, CheckInAdherence>> {
+  const asked = new Map(ranges.map((range) => [range.familyId, range]));
+  const groups = new Map<string, { first: number; last: number; familyIds: number[] }>();
+  for (const { familyId, from, to } of ranges) {
+    const first = dayOfIso(from);
+    const last = dayOfIso(to);
+    if (last < first) throw BadUserInputError.field('to', 'must not be before from');
+    if (last - first + 1 > ADHERENCE_RANGE_MAX_DAYS)
+      throw BadUserInputError.field(
+        'to',
+        `must be at most ${ADHERENCE_RANGE_MAX_DAYS} days after from`,
+      );
+    const key = `${first}:${last}`;
+    const group = groups.get(key) ?? { first, last, familyIds: [] };
+    group.familyIds.push(familyId);
+    groups.set(key, group);
+  }
   // day 0 (1970-01-01) was a Thursday: (day + 3) div 7 numbers the weeks from Monday
   const week = isMySql(em) ? '(o.local_day + 3) div 7' : '(o.local_day + 3) / 7';
-  const rows = await query(
-    em,
-    `select o.check_in_id, c.prompt, ${week} as week, count(*) as scheduled, ` +
-      `sum(case when o.state = ? then 1 else 0 end) as answered, ` +
-      `sum(case when o.state = ? then 1 else 0 end) as missed, ` +
-      `sum(case when o.negative = 1 then 1 else 0 end) as negative ` +
-      'from `check_in_occurrence` o join `check_in` c on c.id = o.check_in_id ' +
-      'where o.family_id = ? and o.local_day >= ? and o.local_day <= ? ' +
-      `group by o.check_in_id, c.prompt, ${week} order by week, o.check_in_id`,
-    [OccurrenceState.ANSWERED, OccurrenceState.MISSED, familyId, first, last],
-  );
-  const weeks = new Map<number, { total: Counts; checkIns: CheckInAdherenceCounts[] }>();
-  for (let monday = mondayOf(first); monday <= last; monday += 7)
-    weeks.set(monday, { total: zero(), checkIns: [] });
-  const total = zero();
-  for (const row of rows) {
-    const counts: Counts = {
-      scheduled: Number(row['scheduled']),
-      answered: Number(row['answered'] ?? 0),
-      missed: Number(row['missed'] ?? 0),
-      negative: Number(row['negative'] ?? 0),
-    };
-    const bucket = weeks.get(Number(row['week']) * 7 - 3)!;
-    add(bucket.total, counts);
-    add(total, counts);
-    bucket.checkIns.push(withRate(counts, String(row['check_in_id']), String(row['prompt'])));
+  const result = new Map<number, CheckInAdherence>();
+  for (const { first, last, familyIds } of groups.values()) {
+    const rows = await query(
+      em,
+      `select o.family_id, o.check_in_id, c.prompt, ${week} as week, count(*) as scheduled, ` +
+        `sum(case when o.state = ? then 1 else 0 end) as answered, ` +
+        `sum(case when o.state = ? then 1 else 0 end) as missed, ` +
+        `sum(case when o.negative = 1 then 1 else 0 end) as negative ` +
+        'from `check_in_occurrence` o join `check_in` c on c.id = o.check_in_id ' +
+        `where o.family_id in (${marks(familyIds)}) and o.local_day >= ? and o.local_day <= ? ` +
+        `group by o.family_id, o.check_in_id, c.prompt, ${week} order by week, o.check_in_id`,
+      [OccurrenceState.ANSWERED, OccurrenceState.MISSED, ...familyIds, first, last],
+    );
+    const families = new Map(
+      familyIds.map((familyId) => {
+        const weeks = new Map<number, { total: Counts; checkIns: CheckInAdherenceCounts[] }>();
+        for (let monday = mondayOf(first); monday <= last; monday += 7)
+          weeks.set(monday, { total: zero(), checkIns: [] });
+        return [familyId, { weeks, total: zero() }];
+      }),
+    );
+    for (const row of rows) {
+      const counts: Counts = {
+        scheduled: Number(row['scheduled']),
+        answered: Number(row['answered'] ?? 0),
+        missed: Number(row['missed'] ?? 0),
+        negative: Number(row['negative'] ?? 0),
+      };
+      const family = families.get(Number(row['family_id']))!;
+      const bucket = family.weeks.get(Number(row['week']) * 7 - 3)!;
+      add(bucket.total, counts);
+      add(family.total, counts);
+      bucket.checkIns.push(withRate(counts, String(row['check_in_id']), String(row['prompt'])));
+    }
+    for (const [familyId, { weeks, total }] of families)
+      result.set(familyId, {
+        from: asked.get(familyId)!.from,
+        to: asked.get(familyId)!.to,
+        weeks: [...weeks].map(([monday, bucket]) => ({
+          weekStart: isoOfDay(monday),
+          total: withRate(bucket.total, null, null),
+          checkIns: bucket.checkIns,
+        })),
+        total: withRate(total, null, null),
+      });
   }
-  return {
-    from,
-    to,
-    weeks: [...weeks].map(([monday, bucket]) => ({
-      weekStart: isoOfDay(monday),
-      total: withRate(bucket.total, null, null),
-      checkIns: bucket.checkIns,
-    })),
-    total: withRate(total, null, null),
-  };
+  return result;
 }

@@ -1,4 +1,4 @@
-import { checkInAdherence } from '../check-in/check-in.adherence.js';
+import { checkInAdherences } from '../check-in/check-in.adherence.js';
 import type { EntityManager } from '../../database/orm.js';
 import { marks } from '../../database/plain.js';
 import { AlertState } from '../notification/alert.enums.js';
@@ -289,15 +289,18 @@ export const moodSection: SectionCompute<'mood'> = async (em, targets) => {
 };
 
 /**
- * How the day's check-ins were answered: one statement per family (the check-in module's
- * adherence count for a one-day range).
+ * How the day's check-ins were answered: the check-in module's adherence count for a one-day
+ * range, one statement per distinct day.
  */
 export const checkInsSection: SectionCompute<'checkIns'> = async (em, targets) => {
+  const days = await checkInAdherences(
+    em,
+    targets.map((target) => ({ familyId: target.familyId, from: target.day, to: target.day })),
+  );
   const result = new Map<number, DigestCheckIns>();
-  for (const target of targets) {
-    const day = await checkInAdherence(em, target.familyId, target.day, target.day);
+  for (const [familyId, day] of days) {
     const { scheduled, answered, missed, negative, rate } = day.total;
-    result.set(target.familyId, {
+    result.set(familyId, {
       scheduled,
       answered,
       missed,
