@@ -1,3 +1,4 @@
+import type { FilterQuery } from '@mikro-orm/core';
 import {
   Arg,
   Ctx,
@@ -24,7 +25,7 @@ import type { Context } from '../../context.js';
 import { NotFoundError } from '../../graphql/errors.js';
 import { parseId } from '../../graphql/ids.js';
 import { type CareSessionEvent, Topic } from '../../realtime/pubsub.js';
-import { authorisedStream, live, refresh } from '../live/live.resolver.js';
+import { authorisedStream, live, refresh, resumeAfter } from '../live/live.resolver.js';
 import {
   CareSession,
   CareSessionParameters,
@@ -71,6 +72,31 @@ async function toCommand(ctx: Context, transitionId: number): Promise<DeviceComm
     issuedAt: step.at,
     familyId: session.family.id,
   };
+}
+
+/**
+ * The steps matching `where` after `after`, oldest first (at most {@link REPLAY_MAX}), as the
+ * events `careSessionUpdated` and `deviceCommand` replay to a subscriber resuming.
+ */
+async function stepsAfter(
+  ctx: Context,
+  where: FilterQuery<CareSessionTransition>,
+  after: number,
+): Promise<CareSessionEvent[]> {
+  const missed = await ctx.app.orm.em
+    .fork()
+    .find(
+      CareSessionTransition,
+      { $and: [where, { id: { $gt: after } }] },
+      { orderBy: { id: 'asc' }, limit: REPLAY_MAX, populate: ['session'] },
+    );
+  return missed.map((step) => ({
+    id: step.id,
+    sessionId: step.session.id,
+    familyId: step.session.getEntity().family.id,
+    deviceId: step.device.id,
+    command: step.command !== null,
+  }));
 }
 
 @Resolver(() => CareSession)
@@ -182,27 +208,7 @@ export class CareSessionResolver {
         async (viewer, event) => allows('READ', await authorizer.standing(viewer, event.familyId)),
         {
           idOf: (event) => event.id,
-          ...(after === undefined
-            ? {}
-            : {
-                after,
-                replay: async () => {
-                  const missed = await ctx.app.orm.em
-                    .fork()
-                    .find(
-                      CareSessionTransition,
-                      { session: sessionId, id: { $gt: after } },
-                      { orderBy: { id: 'asc' }, limit: REPLAY_MAX },
-                    );
-                  return missed.map((step) => ({
-                    id: step.id,
-                    sessionId,
-                    familyId,
-                    deviceId: step.device.id,
-                    command: step.command !== null,
-                  }));
-                },
-              }),
+          ...resumeAfter(after, (after) => stepsAfter(ctx, { session: sessionId }, after)),
         },
       );
     },
@@ -246,27 +252,9 @@ export class CareSessionResolver {
           viewer.familyId === event.familyId,
         {
           idOf: (event) => event.id,
-          ...(after === undefined
-            ? {}
-            : {
-                after,
-                replay: async () => {
-                  const missed = await ctx.app.orm.em
-                    .fork()
-                    .find(
-                      CareSessionTransition,
-                      { device: device.deviceId, command: { $ne: null }, id: { $gt: after } },
-                      { orderBy: { id: 'asc' }, limit: REPLAY_MAX, populate: ['session'] },
-                    );
-                  return missed.map((step) => ({
-                    id: step.id,
-                    sessionId: step.session.id,
-                    familyId: step.session.getEntity().family.id,
-                    deviceId: device.deviceId,
-                    command: true,
-                  }));
-                },
-              }),
+          ...resumeAfter(after, (after) =>
+            stepsAfter(ctx, { device: device.deviceId, command: { $ne: null } }, after),
+          ),
         },
       );
     },

@@ -135,6 +135,18 @@ export function authorisedStream<T>(
 }
 
 /**
+ * The resume options of {@link authorisedStream} for a subscriber that passed `after` (the last
+ * id it saw): none without it; with it, what `missed(after)` reads goes out first, then the live
+ * events past it, each once. Every subscription with an `after` argument resumes through this.
+ */
+export function resumeAfter<T>(
+  after: number | undefined,
+  missed: (after: number) => Promise<T[]>,
+): { after?: number; replay?: () => Promise<T[]> } {
+  return after === undefined ? {} : { after, replay: () => missed(after) };
+}
+
+/**
  * How notificationAdded treats an event, for one subscriber. Built outside the resolver so its
  * closures hold the authorizer and the grade only, not the subscription's context: a shared
  * subscription keeps them for as long as it runs.
@@ -179,7 +191,6 @@ export class LiveResolver {
       const familyIds = await notificationFamilies(ctx, args.familyId);
       const minGrade = args.minGrade ?? NotificationGrade.NONE;
       const after = args.after == null ? undefined : parseId(args.after, 'Notification');
-      let replay: (() => Promise<NotificationEvent[]>) | undefined;
       if (after !== undefined) {
         const em = ctx.app.orm.em.fork();
         if ((await em.count(Notification, { id: after })) === 0) {
@@ -194,23 +205,23 @@ export class LiveResolver {
             );
           }
         }
-        replay = async () => {
-          // in delivery order: a grace-released alert comes after what was raised before its delivery
-          const missed = await missedNotifications(em, {
-            familyIds,
-            after,
-            grades: gradesFrom(minGrade),
-            device: ctx.viewer.kind === 'device',
-            limit: REPLAY_MAX,
-          });
-          if (missed.length > REPLAY_MAX) {
-            throw new ResyncRequiredError(
-              `More than ${REPLAY_MAX} notifications were missed: reload the list, then subscribe again.`,
-            );
-          }
-          return missed.map(toNotificationEvent);
-        };
       }
+      const resume = resumeAfter(after, async (after) => {
+        // in delivery order: a grace-released alert comes after what was raised before its delivery
+        const missed = await missedNotifications(ctx.app.orm.em.fork(), {
+          familyIds,
+          after,
+          grades: gradesFrom(minGrade),
+          device: ctx.viewer.kind === 'device',
+          limit: REPLAY_MAX,
+        });
+        if (missed.length > REPLAY_MAX) {
+          throw new ResyncRequiredError(
+            `More than ${REPLAY_MAX} notifications were missed: reload the list, then subscribe again.`,
+          );
+        }
+        return missed.map(toNotificationEvent);
+      });
       const { wanted, raisedAt, verdict } = notificationSpec(ctx.app.liveAuthorizer, minGrade);
       const shared = ctx.live?.shared;
       if (shared !== undefined && after === undefined) {
@@ -229,8 +240,7 @@ export class LiveResolver {
         sources,
         async (viewer, event) => (await verdict(viewer, event)) !== 'end',
         {
-          ...(replay === undefined ? {} : { replay }),
-          ...(after === undefined ? {} : { after }),
+          ...resume,
           idOf: (event) => event.id,
           // ids are not in delivery order (a grace-released alert keeps its earlier id)
           replayedIdsOnly: true,
