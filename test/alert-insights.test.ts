@@ -28,6 +28,7 @@ import {
 } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { codeOf } from './helpers/assertions.js';
+import { callersOf, type MatrixRow, roleMatrix } from './helpers/role-matrix.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -530,22 +531,8 @@ describe('role matrix of the incident view', () => {
     const f = await createFamily(t, { managers: 1, caregivers: 1, pending: 1 });
     const other = await createFamily(t, { caregivers: 1 });
     await storeAlert(f, { at: now });
-    type Outcome = 'ok' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED';
-    const callers: Record<string, Record<string, string>> = {
-      main: f.main.headers,
-      manager: f.managers[0]!.headers,
-      caregiver: f.caregivers[0]!.headers,
-      pending: f.pending[0]!.headers,
-      otherMember: other.caregivers[0]!.headers,
-      device: f.device.headers,
-      anonymous: {},
-    };
     const id = String(f.family.id);
-    const rows: {
-      name: string;
-      expected: Record<keyof typeof callers, Outcome>;
-      run: (headers: Record<string, string>) => Promise<unknown>;
-    }[] = [
+    const rows: MatrixRow[] = [
       {
         name: 'Family.alertStats',
         expected: {
@@ -574,25 +561,7 @@ describe('role matrix of the incident view', () => {
         run: (h) => t.request(AlertContextsDocument, { id }, h),
       },
     ];
-    const outcome = async (run: () => Promise<unknown>): Promise<Outcome> => {
-      try {
-        await run();
-        return 'ok';
-      } catch (error) {
-        const errors = (
-          error as { response?: { errors?: { extensions?: Record<string, unknown> }[] } }
-        ).response?.errors;
-        return (errors === undefined ? String(error) : codeOf(errors)) as Outcome;
-      }
-    };
-    const got: Record<string, Record<string, Outcome>> = {};
-    const want: Record<string, Record<string, Outcome>> = {};
-    for (const row of rows) {
-      got[row.name] = {};
-      want[row.name] = row.expected;
-      for (const [caller, headers] of Object.entries(callers))
-        got[row.name]![caller] = await outcome(() => row.run(headers));
-    }
+    const { got, want } = await roleMatrix(callersOf(f, other), rows);
     expect(got).toEqual(want);
   });
 });

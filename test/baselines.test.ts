@@ -3,7 +3,7 @@ import { Notification } from '../src/modules/notification/notification.entity.js
 import { Activity, HealthStatus } from '../src/modules/report/report.entities.js';
 import { ActivityAction } from '../src/modules/report/report.enums.js';
 import { robustBand, updateBaselines } from '../src/modules/routine/routine.baseline.js';
-import { seededRandom } from '../src/modules/routine/routine.demo.js';
+import { seededRandom } from './helpers/seeded-random.js';
 import { BaselinesDocument, UpdateCareSettingsDocument } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { codeOf } from './helpers/assertions.js';

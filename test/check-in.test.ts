@@ -16,6 +16,7 @@ import {
 } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { codeOf } from './helpers/assertions.js';
+import { callersOf, type MatrixRow, roleMatrix } from './helpers/role-matrix.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -469,26 +470,12 @@ describe('check-ins and medication', () => {
     await run(seoul(2, '09:00'));
     const [occurrence] = await occurrencesOf(f);
     clockAt = seoul(2, '09:01');
-    type Outcome = 'ok' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED';
-    const callers: Record<string, Record<string, string>> = {
-      main: f.main.headers,
-      manager: f.managers[0]!.headers,
-      caregiver: f.caregivers[0]!.headers,
-      pending: f.pending[0]!.headers,
-      otherMember: other.caregivers[0]!.headers,
-      device: f.device.headers,
-      anonymous: {},
-    };
     const members = { main: 'ok', manager: 'ok', caregiver: 'ok' } as const;
     const outsiders = {
       otherMember: 'NOT_FOUND',
       anonymous: 'UNAUTHENTICATED',
     } as const;
-    const rows: {
-      name: string;
-      expected: Record<keyof typeof callers, Outcome>;
-      run: (headers: Record<string, string>) => Promise<unknown>;
-    }[] = [
+    const rows: MatrixRow[] = [
       {
         name: 'createCheckIn',
         expected: { ...members, ...outsiders, pending: 'NOT_FOUND', device: 'FORBIDDEN' },
@@ -561,26 +548,8 @@ describe('check-ins and medication', () => {
           ),
       },
     ];
-    const outcome = async (work: Promise<unknown>): Promise<Outcome> => {
-      try {
-        await work;
-        return 'ok';
-      } catch (error) {
-        const errors = (
-          error as { response?: { errors?: { extensions?: Record<string, unknown> }[] } }
-        ).response?.errors;
-        return codeOf(errors ?? []) as Outcome;
-      }
-    };
-    const actual: Record<string, Record<string, Outcome>> = {};
-    const wanted: Record<string, Record<string, Outcome>> = {};
-    for (const row of rows) {
-      actual[row.name] = {};
-      wanted[row.name] = row.expected;
-      for (const [caller, headers] of Object.entries(callers))
-        actual[row.name]![caller] = await outcome(row.run(headers));
-    }
-    expect(actual).toEqual(wanted);
+    const { got, want } = await roleMatrix(callersOf(f, other), rows);
+    expect(got).toEqual(want);
 
     // the family's members delete; a stranger cannot
     const doomed = await createCheckIn(f, MEDICATION, seoul(2, '10:00'), f.managers[0]!.headers);

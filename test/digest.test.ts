@@ -29,6 +29,8 @@ import {
 } from './__generated__/graphql.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { codeOf } from './helpers/assertions.js';
+import { callersOf, type MatrixRow, roleMatrix } from './helpers/role-matrix.js';
+import { seededRandom } from './helpers/seeded-random.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -66,17 +68,6 @@ const optIn = (member: { headers: Record<string, string> }, f: TestFamily, local
 const mailsTo = (email: string) =>
   outbox().outbox.filter((mail) => mail.to.toLowerCase() === email.toLowerCase());
 
-/** A small deterministic generator (mulberry32), so the data is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ACTIONS = [
   ActivityAction.WALKING,
   ActivityAction.SITTING,
@@ -99,7 +90,7 @@ const instant = (next: () => number, from: number, to: number) =>
 
 /** Readings around the day (some just outside it) and the numbers a digest of it must show. */
 async function seedDay(f: TestFamily, seed: number) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const e = em();
   const family = f.family.id;
 
@@ -674,22 +665,8 @@ describe('daily digest', () => {
     await run(MORNING);
     const digestId = (await digestsOf(f)).edges[0]!.node.id;
     const familyId = String(f.family.id);
-    type Outcome = 'ok' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'BAD_USER_INPUT';
-    const callers: Record<string, Record<string, string>> = {
-      main: f.main.headers,
-      manager: f.managers[0]!.headers,
-      caregiver: f.caregivers[0]!.headers,
-      pending: f.pending[0]!.headers,
-      otherMember: other.caregivers[0]!.headers,
-      device: f.device.headers,
-      anonymous: {},
-    };
     const member = { main: 'ok', manager: 'ok', caregiver: 'ok' } as const;
-    const rows: {
-      name: string;
-      expected: Record<keyof typeof callers, Outcome>;
-      run: (headers: Record<string, string>) => Promise<unknown>;
-    }[] = [
+    const rows: MatrixRow[] = [
       {
         name: 'digest(id)',
         expected: {
@@ -742,23 +719,7 @@ describe('daily digest', () => {
         run: (h) => t.request(DigestDocument, { id: '999999' }, h),
       },
     ];
-    const failures: string[] = [];
-    for (const row of rows) {
-      for (const [caller, headers] of Object.entries(callers)) {
-        let outcome: string;
-        try {
-          await row.run(headers);
-          outcome = 'ok';
-        } catch (error) {
-          const errors = (
-            error as { response?: { errors?: { extensions?: Record<string, unknown> }[] } }
-          ).response?.errors;
-          outcome = String(errors?.[0]?.extensions?.['code'] ?? error);
-        }
-        if (outcome !== row.expected[caller])
-          failures.push(`${row.name} as ${caller}: ${outcome}, expected ${row.expected[caller]}`);
-      }
-    }
-    expect(failures).toEqual([]);
+    const { got, want } = await roleMatrix(callersOf(f, other), rows);
+    expect(got).toEqual(want);
   });
 });

@@ -21,6 +21,8 @@ import {
 import { createFamily, type TestFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
 import { codeOf } from './helpers/assertions.js';
+import { callersOf, type MatrixRow, roleMatrix } from './helpers/role-matrix.js';
+import { seededRandom } from './helpers/seeded-random.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -342,21 +344,9 @@ describe('sharing the main user’s journal with the family', () => {
 
   it('role matrix: each operation for each caller (journal shared)', async () => {
     await share(true);
-    type Outcome = 'ok' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED';
-    const callers: Record<string, Record<string, string>> = {
-      main: f.main.headers,
-      manager: f.managers[0]!.headers,
-      caregiver: f.caregivers[0]!.headers,
-      pending: f.pending[0]!.headers,
-      otherMember: other.caregivers[0]!.headers,
-      device: f.device.headers,
-      anonymous: {},
-    };
-    const rows: {
-      name: string;
-      expected: Record<keyof typeof callers, Outcome>;
+    const rows: (Omit<MatrixRow, 'run'> & {
       run: (headers: Record<string, string>, id: string) => Promise<unknown>;
-    }[] = [
+    })[] = [
       {
         name: 'emotionEntry',
         expected: {
@@ -441,44 +431,17 @@ describe('sharing the main user’s journal with the family', () => {
         run: (h) => t.request(CreateEmotionEntryDocument, { input: entry('2026-11-01') }, h),
       },
     ];
-    const failures: string[] = [];
-    for (const row of rows) {
-      for (const [caller, headers] of Object.entries(callers)) {
-        const id = (
-          await t.request(
-            CreateEmotionEntryDocument,
-            { input: entry('2026-11-02') },
-            f.main.headers,
-          )
-        ).createEmotionEntry.id;
-        let outcome: string;
-        try {
-          await row.run(headers, id);
-          outcome = 'ok';
-        } catch (error) {
-          const errors = (
-            error as { response?: { errors?: { extensions?: Record<string, unknown> }[] } }
-          ).response?.errors;
-          outcome = String(errors?.[0]?.extensions?.['code'] ?? error);
-        }
-        if (outcome !== row.expected[caller])
-          failures.push(`${row.name} as ${caller}: ${outcome}, expected ${row.expected[caller]}`);
-      }
-    }
-    expect(failures).toEqual([]);
+    // each call gets an entry of its own (an update or a delete must not meet an earlier one's work)
+    const fresh = async () =>
+      (await t.request(CreateEmotionEntryDocument, { input: entry('2026-11-02') }, f.main.headers))
+        .createEmotionEntry.id;
+    const { got, want } = await roleMatrix(
+      callersOf(f, other),
+      rows.map((row) => ({ ...row, run: async (h) => row.run(h, await fresh()) })),
+    );
+    expect(got).toEqual(want);
   });
 });
-
-/** A small deterministic generator (mulberry32), so the data is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EMOTIONS = ['JOY', 'SADNESS', 'ANGER', 'ANXIETY', 'NEUTRAL'] as const;
 const NEGATIVE = new Set(['SADNESS', 'ANGER', 'ANXIETY']);
@@ -591,7 +554,7 @@ function expectedStats(
 describe('emotionStats', () => {
   it('matches a direct computation over generated data, journal and Carebot side by side', async () => {
     const f = await createFamily(t, { caregivers: 1 });
-    const next = random(17);
+    const next = seededRandom(17);
     const points: Point[] = [];
     const e = em();
     // ten weeks ending on the clock's date, with gaps; some days several entries

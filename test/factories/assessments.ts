@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { CompleteUploadDocument, CreateUploadDocument } from '../__generated__/graphql.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import type { TestServer } from '../helpers/test-server.js';
 import type { TestFamily } from './families.js';
 
@@ -9,14 +10,7 @@ export const HEADER = 'x0,x1,x2,x3,x4,x5,x6,x7';
 
 /** A deterministic table of `count` rows (values 0–100 with up to two decimals) from `seed`. */
 export function generateRows(count: number, seed = 1): number[][] {
-  let state = seed >>> 0;
-  const next = () => {
-    // mulberry32: the same rows for the same seed on every run
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return Array.from({ length: count }, () =>
     Array.from({ length: 8 }, () => Math.round(next() * 10_000) / 100),
   );
