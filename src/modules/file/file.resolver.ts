@@ -12,6 +12,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../context.js';
+import type { Plain } from '../../database/plain.js';
 import { User } from '../account/user.entity.js';
 import { FamilyBackground } from '../family/family-background.entity.js';
 import { Message } from '../message/message.entity.js';
@@ -96,7 +97,7 @@ export class FileResolver {
     nullable: true,
     description: 'A signed download URL, valid for 10 minutes (READY files only).',
   })
-  url(@Root() file: File, @Ctx() ctx: Context): Promise<string | null> {
+  url(@Root() file: Plain<File>, @Ctx() ctx: Context): Promise<string | null> {
     return ctx.app.services.file.url(file);
   }
 
@@ -104,7 +105,7 @@ export class FileResolver {
     nullable: true,
     description: 'A signed URL of a thumbnail of at most 256 px, valid for 10 minutes (images).',
   })
-  thumbnailUrl(@Root() file: File, @Ctx() ctx: Context): Promise<string | null> {
+  thumbnailUrl(@Root() file: Plain<File>, @Ctx() ctx: Context): Promise<string | null> {
     return ctx.app.services.file.url(file, true);
   }
 }
@@ -115,7 +116,7 @@ const loadFile = (ctx: Context, id: string | null) =>
 @Resolver(() => Activity)
 export class ActivityFileResolver {
   @FieldResolver(() => File, { nullable: true, description: 'The snapshot, if one was taken.' })
-  image(@Root() activity: Activity, @Ctx() ctx: Context): Promise<File | null> {
+  image(@Root() activity: Plain<Activity>, @Ctx() ctx: Context): Promise<File | null> {
     return loadFile(ctx, activity.imageId);
   }
 }
@@ -123,7 +124,7 @@ export class ActivityFileResolver {
 @Resolver(() => Notification)
 export class NotificationFileResolver {
   @FieldResolver(() => File, { nullable: true, description: 'The snapshot, if any.' })
-  imageFile(@Root() notification: Notification, @Ctx() ctx: Context): Promise<File | null> {
+  imageFile(@Root() notification: Plain<Notification>, @Ctx() ctx: Context): Promise<File | null> {
     return loadFile(ctx, notification.imageId);
   }
 }
@@ -131,7 +132,7 @@ export class NotificationFileResolver {
 @Resolver(() => Message)
 export class MessageFileResolver {
   @FieldResolver(() => File, { nullable: true, description: 'The attached picture, if any.' })
-  imageFile(@Root() message: Message, @Ctx() ctx: Context): Promise<File | null> {
+  imageFile(@Root() message: Plain<Message>, @Ctx() ctx: Context): Promise<File | null> {
     return loadFile(ctx, message.imageId);
   }
 }
@@ -139,7 +140,7 @@ export class MessageFileResolver {
 @Resolver(() => FamilyBackground)
 export class FamilyBackgroundFileResolver {
   @FieldResolver(() => File, { nullable: true, description: 'The picture.' })
-  file(@Root() background: FamilyBackground, @Ctx() ctx: Context): Promise<File | null> {
+  file(@Root() background: Plain<FamilyBackground>, @Ctx() ctx: Context): Promise<File | null> {
     return loadFile(ctx, background.fileId);
   }
 }
@@ -151,7 +152,7 @@ export class UserFileResolver {
     description:
       'Profile picture, if set: visible to the user, to everyone who shares a family with them and to admins (null for anyone else).',
   })
-  async avatar(@Root() user: User, @Ctx() ctx: Context): Promise<File | null> {
+  async avatar(@Root() user: Plain<User>, @Ctx() ctx: Context): Promise<File | null> {
     if (user.avatarId === null || !(await ctx.access.canSeeAvatar(user.id))) return null;
     return loadFile(ctx, user.avatarId);
   }

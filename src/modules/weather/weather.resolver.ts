@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
+import type { Plain } from '../../database/plain.js';
 import { Family } from '../family/family.entity.js';
 import { Weather } from './weather.types.js';
 import { openData } from '../../auth/type-access.js';
@@ -12,7 +13,7 @@ export class FamilyWeatherResolver {
       "Current weather at the main user's municipality (its office), cached per region for 30 minutes; " +
       'null when the provider is off, failing or slow (never an error for the dashboard).',
   })
-  async weather(@Root() family: Family, @Ctx() ctx: Context): Promise<Weather | null> {
+  async weather(@Root() family: Plain<Family>, @Ctx() ctx: Context): Promise<Weather | null> {
     // the user loader batches: a list of families costs one query for all their main users
     const main = await ctx.loaders.user.load(family.mainUser.id);
     const regionCode = main?.subRegionCode ?? main?.masterRegionCode ?? null;
