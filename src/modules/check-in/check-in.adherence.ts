@@ -1,12 +1,11 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { openData } from '../../auth/type-access.js';
 import type { EntityManager } from '../../database/orm.js';
-import { BadUserInputError } from '../../graphql/errors.js';
 import { DateScalar } from '../../graphql/scalars.js';
 import { marks } from '../../database/plain.js';
 import { isMySql, query } from '../../database/sql.js';
 import { OccurrenceState } from './check-in.enums.js';
-import { dayOfIso, isoOfDay, mondayOf } from './check-in.time.js';
+import { dayRange, isoOfDay, mondayOf } from './check-in.time.js';
 
 /** The longest range `checkInAdherence` covers, in days. */
 export const ADHERENCE_RANGE_MAX_DAYS = 366;
@@ -141,14 +140,7 @@ export async function checkInAdherences(
   const asked = new Map(ranges.map((range) => [range.familyId, range]));
   const groups = new Map<string, { first: number; last: number; familyIds: number[] }>();
   for (const { familyId, from, to } of ranges) {
-    const first = dayOfIso(from);
-    const last = dayOfIso(to);
-    if (last < first) throw BadUserInputError.field('to', 'must not be before from');
-    if (last - first + 1 > ADHERENCE_RANGE_MAX_DAYS)
-      throw BadUserInputError.field(
-        'to',
-        `must be at most ${ADHERENCE_RANGE_MAX_DAYS} days after from`,
-      );
+    const { first, last } = dayRange(from, to, ADHERENCE_RANGE_MAX_DAYS);
     const key = `${first}:${last}`;
     const group = groups.get(key) ?? { first, last, familyIds: [] };
     group.familyIds.push(familyId);

@@ -23,7 +23,7 @@ import {
   type CheckInUpdateInput,
   GRACE_DEFAULT,
 } from './check-in.inputs.js';
-import { dayOfIso } from './check-in.time.js';
+import { dayRange } from './check-in.time.js';
 
 /** At most this many check-ins per family. */
 export const CHECK_INS_PER_FAMILY_MAX = 50;
@@ -260,14 +260,7 @@ export class CheckInService {
     from: string,
     to: string,
   ): Promise<CheckInOccurrence[]> {
-    const first = dayOfIso(from);
-    const last = dayOfIso(to);
-    if (last < first) throw BadUserInputError.field('to', 'must not be before from');
-    if (last - first + 1 > OCCURRENCE_RANGE_MAX_DAYS)
-      throw BadUserInputError.field(
-        'to',
-        `must be at most ${OCCURRENCE_RANGE_MAX_DAYS} days after from`,
-      );
+    const { first, last } = dayRange(from, to, OCCURRENCE_RANGE_MAX_DAYS);
     return em.find(
       CheckInOccurrence,
       { family: familyId, localDay: { $gte: first, $lte: last } },

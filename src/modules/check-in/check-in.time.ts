@@ -1,3 +1,4 @@
+import { BadUserInputError } from '../../graphql/errors.js';
 import { MINUTE_MS, zoneOffsetMs } from '../routine/routine.time.js';
 
 /** Local calendar days as integers (days since 1970-01-01): weeks become integer arithmetic. */
@@ -35,4 +36,21 @@ export function isoOfDay(day: number): string {
 /** The local day of a `YYYY-MM-DD` date (already validated by the Date scalar). */
 export function dayOfIso(date: string): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+
+/**
+ * The local days of the dates `from`…`to` (inclusive): BAD_USER_INPUT on `to` when it is before
+ * `from` or the range spans more than `maxDays` days.
+ */
+export function dayRange(
+  from: string,
+  to: string,
+  maxDays: number,
+): { first: number; last: number } {
+  const first = dayOfIso(from);
+  const last = dayOfIso(to);
+  if (last < first) throw BadUserInputError.field('to', 'must not be before from');
+  if (last - first + 1 > maxDays)
+    throw BadUserInputError.field('to', `must be at most ${maxDays} days after from`);
+  return { first, last };
 }
