@@ -31,7 +31,8 @@ const PROTOCOL = 'graphql-transport-ws';
 /** Messages between the driver and its child processes (one shape per request and answer). */
 type Message =
   | { type: 'ready'; url: string; trigger: string; tokens?: string[]; deviceToken?: string }
-  | { type: 'measure' }
+  /** `snapshot`: also write a heap snapshot by this name (with BENCH_HEAPSNAPSHOT=dir) */
+  | { type: 'measure'; snapshot?: string }
   | { type: 'memory'; heap: number; rss: number; subscribed: number }
   | { type: 'connect'; url: string; tokens: string[] }
   | { type: 'connected'; subscribed: number; failed: number; reasons: Record<string, number> }
@@ -126,14 +127,12 @@ async function apiServer(): Promise<void> {
   em.clear();
 
   const subscribed = async () => (await server.app.metrics.wsSubscriptions.get()).values[0]?.value;
-  let snapshots = 0;
   onMessage(async (message) => {
     if (message.type !== 'measure') return;
-    if (process.env['BENCH_HEAPSNAPSHOT']) {
+    const snapshots = process.env['BENCH_HEAPSNAPSHOT'];
+    if (snapshots && message.snapshot !== undefined) {
       const { writeHeapSnapshot } = await import('node:v8');
-      writeHeapSnapshot(
-        join(process.env['BENCH_HEAPSNAPSHOT'], `api-${(snapshots += 1)}.heapsnapshot`),
-      );
+      writeHeapSnapshot(join(snapshots, `api-${message.snapshot}.heapsnapshot`));
     }
     send({ type: 'memory', ...memory(), subscribed: (await subscribed()) ?? 0 });
   });
@@ -376,12 +375,14 @@ async function run(
   trigger: (event: number) => Promise<void>,
   /** after every socket received the event, before the next one (not timed) */
   settle: (event: number) => Promise<void> = async () => {},
+  /** names the heap snapshots of this run (BENCH_HEAPSNAPSHOT) */
+  name?: string,
 ): Promise<RunResult> {
-  const measure = async () => {
-    server.send({ type: 'measure' });
+  const measure = async (snapshot?: string) => {
+    server.send({ type: 'measure', ...(snapshot === undefined ? {} : { snapshot }) });
     return (await server.next('memory')) as Extract<Message, { type: 'memory' }>;
   };
-  const baseline = await measure();
+  const baseline = await measure(name && `${name}-baseline`);
   const per = Math.ceil(tokens.length / CLIENT_PROCESSES);
   const groups = Array.from({ length: CLIENT_PROCESSES }, (_, i) =>
     tokens.slice(i * per, (i + 1) * per),
@@ -412,6 +413,9 @@ async function run(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const connectSeconds = (now() - burstStarted) / 1000;
+  // BENCH_HEAPSNAPSHOT=dir: a snapshot of the idle server beside the baseline's (compare them);
+  // after the burst's time is taken, which writing it would lengthen
+  if (name !== undefined) await measure(`${name}-idle`);
   const triggeredAt: number[] = [];
   for (let event = 0; event < EVENTS; event += 1) {
     triggeredAt[event] = now();
@@ -512,7 +516,14 @@ async function driver(): Promise<void> {
       resolve,
     );
     if (warm.subscribed !== 1) throw new Error('the warm-up socket did not subscribe');
-    const apiRun = await run(api, apiReady, tokens, (event) => raise(`event ${event}`), resolve);
+    const apiRun = await run(
+      api,
+      apiReady,
+      tokens,
+      (event) => raise(`event ${event}`),
+      resolve,
+      'run',
+    );
     api.process.kill();
 
     const bare = start('bare', files);

@@ -1,6 +1,7 @@
+import { CloseCode } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/realtime/live.js';
+import { LiveCloseCode, MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/realtime/live.js';
 import { TOO_MANY_CONNECTIONS } from '../src/realtime/socket-limits.js';
 import { createFamily, sessionFor } from './factories/families.js';
 import { createUser } from './factories/users.js';
@@ -13,6 +14,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
+});
+
+describe('close codes', () => {
+  it('closes a slow consumer with a code graphql-ws does not use for anything else', () => {
+    expect(Object.values(CloseCode)).not.toContain(LiveCloseCode.SlowConsumer);
+  });
 });
 
 describe('subscriptions per socket', () => {

@@ -1,12 +1,16 @@
 import {
+  createSourceEventStream,
   type DocumentNode,
+  execute,
   type ExecutionArgs,
+  type ExecutionResult,
   type FragmentDefinitionNode,
   Kind,
   type OperationDefinitionNode,
   OperationTypeNode,
   type SelectionSetNode,
 } from 'graphql';
+import { mapAsyncIterator } from 'graphql/execution/mapAsyncIterator.js';
 import type WebSocket from 'ws';
 import type { Credential } from '../auth/credentials.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -140,35 +144,32 @@ interface Shape {
   users: number;
 }
 
-/** One subscription on one topic. */
-interface Subscriber {
-  owner: SharedStream;
-  /** the topic entry's name */
-  topic: string;
-  /** `{"id":"…","type":"next","payload":` — the frame up to the shared payload */
-  prefix: string;
-  spec: SharedSpec<unknown>;
-}
-
 interface TopicEntry {
-  subscribers: Set<Subscriber>;
+  /** `topic:key`, kept once here and referenced by every subscriber's stream */
+  name: string;
+  subscribers: Set<SharedStream>;
   source: AsyncIterator<unknown>;
 }
 
 /**
  * The stream graphql-ws holds for a shared subscription: it yields nothing (the hub writes the
  * frames), and ends when the hub ends the subscription or when graphql-ws returns it (the client
- * completed, or the socket closed).
+ * completed, or the socket closed). It is also the subscriber the hub's topics list, so an idle
+ * subscription costs this one object (its topic names and spec are shared).
  */
 class SharedStream implements AsyncIterableIterator<never, undefined> {
-  readonly subscribers: Subscriber[] = [];
+  /** the topic entries' names: one string, or several when the subscription spans topics */
+  topics: string | string[] = [];
   private finish: ((result: IteratorResult<never, undefined>) => void) | undefined;
   private ended = false;
 
   constructor(
     readonly socket: SharedSocket,
     readonly shape: Shape,
-    private readonly onEnd: (stream: SharedStream) => void,
+    private readonly hub: LiveFanout,
+    /** `{"id":"…","type":"next","payload":` — the frame up to the shared payload */
+    readonly prefix: string,
+    readonly spec: SharedSpec<unknown>,
   ) {}
 
   next(): Promise<IteratorResult<never, undefined>> {
@@ -179,7 +180,7 @@ class SharedStream implements AsyncIterableIterator<never, undefined> {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    this.onEnd(this);
+    this.hub.remove(this);
     this.finish?.({ done: true, value: undefined });
     this.finish = undefined;
   }
@@ -197,6 +198,20 @@ class SharedStream implements AsyncIterableIterator<never, undefined> {
   [Symbol.asyncIterator](): this {
     return this;
   }
+}
+
+/**
+ * graphql-js `subscribe`, except that a shared subscription's stream is handed to graphql-ws as
+ * it is: it never yields (the hub sends the frames), so wrapping it in graphql-js's mapping
+ * iterator (an object, four closures and a suspended `next` per subscription) would only cost
+ * memory for as long as the subscription is idle.
+ */
+export async function subscribeLive(
+  args: ExecutionArgs,
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const stream = await createSourceEventStream(args);
+  if (stream instanceof SharedStream || !(Symbol.asyncIterator in stream)) return stream;
+  return mapAsyncIterator(stream, (payload) => execute({ ...args, rootValue: payload }));
 }
 
 /** Runs a shared operation for one event as `viewer`; answers the `next` payload as JSON. */
@@ -245,19 +260,15 @@ export class LiveFanout {
     topics: readonly { topic: keyof TopicPayloads & string; key: string | number }[],
     spec: SharedSpec<T>,
   ): AsyncIterableIterator<never, undefined> {
-    const stream = new SharedStream(socket, this.shape(key, args), (ended) => this.remove(ended));
     const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    const stream = new SharedStream(socket, this.shape(key, args), this, prefix, spec);
+    const names: string[] = [];
     for (const { topic, key: topicKey } of topics) {
-      const name = `${topic}:${topicKey}`;
-      const subscriber: Subscriber = {
-        owner: stream,
-        topic: name,
-        prefix,
-        spec: spec,
-      };
-      stream.subscribers.push(subscriber);
-      this.entry(name, topic, topicKey).subscribers.add(subscriber);
+      const entry = this.entry(`${topic}:${topicKey}`, topic, topicKey);
+      entry.subscribers.add(stream);
+      names.push(entry.name);
     }
+    stream.topics = names.length === 1 ? names[0]! : names;
     return stream;
   }
 
@@ -267,7 +278,7 @@ export class LiveFanout {
     const source = (this.deps.pubSub.subscribe(topic, key) as AsyncIterable<unknown>)[
       Symbol.asyncIterator
     ]();
-    const created: TopicEntry = { subscribers: new Set(), source };
+    const created: TopicEntry = { name, subscribers: new Set(), source };
     this.topics.set(name, created);
     entry = created;
     // events of one topic go out in order: the next is read once this one is handed over
@@ -285,12 +296,13 @@ export class LiveFanout {
     return entry;
   }
 
-  private remove(stream: SharedStream): void {
-    for (const subscriber of stream.subscribers) {
-      const entry = this.topics.get(subscriber.topic);
-      if (entry === undefined || !entry.subscribers.delete(subscriber)) continue;
+  /** Called by a stream as it ends. */
+  remove(stream: SharedStream): void {
+    for (const name of typeof stream.topics === 'string' ? [stream.topics] : stream.topics) {
+      const entry = this.topics.get(name);
+      if (entry === undefined || !entry.subscribers.delete(stream)) continue;
       if (entry.subscribers.size === 0) {
-        this.topics.delete(subscriber.topic);
+        this.topics.delete(name);
         void entry.source.return?.();
       }
     }
@@ -300,7 +312,7 @@ export class LiveFanout {
 
   private async deliver(entry: TopicEntry, event: unknown): Promise<void> {
     const subscribers = [...entry.subscribers].filter(
-      (subscriber) => subscriber.spec.wanted?.(event) ?? true,
+      (stream) => stream.spec.wanted?.(event) ?? true,
     );
     if (subscribers.length === 0) return;
     const { authorizer } = this.deps;
@@ -311,16 +323,15 @@ export class LiveFanout {
     // land first
     await new Promise<void>((resolve) => setImmediate(resolve));
     const verdicts = await Promise.all(
-      subscribers.map(async (subscriber) => {
-        const viewer = await authorizer.cachedViewer(subscriber.owner.socket.credential);
+      subscribers.map(async (stream) => {
+        const viewer = await authorizer.cachedViewer(stream.socket.credential);
         if (viewer === null) return { viewer, verdict: 'closed' as const };
-        return { viewer, verdict: await subscriber.spec.verdict(viewer, event) };
+        return { viewer, verdict: await stream.spec.verdict(viewer, event) };
       }),
     );
-    const groups = new Map<string, { shape: Shape; viewer: Viewer; subscribers: Subscriber[] }>();
-    subscribers.forEach((subscriber, i) => {
+    const groups = new Map<string, { shape: Shape; viewer: Viewer; subscribers: SharedStream[] }>();
+    subscribers.forEach((stream, i) => {
       const { viewer, verdict } = verdicts[i]!;
-      const stream = subscriber.owner;
       if (verdict === 'closed') {
         close(stream.socket.socket, LiveCloseCode.Forbidden, 'Forbidden');
         stream.end();
@@ -334,8 +345,8 @@ export class LiveFanout {
       const key = `${stream.shape.key}\u0000${verdict.audience}`;
       const group = groups.get(key);
       if (group === undefined)
-        groups.set(key, { shape: stream.shape, viewer: viewer, subscribers: [subscriber] });
-      else group.subscribers.push(subscriber);
+        groups.set(key, { shape: stream.shape, viewer: viewer, subscribers: [stream] });
+      else group.subscribers.push(stream);
     });
     await Promise.all(
       [...groups.values()].map(async (group) => {
@@ -346,11 +357,10 @@ export class LiveFanout {
     );
   }
 
-  private send(subscribers: Subscriber[], payload: string, event: unknown): void {
+  private send(subscribers: SharedStream[], payload: string, event: unknown): void {
     const frameEnd = `${payload}}`;
     let sent = 0;
-    for (const subscriber of subscribers) {
-      const stream = subscriber.owner;
+    for (const stream of subscribers) {
       const { socket } = stream.socket;
       if (socket.readyState !== socket.OPEN) continue;
       // a client that stops reading must not make us buffer without limit
@@ -358,7 +368,7 @@ export class LiveFanout {
         close(socket, LiveCloseCode.SlowConsumer, 'Too slow');
         continue;
       }
-      socket.send(subscriber.prefix + frameEnd);
+      socket.send(stream.prefix + frameEnd);
       sent += 1;
     }
     if (sent === 0) return;
@@ -376,7 +386,7 @@ export class LiveFanout {
   /** Ends every shared subscription (their streams complete); used at shutdown. */
   close(): void {
     for (const entry of [...this.topics.values()])
-      for (const subscriber of [...entry.subscribers]) subscriber.owner.end();
+      for (const stream of [...entry.subscribers]) stream.end();
   }
 }
 

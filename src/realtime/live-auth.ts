@@ -58,8 +58,11 @@ export class LiveAuthorizer {
 
   /** Valid sessions by token hash (a refused one is not kept: it is read again). */
   private readonly sessionCache = new Map<string, CachedSession>();
-  /** The cached token hashes of each user, to drop them together. */
-  private readonly hashesByUser = new Map<number, Set<string>>();
+  /**
+   * The cached token hashes of each user, to drop them together: most users have one session,
+   * kept as the string itself rather than in a Set of its own.
+   */
+  private readonly hashesByUser = new Map<number, string | Set<string>>();
   private readonly familyCache = new Map<number, CachedFamily>();
   /** One read per family at a time: 10,000 subscribers of one family wait for the same rows. */
   private readonly familyReads = new Map<number, Promise<ReadonlyMap<number, FamilyStanding>>>();
@@ -169,9 +172,16 @@ export class LiveAuthorizer {
     if (now >= this.nextSweep) this.sweep(now);
     const until = Math.min(viewer.session.expiresAt.getTime(), now + this.maxAgeMs);
     this.sessionCache.set(hash, { viewer, until });
-    let hashes = this.hashesByUser.get(viewer.userId);
-    if (hashes === undefined) this.hashesByUser.set(viewer.userId, (hashes = new Set()));
-    hashes.add(hash);
+    const hashes = this.hashesByUser.get(viewer.userId);
+    if (hashes === undefined || hashes === hash) this.hashesByUser.set(viewer.userId, hash);
+    else if (typeof hashes === 'string')
+      this.hashesByUser.set(viewer.userId, new Set([hashes, hash]));
+    else hashes.add(hash);
+  }
+
+  private hashesOf(userId: number): Iterable<string> {
+    const hashes = this.hashesByUser.get(userId);
+    return hashes === undefined ? [] : typeof hashes === 'string' ? [hashes] : hashes;
   }
 
   /** Drops entries past their bound (sessions of closed sockets, families no one hears of). */
@@ -180,9 +190,13 @@ export class LiveAuthorizer {
     for (const [hash, cached] of this.sessionCache) {
       if (cached.until > now) continue;
       this.sessionCache.delete(hash);
-      const hashes = this.hashesByUser.get(cached.viewer.userId);
-      hashes?.delete(hash);
-      if (hashes?.size === 0) this.hashesByUser.delete(cached.viewer.userId);
+      const { userId } = cached.viewer;
+      const hashes = this.hashesByUser.get(userId);
+      if (hashes === hash) this.hashesByUser.delete(userId);
+      else if (typeof hashes === 'object') {
+        hashes.delete(hash);
+        if (hashes.size === 0) this.hashesByUser.delete(userId);
+      }
     }
     for (const [familyId, cached] of this.familyCache)
       if (cached.until <= now) this.familyCache.delete(familyId);
@@ -204,7 +218,7 @@ export class LiveAuthorizer {
   private forget(event: LiveAccessEvent): void {
     this.generation += 1;
     for (const userId of event.userIds) {
-      for (const hash of this.hashesByUser.get(userId) ?? []) this.sessionCache.delete(hash);
+      for (const hash of this.hashesOf(userId)) this.sessionCache.delete(hash);
       this.hashesByUser.delete(userId);
       for (const [familyId, cached] of this.familyCache)
         if (cached.members.has(userId)) this.familyCache.delete(familyId);

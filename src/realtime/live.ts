@@ -10,8 +10,11 @@ export const LiveCloseCode = {
   Unauthorized: 4401,
   /** The credential was revoked, expired or suspended while the socket was open. */
   Forbidden: 4403,
-  /** The client does not read fast enough: its send buffer passed the limit. */
-  SlowConsumer: 4408,
+  /**
+   * The client does not read fast enough: its send buffer passed the limit. (Not 4408: that is
+   * graphql-ws's `ConnectionInitialisationTimeout`, which a client may handle differently.)
+   */
+  SlowConsumer: 4413,
 } as const;
 
 /** Subscriptions one socket may run at once. */

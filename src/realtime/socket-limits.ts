@@ -25,58 +25,62 @@ export const TOO_MANY_CONNECTIONS = Object.freeze({
  * up to N times the cap.
  */
 export class AccountSocketLimits {
-  private readonly open = new Map<string, number>();
+  /** Sockets held, by user id and by device id (numbers: no key string per socket). */
+  private readonly users = new Map<number, number>();
+  private readonly devices = new Map<number, number>();
 
   constructor(private readonly max: { readonly user: number; readonly device: number }) {}
 
   /**
-   * Takes one of the account's slots for `socket` and frees it when the socket closes; false
-   * (nothing taken) when the account already holds its cap, or the socket closed meanwhile.
-   * Synchronous, so sockets that authenticate at the same moment cannot all pass the check.
+   * Takes one of the account's slots; false (nothing taken) when the account already holds its
+   * cap. Synchronous, so sockets that authenticate at the same moment cannot all pass the check.
+   * The caller gives the slot back with {@link release} when the socket closes.
    */
-  admit(viewer: UserViewer | DeviceViewer, socket: WebSocket): boolean {
-    if (socket.readyState !== socket.OPEN) return false;
-    const key = viewer.kind === 'user' ? `user:${viewer.userId}` : `device:${viewer.deviceId}`;
-    const held = this.open.get(key) ?? 0;
-    if (held >= (viewer.kind === 'user' ? this.max.user : this.max.device)) return false;
-    this.open.set(key, held + 1);
-    socket.once('close', () => {
-      const left = (this.open.get(key) ?? 1) - 1;
-      if (left > 0) this.open.set(key, left);
-      else this.open.delete(key);
-    });
+  admit(viewer: UserViewer | DeviceViewer): boolean {
+    const [open, id, max] =
+      viewer.kind === 'user'
+        ? [this.users, viewer.userId, this.max.user]
+        : [this.devices, viewer.deviceId, this.max.device];
+    const held = open.get(id) ?? 0;
+    if (held >= max) return false;
+    open.set(id, held + 1);
     return true;
+  }
+
+  /** Frees a slot {@link admit} took for this user or device. */
+  release(account: { userId?: number | undefined; deviceId?: number | undefined }): void {
+    const [open, id] =
+      account.userId !== undefined
+        ? [this.users, account.userId]
+        : [this.devices, account.deviceId];
+    if (id === undefined) return;
+    const left = (open.get(id) ?? 1) - 1;
+    if (left > 0) open.set(id, left);
+    else open.delete(id);
   }
 }
 
 /**
- * This process's open sockets by user, closed with `close` when an admin suspends their user
- * (the `AccountsSuspended` topic reaches every process through the pub/sub). Until `stop()`.
+ * Closes this process's sockets of users an admin suspends (the `AccountsSuspended` topic
+ * reaches every process through the pub/sub), until `stop()`. Suspensions are rare: the open
+ * sockets are searched then, rather than indexed by user while they are open.
  */
 export function closeSuspendedSockets(
   app: Pick<App, 'pubSub' | 'logger'>,
+  sockets: () => Iterable<{ userId?: number | undefined; socket: WebSocket }>,
   close: (socket: WebSocket) => void,
-): { track(userId: number, socket: WebSocket): void; stop(): Promise<void> } {
-  const byUser = new Map<number, Set<WebSocket>>();
+): { stop(): Promise<void> } {
   const iterator = app.pubSub.subscribe(Topic.AccountsSuspended)[Symbol.asyncIterator]();
   const loop = (async () => {
     for (;;) {
       const next = await iterator.next();
       if (next.done === true) return;
-      for (const userId of next.value.userIds)
-        for (const socket of byUser.get(userId) ?? []) close(socket);
+      const suspended = new Set(next.value.userIds);
+      for (const { userId, socket } of sockets())
+        if (userId !== undefined && suspended.has(userId)) close(socket);
     }
   })().catch((error: unknown) => app.logger.error({ err: error }, 'suspension listener failed'));
   return {
-    track: (userId, socket) => {
-      let sockets = byUser.get(userId);
-      if (sockets === undefined) byUser.set(userId, (sockets = new Set()));
-      sockets.add(socket);
-      socket.once('close', () => {
-        sockets.delete(socket);
-        if (sockets.size === 0 && byUser.get(userId) === sockets) byUser.delete(userId);
-      });
-    },
     stop: async () => {
       await iterator.return?.();
       await loop;

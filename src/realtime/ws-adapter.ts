@@ -15,8 +15,10 @@ import type { Credential } from '../auth/credentials.js';
  * graphql-ws's own `ws` adapter (`graphql-ws/use/ws`), which keeps, per socket, the whole
  * upgrade request (headers, the TCP socket's parser state), a keep-alive interval, a `pong`
  * listener per ping and half a dozen closures. Here a socket costs this object: its methods are
- * shared, the few strings the hooks need are copied out of the request, and one timer serves the
- * keep-alive of every socket.
+ * shared, the few strings the hooks need are copied out of the request, one timer serves the
+ * keep-alive of every socket and another the `connection_init` wait of those still waiting,
+ * and what has to happen when a socket closes (its account's slot, graphql-ws's end) runs from
+ * one shared `close` listener instead of a `once` wrapper per concern.
  */
 export class Peer implements ProtocolSocket {
   /** graphql-ws's handler of this socket's messages (set once, when the socket opens). */
@@ -25,8 +27,13 @@ export class Peer implements ProtocolSocket {
   closed: ((code?: number, reason?: string) => Promise<void>) | undefined = undefined;
   /** Answered the last keep-alive ping. */
   alive = true;
+  /** When the socket opened (ms), until `connection_init` arrived; then 0. */
+  waitingSince: number;
   /** Set by `connection_init` once the credential checked out. */
   credential: Credential | undefined = undefined;
+  /** The account the socket is counted against (set with the credential). */
+  userId: number | undefined = undefined;
+  deviceId: number | undefined = undefined;
   /** Operations running (or being prepared) on the socket. */
   operations = 0;
   /** The peer's address, for logs and limits. */
@@ -39,6 +46,7 @@ export class Peer implements ProtocolSocket {
     readonly socket: WebSocket,
     request: IncomingMessage,
   ) {
+    this.waitingSince = Date.now();
     this.ip = request.socket.remoteAddress;
     this.userAgent = request.headers['user-agent'];
     const { origin, host, cookie } = request.headers;
@@ -73,6 +81,12 @@ export class Peer implements ProtocolSocket {
 /** Every this many ms each socket is pinged; one that did not answer the previous ping is cut. */
 const KEEP_ALIVE_MS = 12_000;
 
+/** Has no property, not even `__proto__` (a null prototype): see `onConnect` below. */
+const NO_KEYS: object = Object.freeze(Object.create(null) as object);
+
+/** How often the sockets still waiting for `connection_init` are checked against their limit. */
+const INIT_CHECK_MS = 1_000;
+
 /**
  * graphql-ws (`makeServer`) on a `ws` server, like `graphql-ws/use/ws`'s `useServer` — same
  * protocol check, keep-alive, error and close handling — with per-socket state kept to one
@@ -84,15 +98,34 @@ export function serveGraphqlWs(
   hooks: {
     /** A socket opened (before any message). */
     opened?(peer: Peer): void;
+    /** A socket closed, before graphql-ws ends its operations (synchronously: free its slots). */
+    closing?(peer: Peer): void;
     /** A socket closed (after graphql-ws ended its operations). */
     closed?(peer: Peer): void;
     /** Something failed while handling a message: the socket is closed with 1011. */
     failed(error: unknown): void;
   },
 ): { dispose(): Promise<void> } {
-  const server = makeServer(options);
+  const { connectionInitWaitTimeout: initWaitMs = 3_000, onConnect } = options;
+  // graphql-ws would keep a timer per socket until it closes; one check serves them all here
+  const server = makeServer({
+    ...options,
+    connectionInitWaitTimeout: 0,
+    onConnect: (ctx) => {
+      const peer = ctx.extra;
+      peer.waitingSince = 0;
+      waiting.delete(peer);
+      // graphql-ws's map of a socket's operations is a null-prototype object, which V8 keeps as
+      // a dictionary (hundreds of bytes per socket, empty or not); an object whose prototype is
+      // an empty null-prototype object answers `in` and `delete` the same, and stays small
+      (ctx as { subscriptions: object }).subscriptions = Object.create(NO_KEYS) as object;
+      return onConnect?.(ctx);
+    },
+  });
   wss.options.handleProtocols = handleProtocols;
   const peers = new WeakMap<WebSocket, Peer>();
+  /** Sockets without `connection_init` yet. */
+  const waiting = new Set<Peer>();
 
   // shared listeners (`this` is the socket): no closure per socket
   function onMessage(this: WebSocket, data: RawData): void {
@@ -115,6 +148,8 @@ export function serveGraphqlWs(
     const peer = peers.get(this);
     if (peer === undefined) return;
     peers.delete(this);
+    waiting.delete(peer);
+    hooks.closing?.(peer);
     void Promise.resolve(peer.closed?.(code, String(reason)))
       .catch((error: unknown) => hooks.failed(error))
       .finally(() => hooks.closed?.(peer));
@@ -125,8 +160,10 @@ export function serveGraphqlWs(
     peers.set(socket, peer);
     socket.on('message', onMessage);
     socket.on('pong', onPong);
-    socket.once('error', onError);
-    socket.once('close', onClose);
+    // `on`, not `once`: a shared function costs nothing per socket, a `once` wrapper does
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    if (initWaitMs > 0 && isFinite(initWaitMs)) waiting.add(peer);
     hooks.opened?.(peer);
     peer.closed = server.opened(peer, peer);
   });
@@ -144,10 +181,21 @@ export function serveGraphqlWs(
     }
   }, KEEP_ALIVE_MS);
   keepAlive.unref();
+  const initCheck = setInterval(() => {
+    const due = Date.now() - initWaitMs;
+    for (const peer of waiting) {
+      if (peer.waitingSince > due) continue;
+      waiting.delete(peer);
+      // graphql-ws's own code and reason for it
+      peer.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+    }
+  }, INIT_CHECK_MS);
+  initCheck.unref();
 
   return {
     dispose: async () => {
       clearInterval(keepAlive);
+      clearInterval(initCheck);
       for (const socket of wss.clients) socket.close(1001, 'Going away');
     },
   };

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type ExecutionArgs, execute, GraphQLError, type GraphQLSchema, subscribe } from 'graphql';
+import { type ExecutionArgs, execute, GraphQLError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
@@ -17,7 +17,7 @@ import {
   within,
 } from '../observability/tracing.js';
 import { type Credential, credentialFrom } from '../auth/credentials.js';
-import { LiveFanout, type SharedSocket, shareKey } from './fanout.js';
+import { LiveFanout, type SharedSocket, shareKey, subscribeLive } from './fanout.js';
 import {
   LiveCloseCode,
   type LiveConnection,
@@ -170,8 +170,10 @@ export function attachWsServer(options: {
   const accountSockets = new AccountSocketLimits(app.config.limits.socketsPerAccount);
   // an admin's suspension ends the user's sessions: their sockets on every process close now,
   // not at the next re-authentication
-  const suspensions = closeSuspendedSockets(app, (socket) =>
-    closeSocket(socket, LiveCloseCode.Forbidden, 'Account suspended'),
+  const suspensions = closeSuspendedSockets(
+    app,
+    () => authenticatedPeers,
+    (socket) => closeSocket(socket, LiveCloseCode.Forbidden, 'Account suspended'),
   );
   const closeSocket = (socket: WebSocket, code: number, reason: string) => {
     if (socket.readyState === socket.OPEN) socket.close(code, reason);
@@ -179,7 +181,7 @@ export function attachWsServer(options: {
   /** Tracing on: the span of each prepared operation, until it executes (keyed by its context). */
   const traced = new WeakMap<object, OperationSpan>();
   const inOperationSpan =
-    (run: typeof execute | typeof subscribe) =>
+    (run: typeof execute | typeof subscribeLive) =>
     (args: ExecutionArgs): ReturnType<typeof run> => {
       const operation = traced.get(args.contextValue as object);
       return executeInSpan(operation, () => run(args), errorCodes);
@@ -189,7 +191,7 @@ export function attachWsServer(options: {
     {
       schema,
       execute: inOperationSpan(execute),
-      subscribe: inOperationSpan(subscribe),
+      subscribe: inOperationSpan(subscribeLive),
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       onConnect: async (ctx) => {
         const peer = ctx.extra;
@@ -197,6 +199,9 @@ export function attachWsServer(options: {
         const upgrade = peer.upgrade ?? {};
         peer.upgrade = undefined;
         const param = ctx.connectionParams?.['authorization'];
+        // graphql-ws keeps the parameters as long as the socket is open; the token is read once
+        // (undefined rather than `delete`: a deleted property turns the object into a dictionary)
+        (ctx as { connectionParams?: unknown }).connectionParams = undefined;
         const fromParams = typeof param === 'string' && param !== '';
         // a browser sends the cookie with any page's upgrade request: only trust it from our
         // origins — the configured ones, and the API's own (its IDE page)
@@ -215,13 +220,17 @@ export function attachWsServer(options: {
           closeSocket(socket, LiveCloseCode.Unauthorized, 'Unauthorized');
           return false;
         }
-        if (!accountSockets.admit(viewer, socket)) {
+        // closed meanwhile: its close has run, nothing would give a slot back
+        if (socket.readyState !== socket.OPEN) return false;
+        if (!accountSockets.admit(viewer)) {
           closeSocket(socket, TOO_MANY_CONNECTIONS.code, TOO_MANY_CONNECTIONS.reason);
           return false;
         }
-        if (viewer.kind === 'user') suspensions.track(viewer.userId, socket);
+        // the slot is given back when the socket closes (the adapter's `closing` hook)
+        if (viewer.kind === 'user') peer.userId = viewer.userId;
+        else peer.deviceId = viewer.deviceId;
         peer.credential = credential;
-        if (authenticated(peer) && socket.readyState === socket.OPEN) authenticatedPeers.add(peer);
+        if (authenticated(peer)) authenticatedPeers.add(peer);
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
@@ -330,10 +339,11 @@ export function attachWsServer(options: {
     wss,
     {
       opened: () => app.metrics.wsConnections.inc(),
-      closed: (peer) => {
-        app.metrics.wsConnections.dec();
+      closing: (peer) => {
+        accountSockets.release(peer);
         authenticatedPeers.delete(peer as Peer & SharedSocket);
       },
+      closed: () => app.metrics.wsConnections.dec(),
       failed: (error) => app.logger.error({ err: error }, 'internal error (ws socket)'),
     },
   );

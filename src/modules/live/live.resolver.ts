@@ -134,6 +134,12 @@ export function authorisedStream<T>(
   });
 }
 
+/** The specs of {@link notificationSpec}, one per authorizer (app) and grade. */
+const notificationSpecs = new WeakMap<
+  LiveAuthorizer,
+  Map<NotificationGrade, ReturnType<typeof buildNotificationSpec>>
+>();
+
 /**
  * The resume options of {@link authorisedStream} for a subscriber that passed `after` (the last
  * id it saw): none without it; with it, what `missed(after)` reads goes out first, then the live
@@ -148,11 +154,25 @@ export function resumeAfter<T>(
 
 /**
  * How notificationAdded treats an event, for one subscriber. Built outside the resolver so its
- * closures hold the authorizer and the grade only, not the subscription's context: a shared
- * subscription keeps them for as long as it runs.
+ * closures hold the authorizer and the grade only, not the subscription's context; and one per
+ * grade, shared by every subscription that asks for it (a shared subscription keeps its spec for
+ * as long as it runs: one object per socket would be memory per idle socket).
  */
 function notificationSpec(authorizer: LiveAuthorizer, minGrade: NotificationGrade) {
+  let byGrade = notificationSpecs.get(authorizer);
+  if (byGrade === undefined) {
+    byGrade = new Map<NotificationGrade, ReturnType<typeof buildNotificationSpec>>();
+    notificationSpecs.set(authorizer, byGrade);
+  }
+  let spec = byGrade.get(minGrade);
+  if (spec === undefined)
+    byGrade.set(minGrade, (spec = buildNotificationSpec(authorizer, minGrade)));
+  return spec;
+}
+
+function buildNotificationSpec(authorizer: LiveAuthorizer, minGrade: NotificationGrade) {
   return {
+    name: 'notificationAdded',
     wanted: (event: NotificationEvent) =>
       GRADE_RANK[event.grade as NotificationGrade] >= GRADE_RANK[minGrade],
     raisedAt: (event: NotificationEvent) => Date.parse(event.createdAt),
@@ -222,12 +242,13 @@ export class LiveResolver {
         }
         return missed.map(toNotificationEvent);
       });
-      const { wanted, raisedAt, verdict } = notificationSpec(ctx.app.liveAuthorizer, minGrade);
+      const spec = notificationSpec(ctx.app.liveAuthorizer, minGrade);
+      const { wanted, raisedAt, verdict } = spec;
       const shared = ctx.live?.shared;
       if (shared !== undefined && after === undefined) {
         return shared.subscribe(
           familyIds.map((key) => ({ topic: Topic.NotificationAdded, key })),
-          { name: 'notificationAdded', wanted, raisedAt, verdict },
+          spec,
         );
       }
       const sources = familyIds.map(
