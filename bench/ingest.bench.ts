@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -349,6 +350,27 @@ function cpuMsEach(since: NodeJS.CpuUsage, count: number): string {
 }
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
+/**
+ * `BENCH_PROFILE=<dir>`: a CPU profile of the timed single-report phase only (server and
+ * clients share this process), written there as `ingest-single-<database>.cpuprofile`. Off: null.
+ */
+async function startProfile(): Promise<((name: string) => Promise<void>) | null> {
+  const dir = process.env['BENCH_PROFILE'];
+  if (dir === undefined || dir === '') return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (name) => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `ingest-single-${name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile of the single reports: ${file}`);
+  };
+}
+
 async function benchmark(target: Target): Promise<boolean> {
   const config = loadConfig(benchEnv(target.env));
   const server = await createServer(config, { rateLimits: BENCH_RATE_LIMITS });
@@ -373,9 +395,11 @@ async function benchmark(target: Target): Promise<boolean> {
         `${cpuMsEach(cpu, rawSingle.count)} CPU ms per row`,
     );
     const warmup = await singleReports(server.url, tokens, WARMUP_MS);
+    const stopProfile = await startProfile();
     cpu = process.cpuUsage();
     const { latencies, elapsedMs } = await singleReports(server.url, tokens, DURATION_MS);
     const singleCpu = cpuMsEach(cpu, latencies.length);
+    await stopProfile?.(config.database.driver);
     latencies.sort((a, b) => a - b);
     const singlePerSecond = perSecond(latencies.length, elapsedMs);
     console.log(

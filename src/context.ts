@@ -4,6 +4,7 @@ import { Access } from './auth/access.js';
 import { ANONYMOUS, type Viewer } from './auth/viewer.js';
 import { Loaders } from './database/loaders.js';
 import type { EntityManager } from './database/orm.js';
+import type { Logger } from './observability/logger.js';
 import type { LiveConnection } from './realtime/live.js';
 import type { HttpExchange, Scope } from './scope.js';
 
@@ -25,12 +26,76 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return value !== undefined && REQUEST_ID.test(value) ? value : randomUUID();
 }
 
+/** What a context makes on first use, shared by Apollo's shallow copies of it. */
+const LAZY = Symbol('lazy');
+
+interface Lazy {
+  fork: () => EntityManager;
+  em?: EntityManager;
+  log?: Logger;
+  loaders?: Loaders;
+  access?: Access;
+}
+
+/**
+ * The unit of work, logger, loaders and access policy are made when an operation first uses
+ * them: a Carebot's report that the caches answer needs none but the logger. Apollo hands
+ * resolvers a shallow copy (`Object.assign` onto the same prototype), which shares the `LAZY`
+ * state, so both see the same instances, as they saw the same eager ones. Assigning one of them
+ * (`Object.assign(ctx, { em })`) sets a plain property on that object, as before.
+ */
+class OperationContext {
+  declare [LAZY]: Lazy;
+  declare viewer: Viewer;
+
+  get em(): EntityManager {
+    const lazy = this[LAZY];
+    return (lazy.em ??= lazy.fork());
+  }
+  set em(value: EntityManager) {
+    own(this, 'em', value);
+  }
+  get log(): Logger {
+    const lazy = this[LAZY];
+    return (lazy.log ??= (this as unknown as Context).app.logger.child({
+      requestId: (this as unknown as Context).requestId,
+    }));
+  }
+  set log(value: Logger) {
+    own(this, 'log', value);
+  }
+  get loaders(): Loaders {
+    const lazy = this[LAZY];
+    return (lazy.loaders ??= new Loaders(this.em));
+  }
+  set loaders(value: Loaders) {
+    own(this, 'loaders', value);
+  }
+  get access(): Access {
+    const lazy = this[LAZY];
+    return (lazy.access ??= new Access({ em: this.em, viewer: this.viewer }));
+  }
+  set access(value: Access) {
+    own(this, 'access', value);
+  }
+}
+
+function own(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 export function createContext(
   app: App,
   options: {
     requestId: string;
     transport: Context['transport'];
-    em?: EntityManager;
+    /** The operation's fork, or how to make it on first use. */
+    em?: EntityManager | (() => EntityManager);
     viewer?: Viewer;
     ip?: string | undefined;
     userAgent?: string | undefined;
@@ -38,21 +103,21 @@ export function createContext(
     live?: LiveConnection;
   },
 ): Context {
-  // the request id tags the operation's SQL in the ORM's query log
-  const em = options.em ?? app.orm.em.fork({ loggerContext: { requestId: options.requestId } });
-  const context: Omit<Context, 'access'> & { access?: Access } = {
+  const { requestId, em } = options;
+  const context = Object.assign(new OperationContext(), {
+    [LAZY]: {
+      // the request id tags the operation's SQL in the ORM's query log
+      fork: typeof em === 'function' ? em : () => app.orm.em.fork({ loggerContext: { requestId } }),
+      em: typeof em === 'function' ? undefined : em,
+    },
     app,
-    requestId: options.requestId,
-    log: app.logger.child({ requestId: options.requestId }),
-    em,
+    requestId,
     viewer: options.viewer ?? ANONYMOUS,
-    loaders: new Loaders(em),
     transport: options.transport,
     ip: options.ip ?? 'unknown',
     userAgent: options.userAgent,
     http: options.http,
     live: options.live,
-  };
-  context.access = new Access({ em, viewer: context.viewer });
-  return context as Context;
+  });
+  return context;
 }

@@ -37,17 +37,21 @@ export function credentialFrom(
  * token is answered from that cache when it can be (see {@link DeviceCache}).
  */
 export async function viewerFor(
-  em: EntityManager,
+  /** The operation's fork, or how to make it (a cached device needs none). */
+  em: EntityManager | (() => EntityManager),
   credential: Credential,
   devices?: DeviceCache,
 ): Promise<Viewer> {
   switch (credential.kind) {
     case 'session':
-      return (await authenticateSession(em, credential.token)) ?? ANONYMOUS;
+      return (
+        (await authenticateSession(typeof em === 'function' ? em() : em, credential.token)) ??
+        ANONYMOUS
+      );
     case 'device':
       return (
         (await (devices === undefined
-          ? authenticateDevice(em, credential.token)
+          ? authenticateDevice(typeof em === 'function' ? em() : em, credential.token)
           : devices.authenticate(em, credential.token))) ?? ANONYMOUS
       );
     case 'none':

@@ -16,7 +16,7 @@ export async function authenticateDevice(
   if (!looksLikeToken(token)) return null;
   const found = await findDevice(em, hashToken(token));
   if (found === null) return null;
-  await touch(em, found, now);
+  await touch(() => em, found, now);
   return found.viewer;
 }
 
@@ -40,12 +40,12 @@ async function findDevice(em: EntityManager, tokenHash: string): Promise<FoundDe
 }
 
 /** Records that the device was seen, at most once a minute (SESSION_POLICY.touchEveryMs). */
-async function touch(em: EntityManager, found: FoundDevice, now: Date): Promise<void> {
+async function touch(em: () => EntityManager, found: FoundDevice, now: Date): Promise<void> {
   if (
     found.lastSeenAt === null ||
     now.getTime() - found.lastSeenAt.getTime() >= SESSION_POLICY.touchEveryMs
   ) {
-    await em.nativeUpdate(Device, { id: found.viewer.deviceId }, { lastSeenAt: now });
+    await em().nativeUpdate(Device, { id: found.viewer.deviceId }, { lastSeenAt: now });
     found.lastSeenAt = now;
   }
 }
@@ -78,32 +78,34 @@ export class DeviceCache {
   constructor(
     private readonly options: {
       ttlMs?: number;
-      now?: () => number;
-      /** The application's clock, for `lastSeenAt` (tests move it); the system clock by default. */
+      /**
+       * The application's clock: entries expire by it and `lastSeenAt` follows it (tests move
+       * it); the system clock by default.
+       */
       clock?: () => Date;
     } = {},
   ) {}
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
-
-  /** {@link authenticateDevice}, answered from the cache when it can be. */
+  /**
+   * {@link authenticateDevice}, answered from the cache when it can be. `em` may be given as the
+   * way to make it: a cached device seen within the minute needs none.
+   */
   async authenticate(
-    em: EntityManager,
+    em: EntityManager | (() => EntityManager),
     token: string,
-    now = this.options.clock?.() ?? new Date(),
   ): Promise<DeviceViewer | null> {
     if (!looksLikeToken(token)) return null;
+    const now = this.options.clock?.() ?? new Date();
+    const emOf = typeof em === 'function' ? em : () => em;
     const key = hashToken(token);
     const cached = this.entries.get(key);
-    if (cached !== undefined && cached.expiresAt > this.now()) {
-      await touch(em, cached, now);
+    if (cached !== undefined && cached.expiresAt > now.getTime()) {
+      await touch(emOf, cached, now);
       return cached.viewer;
     }
     this.entries.delete(key);
     const generation = this.generation;
-    const found = await findDevice(em, key);
+    const found = await findDevice(emOf(), key);
     if (found === null) return null;
     // a lookup that overlapped an invalidation may have read the old state: used once, not kept
     if (generation === this.generation) {
@@ -111,10 +113,10 @@ export class DeviceCache {
         this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, {
         ...found,
-        expiresAt: this.now() + (this.options.ttlMs ?? DEVICE_CACHE_TTL_MS),
+        expiresAt: now.getTime() + (this.options.ttlMs ?? DEVICE_CACHE_TTL_MS),
       });
     }
-    await touch(em, this.entries.get(key) ?? found, now);
+    await touch(emOf, this.entries.get(key) ?? found, now);
     return found.viewer;
   }
 

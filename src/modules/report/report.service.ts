@@ -1,6 +1,8 @@
 import {
   type EntityClass,
   ForeignKeyConstraintViolationException,
+  type LoggingOptions,
+  type QueryResult,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import { requireDevice } from '../../auth/access.js';
@@ -92,6 +94,17 @@ function sameContent(stored: Record<string, unknown>, row: Row): boolean {
     return (have ?? null) === (value ?? null);
   });
 }
+
+/** A value the platform escapes as the query builder would (nothing to convert by type). */
+const isBindable = (value: unknown) =>
+  value === null ||
+  typeof value === 'number' ||
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  value instanceof Date;
+
+const sameKeys = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((key, i) => key === b[i]);
 
 /** SPEC §2: a `measuredAt` the device sent lies within [now − 7 days, now + 5 minutes]. */
 function measuredAt(value: Date | null | undefined, path: string, now: Date): Date | null {
@@ -247,6 +260,9 @@ export class ReportService {
   >();
   private thresholdsGeneration = 0;
 
+  /** Each kind's single-row INSERT (see {@link insertRow}), by entity. */
+  private readonly inserts = new Map<unknown, { keys: string[]; sql: string }>();
+
   constructor(
     private readonly deps: {
       orm: Orm;
@@ -274,12 +290,13 @@ export class ReportService {
   submitMentalReport = (ctx: Scope, input: MentalReportInput) =>
     this.storeOne(ctx, MENTAL_REPORT, input as never);
 
-  private async thresholds(em: EntityManager, familyId: number): Promise<CarebotThresholds> {
+  /** The family's thresholds; `ctx.em` (a fork made on first use) only when not cached. */
+  private async thresholds(ctx: Scope, familyId: number): Promise<CarebotThresholds> {
     const now = Date.now();
     const cached = this.thresholdsCache.get(familyId);
     if (cached !== undefined && cached.expiresAt > now) return cached.thresholds;
     const generation = this.thresholdsGeneration;
-    const settings = await em.findOne(CarebotSettings, { family: familyId });
+    const settings = await ctx.em.findOne(CarebotSettings, { family: familyId });
     if (settings === null) throw new NotFoundError('CarebotSettings', familyId);
     const thresholds = thresholdsOf(settings);
     // a read that overlapped a change may hold the old values: used once, not kept
@@ -346,14 +363,11 @@ export class ReportService {
     const row = spec.row(input, 'input', now);
     const values = { ...storedValues(row, now), createdAt: now };
     try {
-      const thresholds = await this.thresholds(ctx.em, device.familyId);
+      const thresholds = await this.thresholds(ctx, device.familyId);
       const alerts = spec.alerts(values, thresholds);
       if (alerts.length === 0 && typeof row['imageId'] !== 'string') {
         // plain values, no entity: the answer needs only the stored values and the new id
-        const id = await ctx.em.insert(spec.entity, {
-          ...values,
-          family: device.familyId,
-        } as never);
+        const id = await this.insertRow(ctx, spec, { ...values, family: device.familyId });
         return { ...values, id, family: { id: device.familyId } } as unknown as E;
       }
       return await ctx.em.transactional(async (em) => {
@@ -375,6 +389,46 @@ export class ReportService {
       }
       throw this.unlessFamilyGone(error, device.familyId);
     }
+  }
+
+  /**
+   * One reading's row in autocommit: a single-row INSERT of the kind's columns, its text built
+   * once per kind from the entity's metadata and run through MikroORM's `execute` with bound
+   * parameters (escaped by the platform as the query builder's are). The query builder behind
+   * `em.insert` rebuilt the same statement from metadata on every report, in a fork made for
+   * it. Values other than numbers, strings, booleans, dates and null (a JSON list) take
+   * `em.insert`, which converts them by their property types.
+   */
+  private async insertRow(
+    ctx: Scope,
+    spec: AnySpec | KindSpec<never>,
+    data: Record<string, unknown>,
+  ): Promise<number> {
+    const keys = Object.keys(data);
+    const params = keys.map((key) => data[key]);
+    if (!params.every(isBindable)) return ctx.em.insert(spec.entity, data);
+    const { em } = this.deps.orm;
+    let prepared = this.inserts.get(spec.entity);
+    if (prepared === undefined || !sameKeys(prepared.keys, keys)) {
+      const meta = em.getMetadata().get(spec.entity);
+      const platform = em.getPlatform();
+      const columns = keys.map((key) => {
+        const field = (meta.properties as Record<string, { fieldNames: string[] } | undefined>)[key]
+          ?.fieldNames[0];
+        if (field === undefined) throw new Error(`${meta.className} has no column for ${key}`);
+        return platform.quoteIdentifier(field);
+      });
+      prepared = {
+        keys,
+        sql: `insert into ${platform.quoteIdentifier(meta.tableName)} (${columns.join(', ')}) values (${keys.map(() => '?').join(', ')})`,
+      };
+      this.inserts.set(spec.entity, prepared);
+    }
+    // the operation's request id tags the statement in the query log, as its fork's would
+    const result = await em.execute<QueryResult>(prepared.sql, params, 'run', {
+      requestId: ctx.requestId,
+    } as LoggingOptions);
+    return Number(result.insertId);
   }
 
   /**
@@ -525,7 +579,7 @@ export class ReportService {
       if (rows.length > 0) toStore.push({ spec, rows });
     }
 
-    const thresholds = await this.thresholds(ctx.em, familyId);
+    const thresholds = await this.thresholds(ctx, familyId);
     const alerts = toStore.flatMap(({ spec, rows }) =>
       rows.flatMap((row) => spec.alerts(storedValues(row, now), thresholds)),
     );
