@@ -1,9 +1,5 @@
 import 'reflect-metadata';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
@@ -19,17 +15,10 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { App } from './app.js';
 import type { Config } from './config.js';
-import type { EntityManager } from './database/orm.js';
 import { credentialFrom, SESSION_COOKIE, viewerFor } from './auth/credentials.js';
 import { type AppOptions, createApp } from './composition.js';
 import { createContext, requestIdFrom, type Context, type HttpExchange } from './context.js';
 import { ErrorCode } from './graphql/errors.js';
-import {
-  errorBody,
-  graphqlPostHandler,
-  isPlainGraphqlPost,
-  MAX_BODY_BYTES,
-} from './graphql-post.js';
 import { formatError } from './graphql/format-error.js';
 import { PARSE_OPTIONS, queryLimits } from './graphql/limits.js';
 import { mountGraphiql } from './ide/graphiql.js';
@@ -52,6 +41,9 @@ import { attachWsServer } from './realtime/ws-server.js';
 import { mutationRateLimitPlugin } from './security/rate-limit-plugin.js';
 import { createSchema } from './schema.js';
 
+/** SPEC §2: request bodies are at most 1 MiB. */
+const MAX_BODY = '1mb';
+
 /**
  * Connections the kernel queues for us while we are busy, e.g. thousands of dashboards
  * reconnecting at once after a deploy: Node's default of 511 resets the rest. The kernel caps
@@ -70,6 +62,11 @@ export interface RunningServer {
   periodic: PeriodicJobs;
   /** Stops accepting work, closes sockets, drains requests and disconnects the database. */
   close(): Promise<void>;
+}
+
+/** A GraphQL-shaped error body for failures that happen before GraphQL runs. */
+function errorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
 }
 
 const bodyErrors: ErrorRequestHandler = (
@@ -259,8 +256,7 @@ export async function createServer(
   const expressApp = express();
   expressApp.disable('x-powered-by');
   expressApp.set('trust proxy', config.trustProxy);
-  // requests are routed once Apollo has started (below)
-  const httpServer = createHttpServer();
+  const httpServer = createHttpServer(expressApp);
   // one gate for both streaming transports: same validation, cost, rate limit and context
   const gate = new OperationGate(app, schema, limits.validationRules);
   const ws = attachWsServer({ app, httpServer, schema, gate });
@@ -339,53 +335,37 @@ export async function createServer(
   expressApp.use(
     SSE_PATH,
     cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
-    express.json({ limit: MAX_BODY_BYTES }),
+    express.json({ limit: MAX_BODY }),
     bodyErrors,
     ((req, res, next) => {
       sse(req, res).catch(next);
     }) satisfies RequestHandler,
   );
-  const graphqlCors = cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 });
-  const graphqlContext = async ({ req, res }: { req: express.Request; res: express.Response }) => {
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    res.setHeader('x-request-id', requestId);
-    // forked on first use: a cached device's report may need none
-    let fork: EntityManager | undefined;
-    const em = () => (fork ??= orm.em.fork({ loggerContext: { requestId } }));
-    const credential = credentialFrom(req.headers.authorization, req.headers.cookie);
-    const http = httpExchange(config, req, res);
-    return createContext(app, {
-      requestId,
-      transport: 'http',
-      em,
-      viewer: await viewerFor(em, credential, app.devices),
-      ip: req.ip,
-      userAgent: req.headers['user-agent'],
-      http,
-    });
-  };
-  // every other shape of GraphQL request over HTTP (GET, preflights, other content types)
   expressApp.use(
     '/graphql',
-    graphqlCors,
-    express.json({ limit: MAX_BODY_BYTES }),
+    cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
+    express.json({ limit: MAX_BODY }),
     bodyErrors,
     traceOperation,
-    expressMiddleware(apollo, { context: graphqlContext }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = requestIdFrom(req.headers['x-request-id']);
+        res.setHeader('x-request-id', requestId);
+        const em = orm.em.fork({ loggerContext: { requestId } });
+        const credential = credentialFrom(req.headers.authorization, req.headers.cookie);
+        const http = httpExchange(config, req, res);
+        return createContext(app, {
+          requestId,
+          transport: 'http',
+          em,
+          viewer: await viewerFor(em, credential, app.devices),
+          ip: req.ip,
+          userAgent: req.headers['user-agent'],
+          http,
+        });
+      },
+    }),
   );
-  // the common `POST /graphql` skips Express's router and body parser (graphql-post.ts)
-  const graphqlPost = graphqlPostHandler({
-    apollo,
-    expressApp,
-    cors: graphqlCors,
-    context: graphqlContext,
-    tracing: app.tracing,
-    logger: app.logger,
-  });
-  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (isPlainGraphqlPost(req)) graphqlPost(req, res);
-    else expressApp(req, res);
-  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
