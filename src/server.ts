@@ -51,6 +51,14 @@ const MAX_BODY = '1mb';
  */
 const LISTEN_BACKLOG = 4096;
 
+/**
+ * How long an idle keep-alive connection stays open. Longer than the usual proxy idle timeout
+ * (60 s) and far longer than a client's own (undici: the server's hint − 1 s): with Node's 5 s
+ * the server could close a connection just as a client, its timers late under load, sent the
+ * next request on it — a POST then fails with ECONNRESET and is not retried.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface RunningServer {
   app: App;
   /** `http://host:port/graphql` */
@@ -256,7 +264,7 @@ export async function createServer(
   const expressApp = express();
   expressApp.disable('x-powered-by');
   expressApp.set('trust proxy', config.trustProxy);
-  const httpServer = createHttpServer(expressApp);
+  const httpServer = createHttpServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, expressApp);
   // one gate for both streaming transports: same validation, cost, rate limit and context
   const gate = new OperationGate(app, schema, limits.validationRules);
   const ws = attachWsServer({ app, httpServer, schema, gate });
