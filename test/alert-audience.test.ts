@@ -199,6 +199,40 @@ describe('audience: the Carebot offline is for the managers', () => {
     expect(await liveRecipients(f, id)).toEqual(
       [String(f.main.user.id), String(f.managers[0]!.user.id)].sort(),
     );
+    // alert statistics: the managers count it, the caregiver does not
+    const stats = async (headers: Headers) =>
+      (
+        await gql<{ family: { alertStats: { total: number } } }>(
+          headers,
+          'query($id: ID!, $from: DateTime!, $to: DateTime!) { family(id: $id) { alertStats(from: $from, to: $to) { total } } }',
+          {
+            id: String(f.family.id),
+            from: new Date(now - 60 * MINUTE).toISOString(),
+            to: new Date(now + 60 * MINUTE).toISOString(),
+          },
+        )
+      ).family.alertStats.total;
+    expect(await stats(f.main.headers)).toBe(1);
+    expect(await stats(caregiver)).toBe(0);
+
+    // updates: the caregiver hears of a family alert's change, not of the managers' one
+    const updates = async (headers: Headers) => {
+      const before = await t.subscriptionsStarted();
+      const iterator = t
+        .ws({ authorization: headers['authorization'] })
+        .iterate({ query: 'subscription { notificationUpdated { id } }' })
+        [Symbol.asyncIterator]();
+      const first = iterator.next();
+      await t.waitForSubscriptions(before + 1);
+      return {
+        first: async () =>
+          ((await first).value as { data: { notificationUpdated: { id: string } } }).data
+            .notificationUpdated.id,
+        stop: () => iterator.return?.(),
+      };
+    };
+    const caregiverUpdates = await updates(caregiver);
+    const managerUpdates = await updates(f.managers[0]!.headers);
     // a manager acts on it
     await gql(
       f.managers[0]!.headers,
@@ -207,6 +241,14 @@ describe('audience: the Carebot offline is for the managers', () => {
         id,
       },
     );
+    expect(await managerUpdates.first()).toBe(id);
+    const family = await raise(f, 'WARN', 'HEALTH', 'pulse');
+    await gql(f.main.headers, 'mutation($id: ID!) { acknowledgeNotification(id: $id) { id } }', {
+      id: family,
+    });
+    expect(await caregiverUpdates.first()).toBe(family);
+    await caregiverUpdates.stop();
+    await managerUpdates.stop();
     for (const stream of [
       mainLive,
       managerLive,
