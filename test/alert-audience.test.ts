@@ -218,10 +218,10 @@ describe('audience: the Carebot offline is for the managers', () => {
     // updates: the caregiver hears of a family alert's change, not of the managers' one
     const updates = async (headers: Headers) => {
       const before = await t.subscriptionsStarted();
-      const iterator = t
+      const stream = t
         .ws({ authorization: headers['authorization'] })
-        .iterate({ query: 'subscription { notificationUpdated { id } }' })
-        [Symbol.asyncIterator]();
+        .iterate({ query: 'subscription { notificationUpdated { id } }' });
+      const iterator = stream[Symbol.asyncIterator]();
       const first = iterator.next();
       await t.waitForSubscriptions(before + 1);
       return {
