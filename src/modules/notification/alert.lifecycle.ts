@@ -201,6 +201,12 @@ export async function recipientsOf(
     : recipients;
 }
 
+/** What delivery reads of an alert. */
+type DeliveredAlert = Pick<
+  Notification,
+  'id' | 'family' | 'grade' | 'kind' | 'message' | 'createdAt' | 'audience'
+>;
+
 /**
  * Records a LIVE delivery of each alert to every member of its audience (main user first) with
  * one INSERT … SELECT: the statement count grows neither with the family nor with the alerts.
@@ -212,10 +218,7 @@ export async function recipientsOf(
  */
 export async function recordLiveDeliveries(
   em: EntityManager,
-  notifications: readonly Pick<
-    Notification,
-    'id' | 'family' | 'grade' | 'kind' | 'message' | 'createdAt' | 'audience'
-  >[],
+  notifications: readonly DeliveredAlert[],
   now: Date,
 ): Promise<void> {
   if (notifications.length === 0) return;
@@ -253,10 +256,7 @@ export async function recordLiveDeliveries(
  */
 async function holdDeliveries(
   em: EntityManager,
-  notifications: readonly Pick<
-    Notification,
-    'id' | 'family' | 'grade' | 'kind' | 'message' | 'createdAt' | 'audience'
-  >[],
+  notifications: readonly DeliveredAlert[],
   now: Date,
 ): Promise<{ notificationId: number; userId: number }[]> {
   const graded = notifications.filter((n) => n.grade !== NotificationGrade.CRIT);
@@ -269,8 +269,13 @@ async function holdDeliveries(
   for (const notification of graded) {
     const { zone, members } = preferencesIn(notification.family.id);
     if (members.size === 0) continue;
-    // the audience, with e-mail addresses: only for a family where someone chose something
-    const recipients = await recipientsOf(em, notification.family.id, notification.audience);
+    // the roster (audience, e-mail addresses) only when an e-mail or the audience needs it
+    const roster =
+      notification.audience !== NotificationAudience.FAMILY ||
+      [...members.values()].some((pref) => wantsEmail(pref, notification.grade));
+    const recipients = roster
+      ? await recipientsOf(em, notification.family.id, notification.audience)
+      : [...members.keys()].map((userId) => ({ userId, email: '' }));
     for (const recipient of recipients) {
       const pref = members.get(recipient.userId);
       if (pref === undefined) continue;
