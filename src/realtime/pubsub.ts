@@ -54,6 +54,10 @@ export interface NotificationEvent {
   imageId: string | null;
   /** ISO-8601 */
   createdAt: string;
+  /** 'MANAGERS': only the family's main user, its managers and its Carebot hear of it. */
+  audience?: string;
+  /** Only this user hears of it (an alert held by their quiet hours, released to them). */
+  recipientId?: number;
 }
 
 /** An alert changed: subscribers read it again (what changed is in its timeline). */
@@ -62,6 +66,8 @@ export interface NotificationUpdatedEvent {
   familyId: number;
   /** Only the family's Carebot may hear of it (the alert is in its grace window). */
   deviceOnly: boolean;
+  /** 'MANAGERS': only the family's main user, its managers and its Carebot hear of it. */
+  audience?: string;
   /** ISO-8601 */
   at: string;
 }

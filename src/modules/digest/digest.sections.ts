@@ -86,12 +86,13 @@ function bump<K>(map: Map<K, number>, key: K, by = 1): void {
 export const alertsSection: SectionCompute<'alerts'> = async (em, targets) => {
   const result = new Map<number, DigestContent['alerts']>();
   for (const { ids, from, to } of byRange(targets)) {
-    // device_only: still in (or cancelled inside) the grace window, never shown to members
+    // device_only: still in (or cancelled inside) the grace window, never shown to members;
+    // MANAGERS: not for every member, and the digest is the whole family's
     const rows = await query(
       em,
       'select id, family_id, grade, kind, message, state, outcome, created_at, deliver_at, acknowledged_at ' +
         `from \`notification\` where family_id in (${marks(ids)}) and created_at >= ? and created_at < ? ` +
-        'and grade in (?, ?) and device_only = 0 order by created_at, id',
+        "and grade in (?, ?) and device_only = 0 and audience = 'FAMILY' order by created_at, id",
       [...ids, dbDate(em, from), dbDate(em, to), NotificationGrade.WARN, NotificationGrade.CRIT],
     );
     const perFamily = new Map<number, typeof rows>();

@@ -16,6 +16,8 @@ import { Notification } from '../notification/notification.entity.js';
 import { GRADE_RANK, NotificationGrade, gradesFrom } from '../notification/notification.enums.js';
 import { toNotificationEvent } from '../notification/notification.service.js';
 import { missedNotifications } from '../notification/notification.resume.js';
+import { hears, managedFamilies } from '../notification/notification.audience.js';
+import type { DeliveryPreferenceService } from '../notification/delivery-preference.js';
 import { CarebotSettings } from '../settings/settings.entity.js';
 import { openData } from '../../auth/type-access.js';
 
@@ -158,7 +160,12 @@ export function resumeAfter<T>(
  * grade, shared by every subscription that asks for it (a shared subscription keeps its spec for
  * as long as it runs: one object per socket would be memory per idle socket).
  */
-function notificationSpec(authorizer: LiveAuthorizer, minGrade: NotificationGrade) {
+function notificationSpec(
+  authorizer: LiveAuthorizer,
+  preferences: DeliveryPreferenceService,
+  minGrade: NotificationGrade,
+) {
+  // keyed by the authorizer: an app has one, and one preference service beside it
   let byGrade = notificationSpecs.get(authorizer);
   if (byGrade === undefined) {
     byGrade = new Map<NotificationGrade, ReturnType<typeof buildNotificationSpec>>();
@@ -166,11 +173,15 @@ function notificationSpec(authorizer: LiveAuthorizer, minGrade: NotificationGrad
   }
   let spec = byGrade.get(minGrade);
   if (spec === undefined)
-    byGrade.set(minGrade, (spec = buildNotificationSpec(authorizer, minGrade)));
+    byGrade.set(minGrade, (spec = buildNotificationSpec(authorizer, preferences, minGrade)));
   return spec;
 }
 
-function buildNotificationSpec(authorizer: LiveAuthorizer, minGrade: NotificationGrade) {
+function buildNotificationSpec(
+  authorizer: LiveAuthorizer,
+  preferences: DeliveryPreferenceService,
+  minGrade: NotificationGrade,
+) {
   return {
     name: 'notificationAdded',
     wanted: (event: NotificationEvent) =>
@@ -179,8 +190,23 @@ function buildNotificationSpec(authorizer: LiveAuthorizer, minGrade: Notificatio
     // the standing is the audience: the field guards decide by it, and nothing else the shared
     // fields show depends on the viewer
     verdict: async (viewer: Viewer, event: NotificationEvent): Promise<SharedVerdict> => {
+      // an alert released from one member's quiet hours is that member's alone
+      if (
+        event.recipientId !== undefined &&
+        (viewer.kind !== 'user' || viewer.userId !== event.recipientId)
+      )
+        return 'skip';
       const standing = await authorizer.standing(viewer, event.familyId);
-      return standing !== undefined && allows('VIEW', standing) ? { audience: standing } : 'end';
+      if (standing === undefined || !allows('VIEW', standing)) return 'end';
+      if (!hears(standing, event.audience)) return 'skip';
+      // the member's own choices (lowest grade, quiet hours) hold back the push, not the list
+      if (
+        viewer.kind === 'user' &&
+        event.recipientId === undefined &&
+        (await preferences.holdsLive(viewer.userId, event))
+      )
+        return 'skip';
+      return { audience: standing };
     },
   };
 }
@@ -188,10 +214,12 @@ function buildNotificationSpec(authorizer: LiveAuthorizer, minGrade: Notificatio
 /** An alert of a family, as the unread-count stream sees it. */
 interface FamilyAlert {
   alertIn: number;
+  audience: string | undefined;
 }
 
-async function* alertsIn(familyId: number, source: AsyncIterable<unknown>) {
-  for await (const _event of source) yield { alertIn: familyId } satisfies FamilyAlert;
+async function* alertsIn(familyId: number, source: AsyncIterable<NotificationEvent>) {
+  for await (const event of source)
+    yield { alertIn: familyId, audience: event.audience } satisfies FamilyAlert;
 }
 
 @Resolver()
@@ -227,12 +255,14 @@ export class LiveResolver {
         }
       }
       const resume = resumeAfter(after, async (after) => {
+        const managed = (await managedFamilies(ctx)) ?? familyIds;
         // in delivery order: a grace-released alert comes after what was raised before its delivery
         const missed = await missedNotifications(ctx.app.orm.em.fork(), {
           familyIds,
           after,
           grades: gradesFrom(minGrade),
           device: ctx.viewer.kind === 'device',
+          managed,
           limit: REPLAY_MAX,
         });
         if (missed.length > REPLAY_MAX) {
@@ -242,7 +272,11 @@ export class LiveResolver {
         }
         return missed.map(toNotificationEvent);
       });
-      const spec = notificationSpec(ctx.app.liveAuthorizer, minGrade);
+      const spec = notificationSpec(
+        ctx.app.liveAuthorizer,
+        ctx.app.services.deliveryPreferences,
+        minGrade,
+      );
       const { wanted, raisedAt, verdict } = spec;
       const shared = ctx.live?.shared;
       if (shared !== undefined && after === undefined) {
@@ -259,7 +293,10 @@ export class LiveResolver {
         ctx,
         'notificationAdded',
         sources,
-        async (viewer, event) => (await verdict(viewer, event)) !== 'end',
+        async (viewer, event) => {
+          const decided = await verdict(viewer, event);
+          return decided === 'end' ? false : decided === 'skip' ? 'skip' : true;
+        },
         {
           ...resume,
           idOf: (event) => event.id,
@@ -345,15 +382,22 @@ export class LiveResolver {
         ctx.app.pubSub.subscribe(Topic.UnreadCountsChanged, userId) as AsyncIterable<unknown>,
         ctx.app.pubSub.subscribe(Topic.MessageReceived, userId) as AsyncIterable<unknown>,
         ...familyIds.map((id) =>
-          alertsIn(id, ctx.app.pubSub.subscribe(Topic.NotificationAdded, id)),
+          alertsIn(
+            id,
+            ctx.app.pubSub.subscribe(
+              Topic.NotificationAdded,
+              id,
+            ) as AsyncIterable<NotificationEvent>,
+          ),
         ),
       ];
       // the viewer's own topics are theirs whatever happens; a family's alerts only while the
       // viewer still stands in it (else a removed member would learn when the elder's alerts come)
       return authorisedStream(ctx, 'unreadCountsChanged', sources, async (viewer, event) => {
-        const familyId = (event as Partial<FamilyAlert>).alertIn;
+        const { alertIn: familyId, audience } = event as Partial<FamilyAlert>;
         if (familyId === undefined) return true;
-        return allows('VIEW', await ctx.app.liveAuthorizer.standing(viewer, familyId)) || 'skip';
+        const standing = await ctx.app.liveAuthorizer.standing(viewer, familyId);
+        return (allows('VIEW', standing) && hears(standing, audience)) || 'skip';
       });
     },
   })

@@ -73,11 +73,12 @@ export class AlertTimelineEntry {
 }
 
 /** What an alert timer does when it fires. */
-export type AlertTimerKind = 'DELIVER' | 'ESCALATE' | 'REALERT' | 'WEBHOOK' | 'EMAIL';
+export type AlertTimerKind = 'DELIVER' | 'ESCALATE' | 'REALERT' | 'WEBHOOK' | 'EMAIL' | 'RELEASE';
 
 /**
  * A durable alert timer: the end of a grace window, an escalation step, a closed-loop re-alert,
- * a webhook delivery or an e-mail (an outbox row: written with the step that sends it, sent
+ * a member's quiet hours ending (RELEASE: the WARN they held back), a webhook delivery or an
+ * e-mail (an outbox row: written with the step that sends it, sent
  * after that step committed; with their retries). Stored in the database, so it survives restarts;
  * fired by whichever node claims it first (a conditional UPDATE), so it fires once.
  */

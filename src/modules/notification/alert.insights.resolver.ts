@@ -10,6 +10,7 @@ import {
   CONTEXT_WINDOW_MS,
 } from './alert.insights.js';
 import { Notification } from './notification.entity.js';
+import { managedFamilies } from './notification.audience.js';
 
 /** The incident view of an alert: the family's readings around it. */
 @Resolver(() => Notification)
@@ -37,7 +38,7 @@ export class FamilyAlertStatsResolver {
     description:
       'Alerts (WARN and CRIT) raised in [from, to): by grade, kind, state and outcome, median and 90th-percentile times to acknowledge and to resolve, and the false-alarm share. At most 366 days.',
   })
-  alertStats(
+  async alertStats(
     @Root() family: Plain<Family>,
     @Arg('from', () => Date, { description: 'Start of the range (inclusive).' }) from: Date,
     @Arg('to', () => Date, {
@@ -46,6 +47,14 @@ export class FamilyAlertStatsResolver {
     to: Date,
     @Ctx() ctx: Context,
   ): Promise<AlertStats> {
-    return alertStats(ctx.em, ctx.loaders.plain, family.id, from, to);
+    const managed = await managedFamilies(ctx);
+    return alertStats(
+      ctx.em,
+      ctx.loaders.plain,
+      family.id,
+      from,
+      to,
+      managed === null || managed.includes(family.id),
+    );
   }
 }

@@ -358,13 +358,15 @@ export async function alertStats(
   familyId: number,
   from: Date,
   to: Date,
+  /** Whether the viewer hears of the family's MANAGERS alerts (a caregiver does not). */
+  managersToo = true,
 ): Promise<AlertStats> {
   checkStatsRange(from, to);
   const mysql = isMySql(em);
   const where =
     `n.family_id = ? and n.grade in (?, ?) and n.created_at >= ? and n.created_at < ? ` +
     // never delivered (grace window, cancelled): not the members' alerts
-    `and n.device_only = 0`;
+    `and n.device_only = 0${managersToo ? '' : " and n.audience = 'FAMILY'"}`;
   const params = [
     familyId,
     NotificationGrade.WARN,

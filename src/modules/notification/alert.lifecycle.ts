@@ -11,6 +11,14 @@ import {
 import { AlertChannel, AlertEventType, AlertState } from './alert.enums.js';
 import { type Notification } from './notification.entity.js';
 import { NotificationGrade, NotificationKind } from './notification.enums.js';
+import { NotificationAudience } from './notification.audience.js';
+import {
+  inQuietHours,
+  liveHold,
+  preferencesOf,
+  quietHoursEndAfter,
+  wantsEmail,
+} from './delivery-preference.js';
 
 /** The same kind from the same family within this long is one alert with more occurrences. */
 export const DEDUPE_WINDOW_MS = 10 * 60_000;
@@ -41,7 +49,7 @@ export const CLOSED_LOOP_MS = 30 * 60_000;
 export function announceUpdate(
   em: EntityManager,
   events: EventBus,
-  notification: Pick<Notification, 'id' | 'family' | 'deviceOnly'>,
+  notification: Pick<Notification, 'id' | 'family' | 'deviceOnly' | 'audience'>,
   at: Date,
   afterCommit: (em: EntityManager, publish: () => void) => void,
 ): void {
@@ -49,6 +57,9 @@ export function announceUpdate(
     id: notification.id,
     familyId: notification.family.id,
     deviceOnly: notification.deviceOnly,
+    ...(notification.audience === NotificationAudience.MANAGERS
+      ? { audience: notification.audience }
+      : {}),
     at: at.toISOString(),
   };
   afterCommit(em, () => events.notificationUpdated(event));
@@ -160,8 +171,15 @@ function audience(families: number): string {
   where m.\`family_id\` in (${ids}) and m.\`status\` = 'ACTIVE'`;
 }
 
-/** The main user and the ACTIVE members of a family (plain rows, one query). */
-export async function recipientsOf(em: EntityManager, familyId: number): Promise<Recipient[]> {
+/**
+ * The main user and the ACTIVE members of a family (plain rows, one query); of a MANAGERS
+ * notification's audience, the main user and the managers only.
+ */
+export async function recipientsOf(
+  em: EntityManager,
+  familyId: number,
+  reaches: NotificationAudience = NotificationAudience.FAMILY,
+): Promise<Recipient[]> {
   const rows = await em.execute<
     { user_id: number; role: string; email: string; name: string; position: number }[]
   >(
@@ -171,33 +189,50 @@ export async function recipientsOf(em: EntityManager, familyId: number): Promise
     'all',
     em.getLoggerContext(),
   );
-  return rows.map((row) => ({
+  const recipients = rows.map((row) => ({
     userId: Number(row.user_id),
     email: row.email,
     name: row.name,
     role: row.role as AudienceRole,
     manager: row.role !== (FamilyRole.CAREGIVER as string),
   }));
+  return reaches === NotificationAudience.MANAGERS
+    ? recipients.filter((recipient) => recipient.manager)
+    : recipients;
 }
 
+/** What delivery reads of an alert. */
+type DeliveredAlert = Pick<
+  Notification,
+  'id' | 'family' | 'grade' | 'kind' | 'message' | 'createdAt' | 'audience'
+>;
+
 /**
- * Records a LIVE delivery of each alert to every member of its family (main user first) with
+ * Records a LIVE delivery of each alert to every member of its audience (main user first) with
  * one INSERT … SELECT: the statement count grows neither with the family nor with the alerts.
+ * A caregiver is left out of a MANAGERS alert. Members' delivery preferences (one read for
+ * every family) leave out those a WARN is held back from: below their lowest live grade (for
+ * good), or in their quiet hours (a RELEASE timer delivers it when they end). A member who
+ * wants WARN e-mails gets one now, or at the release. Nothing more for a family whose members
+ * set nothing, and never for a CRIT.
  */
 export async function recordLiveDeliveries(
   em: EntityManager,
-  notifications: readonly Pick<Notification, 'id' | 'family'>[],
+  notifications: readonly DeliveredAlert[],
   now: Date,
 ): Promise<void> {
   if (notifications.length === 0) return;
   const families = [...new Set(notifications.map((n) => n.family.id))];
   const ids = notifications.map((n) => n.id);
+  const held = await holdDeliveries(em, notifications, now);
+  const skip = held.map(() => '(n.`id` = ? and a.user_id = ?)').join(' or ');
   await em.execute(
     `insert into \`alert_timeline\`
       (\`notification_id\`, \`family_id\`, \`type\`, \`at\`, \`by_device\`, \`channel\`, \`recipient_id\`)
       select n.\`id\`, n.\`family_id\`, ?, ?, 0, ?, a.user_id
       from \`notification\` n join (${audience(families.length)}) a on a.family_id = n.\`family_id\`
       where n.\`id\` in (${ids.map(() => '?').join(', ')})
+      and (n.\`audience\` = ? or a.role <> ?)${skip === '' ? '' : ` and not (${skip})`}
       order by n.\`id\`, a.position`,
     [
       AlertEventType.DELIVERED,
@@ -206,10 +241,79 @@ export async function recordLiveDeliveries(
       ...families,
       ...families,
       ...ids,
+      NotificationAudience.FAMILY,
+      FamilyRole.CAREGIVER,
+      ...held.flatMap((hold) => [hold.notificationId, hold.userId]),
     ],
     'run',
     em.getLoggerContext(),
   );
+}
+
+/**
+ * The (alert, member) deliveries members' preferences hold back now; schedules the RELEASE of
+ * those held by quiet hours and the WARN e-mails of members who want them.
+ */
+async function holdDeliveries(
+  em: EntityManager,
+  notifications: readonly DeliveredAlert[],
+  now: Date,
+): Promise<{ notificationId: number; userId: number }[]> {
+  const graded = notifications.filter((n) => n.grade !== NotificationGrade.CRIT);
+  if (graded.length === 0) return [];
+  const preferencesIn = await preferencesOf(
+    em,
+    graded.map((n) => n.family.id),
+  );
+  const held: { notificationId: number; userId: number }[] = [];
+  for (const notification of graded) {
+    const { zone, members } = preferencesIn(notification.family.id);
+    if (members.size === 0) continue;
+    // the roster (audience, e-mail addresses) only when an e-mail or the audience needs it
+    const roster =
+      notification.audience !== NotificationAudience.FAMILY ||
+      [...members.values()].some((pref) => wantsEmail(pref, notification.grade));
+    const recipients = roster
+      ? await recipientsOf(em, notification.family.id, notification.audience)
+      : [...members.keys()].map((userId) => ({ userId, email: '' }));
+    for (const recipient of recipients) {
+      const pref = members.get(recipient.userId);
+      if (pref === undefined) continue;
+      const hold = liveHold(pref, notification.grade, zone, now);
+      const email = wantsEmail(pref, notification.grade);
+      if (hold !== null) held.push({ notificationId: notification.id, userId: recipient.userId });
+      if (inQuietHours(pref, zone, now)) {
+        if (hold === 'quiet' || email)
+          await schedule(
+            em,
+            notification.id,
+            'RELEASE',
+            `release:${recipient.userId}`,
+            quietHoursEndAfter(pref, zone, now),
+            { userId: recipient.userId, live: hold === 'quiet', email },
+          );
+      } else if (email) await mailPreferred(em, notification, recipient, now);
+    }
+  }
+  return held;
+}
+
+/** The e-mail a member asked for (emailMinGrade WARN): an outbox timer and its DELIVERED entry. */
+export async function mailPreferred(
+  em: EntityManager,
+  notification: Pick<Notification, 'id' | 'family' | 'grade' | 'kind' | 'message' | 'createdAt'>,
+  recipient: Pick<Recipient, 'userId' | 'email'>,
+  now: Date,
+): Promise<void> {
+  await schedule(em, notification.id, 'EMAIL', `email:preferred:${recipient.userId}`, now, {
+    to: recipient.email,
+    subject: `[Carebot] ${notification.grade} ${notification.kind}`,
+    text: `${notification.message}\n\nRaised at ${notification.createdAt.toISOString()}. Open the Carebot app to see it.`,
+  });
+  record(em, notification as Notification, AlertEventType.DELIVERED, now, {
+    channel: AlertChannel.EMAIL,
+    recipientId: recipient.userId,
+  });
 }
 
 /** Whether a new alert waits for the grace window before anyone but the Carebot hears of it. */

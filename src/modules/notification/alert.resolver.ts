@@ -30,6 +30,7 @@ import { Topic, type NotificationUpdatedEvent } from '../../realtime/pubsub.js';
 import { User } from '../account/user.entity.js';
 import { Family } from '../family/family.entity.js';
 import { authorisedStream, live, refresh } from '../live/live.resolver.js';
+import { hears } from './notification.audience.js';
 import { AlertSettings, AlertTimelineEntry, EmergencyContact } from './alert.entities.js';
 import { AlertOutcome, AlertState } from './alert.enums.js';
 import { AlertSettingsInput, EmergencyContactInput } from './alert.inputs.js';
@@ -181,8 +182,8 @@ export class AlertResolver {
         const standing = await authorizer.standing(viewer, event.familyId);
         if (viewer.kind === 'device') return standing !== undefined || 'skip';
         if (!allows('VIEW', standing)) return false;
-        // the Carebot's alone while its grace window runs
-        return event.deviceOnly ? 'skip' : true;
+        // the Carebot's alone while its grace window runs; a managers' alert is not a caregiver's
+        return event.deviceOnly || !hears(standing, event.audience) ? 'skip' : true;
       });
     },
   })

@@ -21,6 +21,7 @@ import {
 import { Notification } from './notification.entity.js';
 import { toNotificationEvent } from './notification.service.js';
 import { afterCommit } from './notify.js';
+import { releaseHeld } from './delivery-preference.release.js';
 
 /** How often due alert timers are looked for (the periodic job's interval). */
 export const ALERT_TIMER_INTERVAL_MS = 5000;
@@ -210,6 +211,8 @@ export class AlertService {
         return this.callWebhook(timer, now);
       case 'EMAIL':
         return this.sendMail(timer);
+      case 'RELEASE':
+        return releaseHeld(this.deps, timer, now);
     }
   }
 
@@ -250,7 +253,7 @@ export class AlertService {
       });
       const people =
         policy.to === 'MEMBERS'
-          ? (await recipientsOf(em, notification.family.id)).map((r) => ({
+          ? (await recipientsOf(em, notification.family.id, notification.audience)).map((r) => ({
               name: r.name,
               email: r.email,
               phone: null,

@@ -15,6 +15,7 @@ import { Family } from '../family/family.entity.js';
 import { NotificationGrade, NotificationKind } from './notification.enums.js';
 import { AlertOutcome, AlertState } from './alert.enums.js';
 import { File } from '../file/file.entity.js';
+import { NotificationAudience } from './notification.audience.js';
 
 /** An alert or notice for a family. Ids are monotonic: subscribers resume after the last one seen. */
 @Entity({ tableName: 'notification' })
@@ -41,7 +42,8 @@ export class Notification {
     | 'lastOccurredAt'
     | 'deviceOnly'
     | 'deliverAt'
-    | 'deliverySeq';
+    | 'deliverySeq'
+    | 'audience';
 
   @PrimaryKey({ autoincrement: true })
   @Field(() => ID, {
@@ -114,6 +116,14 @@ export class Notification {
    */
   @Property({ default: false })
   deviceOnly: boolean = false;
+
+  /**
+   * Who among the members hears of it: FAMILY (everyone), or MANAGERS (the main user and the
+   * MANAGER members). Lists, counts, lookups, replays and live events leave a MANAGERS one out
+   * for a caregiver as they leave a `deviceOnly` one out for every member.
+   */
+  @Enum({ items: () => NotificationAudience, default: NotificationAudience.FAMILY })
+  audience: NotificationAudience = NotificationAudience.FAMILY;
 
   /** When delivery starts (the end of the grace window); null when it started at once. */
   @Property({ type: 'datetime', length: 3, nullable: true })

@@ -18,10 +18,20 @@ import {
 } from './notification.jobs.js';
 import { FamilyNotificationResolver, NotificationResolver } from './notification.resolver.js';
 import { NotificationService } from './notification.service.js';
+import { DeliveryPreference } from './delivery-preference.entity.js';
+import { DeliveryPreferenceService } from './delivery-preference.js';
+import {
+  DeliveryPreferenceResolver,
+  FamilyDeliveryPreferenceResolver,
+} from './delivery-preference.resolver.js';
 
 /** Notifications and alerts: read marks, the alert lifecycle, grace windows and escalation. */
 export const notificationModule = defineModule<
-  { notification: NotificationService; alerts: AlertService },
+  {
+    notification: NotificationService;
+    alerts: AlertService;
+    deliveryPreferences: DeliveryPreferenceService;
+  },
   { file: FileService }
 >({
   name: 'notification',
@@ -32,6 +42,7 @@ export const notificationModule = defineModule<
     AlertTimer,
     AlertSettings,
     EmergencyContact,
+    DeliveryPreference,
   ],
   resolvers: [
     NotificationResolver,
@@ -41,10 +52,13 @@ export const notificationModule = defineModule<
     FamilyAlertResolver,
     AlertContextResolver,
     FamilyAlertStatsResolver,
+    DeliveryPreferenceResolver,
+    FamilyDeliveryPreferenceResolver,
   ],
   services: ({ events, file, clock, orm, mailer, logger }) => ({
     notification: new NotificationService({ events, files: file, clock }),
     alerts: new AlertService({ orm, events, mailer, logger, clock }),
+    deliveryPreferences: new DeliveryPreferenceService({ orm, clock }),
   }),
   periodic: ({ orm, events, logger, config, alerts }) => [
     {

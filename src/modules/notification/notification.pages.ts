@@ -10,6 +10,7 @@ import type { Scope } from '../../scope.js';
 import { Notification, NotificationRead } from './notification.entity.js';
 import { gradesFrom } from './notification.enums.js';
 import type { NotificationsArgs } from './notification.inputs.js';
+import { managedFamilies, NotificationAudience } from './notification.audience.js';
 
 /** A notification as a page read it: a plain row with the viewer's read flag. */
 export type NotificationRow = Notification & { read?: boolean };
@@ -64,6 +65,8 @@ function source(
   familyIds: readonly number[],
   filter: Filter,
   reader: number | null,
+  /** Families whose MANAGERS notifications the viewer hears of; null: all (a device). */
+  managed: readonly number[] | null,
 ): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   let sql = `from ${plain.table(Notification)} n`;
@@ -91,6 +94,12 @@ function source(
   }
   if (filter.unreadOnly) sql += ' and r.id is null';
   if (!filter.withHeld) sql += ' and n.device_only = 0';
+  const unmanaged = managed === null ? [] : familyIds.filter((id) => !managed.includes(id));
+  if (unmanaged.length > 0) {
+    // a caregiver does not hear of what is for the managers only
+    sql += ` and (n.audience = ? or n.family_id not in (${marks(unmanaged)}))`;
+    params.push(NotificationAudience.FAMILY, ...unmanaged);
+  }
   return { sql, params };
 }
 
@@ -113,7 +122,7 @@ function counts(
   const { plain } = ctx.loaders;
   return ctx.loaders
     .batched(signature('notificationCounts', reader, filter), async (familyIds) => {
-      const from = source(plain, familyIds, filter, reader);
+      const from = source(plain, familyIds, filter, reader, await managedFamilies(ctx));
       const rows = await plain.query(
         `select n.family_id as family_id, count(*) as total, ` +
           `${reader === null ? '0' : 'count(r.id)'} as read_count ${from.sql} group by n.family_id`,
@@ -167,7 +176,7 @@ export async function notificationPage(
           .batched(
             signature('notificationPage', reader, filter, order, limit, after),
             async (familyIds) => {
-              const from = source(plain, familyIds, filter, reader);
+              const from = source(plain, familyIds, filter, reader, await managedFamilies(ctx));
               const direction = order === SortOrder.ASC ? 'asc' : 'desc';
               const params = [...from.params];
               let where = '';

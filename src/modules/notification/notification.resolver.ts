@@ -37,6 +37,7 @@ import {
   RaiseNotificationInput,
 } from './notification.inputs.js';
 import { familyData } from '../../auth/type-access.js';
+import { audienceFilter } from './notification.audience.js';
 import type { Plain } from '../../database/plain.js';
 
 export const NotificationConnection = connectionTypes(
@@ -168,7 +169,7 @@ export class FamilyNotificationResolver {
     return paginate({
       em: ctx.em,
       entity: Notification,
-      where: where,
+      where: { ...where, ...(await audienceFilter(ctx)) },
       timeField: 'createdAt',
       args,
       order: args.order,

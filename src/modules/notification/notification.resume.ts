@@ -1,6 +1,7 @@
 import type { EntityManager } from '../../database/orm.js';
 import { deliveryKey, Notification } from './notification.entity.js';
 import type { NotificationGrade } from './notification.enums.js';
+import { NotificationAudience } from './notification.audience.js';
 
 /**
  * The notifications a `notificationAdded` subscriber resuming after notification `after` missed,
@@ -19,10 +20,12 @@ export async function missedNotifications(
     after: number;
     grades: readonly NotificationGrade[];
     device: boolean;
+    /** Families whose MANAGERS notifications the subscriber hears of (see notification.audience.ts). */
+    managed: readonly number[];
     limit: number;
   },
 ): Promise<Notification[]> {
-  const { familyIds, after, grades, device, limit } = options;
+  const { familyIds, after, grades, device, managed, limit } = options;
   const base = { family: { $in: [...familyIds] }, grade: { $in: [...grades] } };
   if (device)
     return em.find(
@@ -39,7 +42,10 @@ export async function missedNotifications(
       ...base,
       // an alert in its grace window is its Carebot's alone
       deviceOnly: false,
-      $or: [{ id: { $gt: key } }, { deliverySeq: { $gt: key } }],
+      $and: [
+        { $or: [{ id: { $gt: key } }, { deliverySeq: { $gt: key } }] },
+        { $or: [{ audience: NotificationAudience.FAMILY }, { family: { $in: [...managed] } }] },
+      ],
     },
     { orderBy: { id: 'asc' }, limit: limit + 1 },
   );

@@ -13,6 +13,7 @@ import { afterCommit, notify } from './notify.js';
 import { announceUpdate, CLOSED_LOOP_MS, record, schedule } from './alert.lifecycle.js';
 import { AlertEventType, AlertState } from './alert.enums.js';
 import { NotificationGrade } from './notification.enums.js';
+import { audienceFilter, hears, NotificationAudience } from './notification.audience.js';
 
 /** At most this many ids in one bulk call. */
 export const BULK_MAX = 100;
@@ -26,6 +27,10 @@ export function toNotificationEvent(notification: Notification): NotificationEve
     message: notification.message,
     imageId: notification.imageId,
     createdAt: notification.createdAt.toISOString(),
+    // left out for the family: the payload every existing subscriber knows
+    ...(notification.audience === NotificationAudience.MANAGERS
+      ? { audience: notification.audience }
+      : {}),
   };
 }
 
@@ -77,12 +82,17 @@ export class NotificationService {
       id: { $in: ids },
       family: { $in: families },
       deviceOnly: false,
+      ...(await audienceFilter(ctx)),
     });
   }
 
   async markAllRead(ctx: Scope, { familyId }: FamilyGrant<'VIEW'>): Promise<number> {
     const viewer = requireUser(ctx.viewer);
-    return this.markUnreadRead(ctx, viewer.userId, { family: familyId, deviceOnly: false });
+    return this.markUnreadRead(ctx, viewer.userId, {
+      family: familyId,
+      deviceOnly: false,
+      ...(await audienceFilter(ctx)),
+    });
   }
 
   /** Marks read, for `userId`, the notifications of `where` they have not read; announces a change. */
@@ -95,7 +105,7 @@ export class NotificationService {
       const unread = await em.find(
         Notification,
         { $and: [where, { reads: { $none: { user: userId } } }] },
-        { fields: ['id', 'family', 'state', 'deviceOnly'] },
+        { fields: ['id', 'family', 'state', 'deviceOnly', 'audience'] },
       );
       const added = await this.insertReads(
         em,
@@ -136,7 +146,10 @@ export class NotificationService {
   private async recordSeen(
     em: EntityManager,
     userId: number,
-    notifications: readonly Pick<Notification, 'id' | 'family' | 'state' | 'deviceOnly'>[],
+    notifications: readonly Pick<
+      Notification,
+      'id' | 'family' | 'state' | 'deviceOnly' | 'audience'
+    >[],
   ): Promise<void> {
     const alerts = notifications.filter((n) => n.state !== null);
     if (alerts.length === 0) return;
@@ -149,13 +162,21 @@ export class NotificationService {
 
   /**
    * An alert (or notice) a member may act on: NOT_FOUND for another family's, and for one only
-   * the Carebot may see yet (its grace window is running, or it was cancelled there).
+   * the Carebot may see yet (its grace window is running, or it was cancelled there), and for a
+   * MANAGERS one to a caregiver.
    */
   async findForMember(ctx: Scope, notificationId: number): Promise<Notification> {
     const notification = await ctx.em.findOne(Notification, { id: notificationId });
     if (notification === null || notification.deviceOnly)
       throw new NotFoundError('Notification', notificationId);
-    await ctx.access.requireFamily(notification.family.id, 'VIEW', 'Notification', notificationId);
+    const grant = await ctx.access.requireFamily(
+      notification.family.id,
+      'VIEW',
+      'Notification',
+      notificationId,
+    );
+    if (!hears(grant.standing, notification.audience))
+      throw new NotFoundError('Notification', notificationId);
     return notification;
   }
 
@@ -222,6 +243,7 @@ export class NotificationService {
       family: { $in: families },
       deviceOnly: false,
       reads: { $none: { user: ctx.viewer.userId } },
+      ...(await audienceFilter(ctx)),
     });
   }
 }

@@ -17,6 +17,7 @@ import {
   waitsForGrace,
 } from './alert.lifecycle.js';
 import { ALERT_GRADES, AlertEventType, AlertState } from './alert.enums.js';
+import { NotificationAudience } from './notification.audience.js';
 
 /** What a notification says; the family is the one it is raised for. */
 export interface NotificationDraft {
@@ -33,6 +34,8 @@ export interface NotificationDraft {
   dedupeKey?: string;
   /** The family's Carebot raised it (its timeline says so; only then may it be cancelled). */
   byDevice?: boolean;
+  /** Who among the members hears of it (default FAMILY: everyone); see notification.audience.ts. */
+  audience?: NotificationAudience;
 }
 
 /**
@@ -86,6 +89,7 @@ export function stageNotifications(
       imageId: draft.imageId ?? null,
       createdAt: draft.createdAt ?? new Date(),
       state: ALERT_GRADES.has(draft.grade) ? AlertState.OPEN : null,
+      audience: draft.audience ?? NotificationAudience.FAMILY,
     }),
   );
   const notices = created.filter((notification) => notification.state === null);
@@ -202,6 +206,7 @@ export async function notify(
     state: alert ? AlertState.OPEN : null,
     deviceOnly: held,
     deliverAt: held ? new Date(createdAt.getTime() + settings.graceSeconds * 1000) : null,
+    audience: draft.audience ?? NotificationAudience.FAMILY,
   };
   let notification: Notification;
   if (draft.dedupeKey === undefined) {

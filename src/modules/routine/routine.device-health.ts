@@ -3,6 +3,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { EventBus } from '../../realtime/events.js';
 import { NotificationGrade, NotificationKind } from '../notification/notification.enums.js';
 import { notify } from '../notification/notify.js';
+import { NotificationAudience } from '../notification/notification.audience.js';
 import { CARE_DEFAULTS, DeviceOfflinePeriod } from './routine.entities.js';
 import { marks } from '../../database/plain.js';
 import { dbDate, query, readDate } from '../../database/sql.js';
@@ -63,6 +64,8 @@ export async function checkDeviceHealth(
         message: `The Carebot "${String(row['name'])}" is offline: nothing heard since ${seenAt.toISOString()}.`,
         createdAt: now,
         dedupeKey: `device-offline:${deviceId}:${seenAt.toISOString()}`,
+        // the managers look after the Carebot; a caregiver cannot act on it
+        audience: NotificationAudience.MANAGERS,
       });
     });
     wentOffline.push(deviceId);
