@@ -9,6 +9,7 @@ import {
   type AlertTimerKind,
 } from './alert.entities.js';
 import { AlertChannel, AlertEventType, AlertState } from './alert.enums.js';
+import { alertPoliciesFor, stepSnapshot } from './alert.policy.js';
 import { type Notification } from './notification.entity.js';
 import { NotificationGrade, NotificationKind } from './notification.enums.js';
 
@@ -16,26 +17,6 @@ import { NotificationGrade, NotificationKind } from './notification.enums.js';
 export const DEDUPE_WINDOW_MS = 10 * 60_000;
 /** The default grace window of a FALL (per family: `AlertSettings.graceSeconds`). */
 export const DEFAULT_GRACE_SECONDS = 30;
-
-/**
- * The default escalation policy of a CRIT alert. Step 0 (every ACTIVE member, live, at once) is
- * the delivery itself; the later steps fire when the alert is still OPEN at their deadline,
- * counted from the delivery. After an acknowledgement, a CRIT still unresolved after
- * {@link CLOSED_LOOP_MS} re-alerts the acknowledger and the managers.
- */
-export const ESCALATION_STEPS: readonly {
-  afterMs: number;
-  to: 'MEMBERS' | 'EMERGENCY_CONTACTS';
-  channels: readonly AlertChannel[];
-}[] = [
-  { afterMs: 2 * 60_000, to: 'MEMBERS', channels: [AlertChannel.EMAIL, AlertChannel.WEBHOOK] },
-  {
-    afterMs: 10 * 60_000,
-    to: 'EMERGENCY_CONTACTS',
-    channels: [AlertChannel.EMAIL, AlertChannel.WEBHOOK],
-  },
-];
-export const CLOSED_LOOP_MS = 30 * 60_000;
 
 /** An alert changed: tell its subscribers once the change is committed. */
 export function announceUpdate(
@@ -230,7 +211,9 @@ export function waitsForGrace(
 
 /**
  * Starts delivery of alerts: a LIVE delivery entry per member (one statement for them all), and
- * for a CRIT the escalation timers (one statement). The caller announces the alerts
+ * for a CRIT the escalation timers of its family's policy (one statement to read the policies of
+ * every family of the batch, one to write the timers). Each timer carries a copy of its step, so
+ * the alert escalates as the policy was when delivery started. The caller announces the alerts
  * (`notificationAdded`) after its commit.
  */
 export async function startDelivery(
@@ -241,18 +224,23 @@ export async function startDelivery(
   // what the caller staged (RAISED entries) goes first: the deliveries are written at once
   await em.flush();
   await recordLiveDeliveries(em, notifications, now);
-  const timers = notifications
-    .filter((n) => n.grade === NotificationGrade.CRIT)
-    .flatMap((n) =>
-      ESCALATION_STEPS.map((step, index) => ({
-        notification: n.id,
-        kind: 'ESCALATE' as const,
-        key: `escalate:${index + 1}`,
-        dueAt: new Date(now.getTime() + step.afterMs),
-        payload: { step: index + 1 },
-        attempts: 0,
-      })),
-    );
+  const crit = notifications.filter((n) => n.grade === NotificationGrade.CRIT);
+  if (crit.length === 0) return;
+  const policyOf = await alertPoliciesFor(
+    em,
+    crit.map((n) => n.family.id),
+  );
+  const timers = crit.flatMap((n) => {
+    const policy = policyOf(n.family.id);
+    return policy.steps.map((step, index) => ({
+      notification: n.id,
+      kind: 'ESCALATE' as const,
+      key: `escalate:${index + 1}`,
+      dueAt: new Date(now.getTime() + step.afterMinutes * 60_000),
+      payload: { step: index + 1, policy: stepSnapshot(policy, index) },
+      attempts: 0,
+    }));
+  });
   if (timers.length > 0)
     await em
       .createQueryBuilder(AlertTimer)
