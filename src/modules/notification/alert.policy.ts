@@ -69,7 +69,17 @@ export const DEFAULT_ALERT_POLICY: EscalationPolicy = {
   updatedAt: null,
 };
 
-function fromRow(row: FamilyAlertPolicy): EscalationPolicy {
+/** A stored policy as delivery and the API use it. */
+export function policyFromColumns(
+  row: Pick<
+    FamilyAlertPolicy,
+    | 'steps'
+    | 'closedLoopMinutes'
+    | 'closedLoopAcknowledger'
+    | 'closedLoopRoles'
+    | 'closedLoopChannels'
+  > & { updatedAt: Date | null },
+): EscalationPolicy {
   return {
     isDefault: false,
     steps: row.steps.map((step) => ({
@@ -95,7 +105,7 @@ export async function alertPolicyOf(
   familyId: number,
 ): Promise<EscalationPolicy> {
   const row = await em.findOne(FamilyAlertPolicy, { family: familyId });
-  return row === null ? DEFAULT_ALERT_POLICY : fromRow(row);
+  return row === null ? DEFAULT_ALERT_POLICY : policyFromColumns(row);
 }
 
 /** The escalation policies of several families in one query (the default for those without). */
@@ -105,7 +115,7 @@ export async function alertPoliciesFor(
 ): Promise<(familyId: number) => EscalationPolicy> {
   if (familyIds.length === 0) return () => DEFAULT_ALERT_POLICY;
   const rows = await em.find(FamilyAlertPolicy, { family: { $in: [...new Set(familyIds)] } });
-  const byFamily = new Map(rows.map((row) => [row.family.id, fromRow(row)]));
+  const byFamily = new Map(rows.map((row) => [row.family.id, policyFromColumns(row)]));
   return (familyId) => byFamily.get(familyId) ?? DEFAULT_ALERT_POLICY;
 }
 
@@ -350,7 +360,7 @@ export async function replaceAlertPolicy(
   row.closedLoopChannels = closedLoopChannels;
   row.updatedAt = now;
   await em.flush();
-  return fromRow(row);
+  return policyFromColumns(row);
 }
 
 /** Back to the default policy (timers already set keep the steps they were set with). */
