@@ -3,7 +3,7 @@ import {
   NotificationGrade,
   NotificationKind,
 } from '../src/modules/notification/notification.enums.js';
-import { EmergencyContact } from '../src/modules/notification/alert.entities.js';
+import { EmergencyContact, FamilyAlertPolicy } from '../src/modules/notification/alert.entities.js';
 import { AlertState } from '../src/modules/notification/alert.enums.js';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -503,6 +503,7 @@ async function familyState(familyId: number): Promise<unknown> {
       await e.find(FamilyBackground, { family: familyId }, { orderBy: { id: 'asc' } }),
     ),
     invites: await e.count(FamilyInvite, { family: familyId }),
+    alertPolicy: plain(await e.find(FamilyAlertPolicy, { family: familyId })),
   };
 }
 
@@ -715,6 +716,38 @@ describe('the family policy, role by role', () => {
             'mutation($id: ID!) { updateAlertSettings(familyId: $id, input: { graceSeconds: 10 }) { graceSeconds } }',
             { id: String(f.family.id) },
           ),
+    },
+    {
+      name: 'updateAlertPolicy',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      run: (f, h) =>
+        t
+          .http(h)
+          .request(
+            'mutation($id: ID!) { updateAlertPolicy(familyId: $id, input: { steps: [{ afterMinutes: 1, roles: [MAIN], channels: [LIVE] }] }) { isDefault } }',
+            { id: String(f.family.id) },
+          ),
+    },
+    {
+      name: 'resetAlertPolicy',
+      expected: { main: 'ok', manager: 'ok', caregiver: 'FORBIDDEN', ...deny },
+      setup: async (f) => {
+        const e = em();
+        e.create(FamilyAlertPolicy, {
+          family: f.family.id,
+          steps: [],
+          closedLoopMinutes: null,
+          closedLoopAcknowledger: true,
+          closedLoopRoles: [],
+          closedLoopChannels: [],
+        });
+        await e.flush();
+        return 0;
+      },
+      run: (f, h) =>
+        t.http(h).request('mutation($id: ID!) { resetAlertPolicy(familyId: $id) { isDefault } }', {
+          id: String(f.family.id),
+        }),
     },
     {
       name: 'addEmergencyContact',

@@ -180,3 +180,43 @@ export class EmergencyContact {
   @Field({ description: 'Call order: lower first.' })
   position: number = 0;
 }
+
+/**
+ * A family's own escalation policy (MANAGE): what follows the immediate live delivery of a CRIT
+ * alert. One row per family with the steps as JSON: the policy is only ever read and replaced
+ * whole (at most five small steps), it is copied whole into the timers it starts, and a family
+ * without a row follows the default (`DEFAULT_ALERT_POLICY` of alert.policy.ts).
+ */
+@Entity({ tableName: 'alert_policy' })
+export class FamilyAlertPolicy {
+  [OptionalProps]?: 'updatedAt';
+
+  @ManyToOne(() => Family, { ref: true, primary: true, deleteRule: 'cascade' })
+  family!: Ref<Family>;
+
+  /** The escalation steps, in order (`EscalationStep` of alert.policy.ts). */
+  @Property({ type: 'json' })
+  steps!: {
+    afterMinutes: number;
+    roles: string[];
+    userIds: number[];
+    emergencyContacts: boolean;
+    channels: string[];
+  }[];
+
+  /** Minutes after an acknowledgement before an unresolved CRIT re-alerts; null: never. */
+  @Property({ type: 'integer', nullable: true })
+  closedLoopMinutes!: number | null;
+
+  @Property({ type: 'boolean' })
+  closedLoopAcknowledger!: boolean;
+
+  @Property({ type: 'json' })
+  closedLoopRoles!: string[];
+
+  @Property({ type: 'json' })
+  closedLoopChannels!: string[];
+
+  @Property({ type: 'datetime', length: 3 })
+  updatedAt: Date & Opt = new Date();
+}

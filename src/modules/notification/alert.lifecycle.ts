@@ -7,8 +7,16 @@ import {
   AlertTimelineEntry,
   AlertTimer,
   type AlertTimerKind,
+  type FamilyAlertPolicy,
 } from './alert.entities.js';
 import { AlertChannel, AlertEventType, AlertState } from './alert.enums.js';
+import {
+  alertPoliciesFor,
+  DEFAULT_ALERT_POLICY,
+  type EscalationPolicy,
+  policyFromColumns,
+  stepSnapshot,
+} from './alert.policy.js';
 import { type Notification } from './notification.entity.js';
 import { NotificationGrade, NotificationKind } from './notification.enums.js';
 import { NotificationAudience } from './notification.audience.js';
@@ -24,26 +32,6 @@ import {
 export const DEDUPE_WINDOW_MS = 10 * 60_000;
 /** The default grace window of a FALL (per family: `AlertSettings.graceSeconds`). */
 export const DEFAULT_GRACE_SECONDS = 30;
-
-/**
- * The default escalation policy of a CRIT alert. Step 0 (every ACTIVE member, live, at once) is
- * the delivery itself; the later steps fire when the alert is still OPEN at their deadline,
- * counted from the delivery. After an acknowledgement, a CRIT still unresolved after
- * {@link CLOSED_LOOP_MS} re-alerts the acknowledger and the managers.
- */
-export const ESCALATION_STEPS: readonly {
-  afterMs: number;
-  to: 'MEMBERS' | 'EMERGENCY_CONTACTS';
-  channels: readonly AlertChannel[];
-}[] = [
-  { afterMs: 2 * 60_000, to: 'MEMBERS', channels: [AlertChannel.EMAIL, AlertChannel.WEBHOOK] },
-  {
-    afterMs: 10 * 60_000,
-    to: 'EMERGENCY_CONTACTS',
-    channels: [AlertChannel.EMAIL, AlertChannel.WEBHOOK],
-  },
-];
-export const CLOSED_LOOP_MS = 30 * 60_000;
 
 /** An alert changed: tell its subscribers once the change is committed. */
 export function announceUpdate(
@@ -131,14 +119,69 @@ export async function alertSettingsOf(
   return stored ?? DEFAULT_SETTINGS;
 }
 
-/** The alert settings of several families in one query (the defaults for those without). */
+/** What delivery reads of a family: its alert settings and its escalation policy. */
+export type DeliveryPlan = DeliverySettings & { policy: EscalationPolicy };
+
+/** JSON as the driver hands it over: text (SQLite, MariaDB) or already parsed. */
+function json<T>(value: unknown, fallback: T): T {
+  if (value === null || value === undefined) return fallback;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/**
+ * The alert settings and escalation policies of several families in one query (the defaults for
+ * those without): a batch of alerts (a disaster broadcast) costs one statement for both, whatever
+ * the number of families.
+ */
 export async function alertSettingsFor(
   em: EntityManager,
   familyIds: readonly number[],
-): Promise<(familyId: number) => DeliverySettings> {
-  const stored = await em.find(AlertSettings, { family: { $in: [...new Set(familyIds)] } });
-  const byFamily = new Map(stored.map((settings) => [settings.family.id, settings]));
-  return (familyId) => byFamily.get(familyId) ?? DEFAULT_SETTINGS;
+): Promise<(familyId: number) => DeliveryPlan> {
+  const ids = [...new Set(familyIds)];
+  if (ids.length === 0) return () => ({ ...DEFAULT_SETTINGS, policy: DEFAULT_ALERT_POLICY });
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select f.\`id\` as family_id, s.\`family_id\` as settings, s.\`grace_seconds\`, s.\`grace_kinds\`,
+      s.\`webhook_url\`, s.\`webhook_secret\`, p.\`family_id\` as policy, p.\`steps\`,
+      p.\`closed_loop_minutes\`, p.\`closed_loop_acknowledger\`, p.\`closed_loop_roles\`,
+      p.\`closed_loop_channels\`
+      from \`family\` f
+      left join \`alert_settings\` s on s.\`family_id\` = f.\`id\`
+      left join \`alert_policy\` p on p.\`family_id\` = f.\`id\`
+      where f.\`id\` in (${ids.map(() => '?').join(', ')})`,
+    ids,
+    'all',
+    em.getLoggerContext(),
+  );
+  const byFamily = new Map(
+    rows.map((row): [number, DeliveryPlan] => [
+      Number(row['family_id']),
+      {
+        ...(row['settings'] === null
+          ? DEFAULT_SETTINGS
+          : {
+              graceSeconds: Number(row['grace_seconds']),
+              graceKinds: json<string[]>(row['grace_kinds'], []),
+              webhookUrl: (row['webhook_url'] as string | null) ?? null,
+              webhookSecret: (row['webhook_secret'] as string | null) ?? null,
+            }),
+        policy:
+          row['policy'] === null
+            ? DEFAULT_ALERT_POLICY
+            : policyFromColumns({
+                steps: json<FamilyAlertPolicy['steps']>(row['steps'], []),
+                closedLoopMinutes:
+                  row['closed_loop_minutes'] === null ? null : Number(row['closed_loop_minutes']),
+                closedLoopAcknowledger: Boolean(Number(row['closed_loop_acknowledger'])),
+                closedLoopRoles: json<string[]>(row['closed_loop_roles'], []),
+                closedLoopChannels: json<string[]>(row['closed_loop_channels'], []),
+                // delivery copies the steps only: when the policy was set does not matter here
+                updatedAt: null,
+              }),
+      },
+    ]),
+  );
+  return (familyId) =>
+    byFamily.get(familyId) ?? { ...DEFAULT_SETTINGS, policy: DEFAULT_ALERT_POLICY };
 }
 
 /** A member who receives a family's alerts. */
@@ -334,29 +377,41 @@ export function waitsForGrace(
 
 /**
  * Starts delivery of alerts: a LIVE delivery entry per member (one statement for them all), and
- * for a CRIT the escalation timers (one statement). The caller announces the alerts
+ * for a CRIT the escalation timers of its family's policy (one statement to write them; the
+ * policies come from `planOf`, else one statement reads those of every family of the batch). Each timer carries a copy of its step, so
+ * the alert escalates as the policy was when delivery started. The caller announces the alerts
  * (`notificationAdded`) after its commit.
  */
 export async function startDelivery(
   em: EntityManager,
   notifications: readonly Notification[],
   now: Date,
+  /** The policies of the batch's families when the caller read them ({@link alertSettingsFor}). */
+  planOf?: (familyId: number) => { policy: EscalationPolicy },
 ): Promise<void> {
   // what the caller staged (RAISED entries) goes first: the deliveries are written at once
   await em.flush();
   await recordLiveDeliveries(em, notifications, now);
-  const timers = notifications
-    .filter((n) => n.grade === NotificationGrade.CRIT)
-    .flatMap((n) =>
-      ESCALATION_STEPS.map((step, index) => ({
-        notification: n.id,
-        kind: 'ESCALATE' as const,
-        key: `escalate:${index + 1}`,
-        dueAt: new Date(now.getTime() + step.afterMs),
-        payload: { step: index + 1 },
-        attempts: 0,
-      })),
-    );
+  const crit = notifications.filter((n) => n.grade === NotificationGrade.CRIT);
+  if (crit.length === 0) return;
+  const policyOf =
+    planOf === undefined
+      ? await alertPoliciesFor(
+          em,
+          crit.map((n) => n.family.id),
+        )
+      : (familyId: number) => planOf(familyId).policy;
+  const timers = crit.flatMap((n) => {
+    const policy = policyOf(n.family.id);
+    return policy.steps.map((step, index) => ({
+      notification: n.id,
+      kind: 'ESCALATE' as const,
+      key: `escalate:${index + 1}`,
+      dueAt: new Date(now.getTime() + step.afterMinutes * 60_000),
+      payload: { step: index + 1, policy: stepSnapshot(policy, index) },
+      attempts: 0,
+    }));
+  });
   if (timers.length > 0)
     await em
       .createQueryBuilder(AlertTimer)

@@ -12,12 +12,21 @@ import { AlertChannel, AlertEventType, type AlertOutcome, AlertState } from './a
 import {
   alertSettingsOf,
   announceUpdate,
-  ESCALATION_STEPS,
   recipientsOf,
   record,
   schedule,
   startDelivery,
 } from './alert.lifecycle.js';
+import {
+  chosenMembers,
+  closedLoopSnapshot,
+  DEFAULT_ALERT_POLICY,
+  describeClosedLoop,
+  describeStep,
+  readSnapshot,
+  type StepSnapshot,
+  stepSnapshot,
+} from './alert.policy.js';
 import { Notification } from './notification.entity.js';
 import { toNotificationEvent } from './notification.service.js';
 import { afterCommit } from './notify.js';
@@ -189,13 +198,21 @@ export class AlertService {
     const em = this.deps.orm.em.fork();
     const notification = await em.findOne(Notification, { id: timer.notification.id });
     if (notification === null) return;
-    const email = timer.kind === 'EMAIL';
+    const note = `failed after ${WEBHOOK_MAX_ATTEMPTS} tries: ${String(error instanceof Error ? error.message : error).slice(0, 300)}`;
     const to = timer.payload?.['to'];
-    record(em, notification, AlertEventType.DELIVERED, now, {
-      channel: email ? AlertChannel.EMAIL : AlertChannel.WEBHOOK,
-      recipientName: !email ? 'webhook' : typeof to === 'string' ? to.slice(0, 100) : 'e-mail',
-      note: `failed after ${WEBHOOK_MAX_ATTEMPTS} tries: ${String(error instanceof Error ? error.message : error).slice(0, 300)}`,
-    });
+    if (timer.kind === 'EMAIL' || timer.kind === 'WEBHOOK')
+      record(em, notification, AlertEventType.DELIVERED, now, {
+        channel: timer.kind === 'EMAIL' ? AlertChannel.EMAIL : AlertChannel.WEBHOOK,
+        recipientName:
+          timer.kind === 'WEBHOOK'
+            ? 'webhook'
+            : typeof to === 'string'
+              ? to.slice(0, 100)
+              : 'e-mail',
+        note,
+      });
+    // a delivery, escalation or release step that kept failing: the family sees that it did
+    else record(em, notification, AlertEventType.ESCALATED, now, { note: `${timer.kind} ${note}` });
     await em.flush();
   }
 
@@ -204,9 +221,9 @@ export class AlertService {
       case 'DELIVER':
         return this.deliverAfterGrace(timer.notification.id, now);
       case 'ESCALATE':
-        return this.escalate(timer.notification.id, Number(timer.payload?.['step']), now);
+        return this.escalate(timer, now);
       case 'REALERT':
-        return this.closeLoop(timer.notification.id, now);
+        return this.closeLoop(timer, now);
       case 'WEBHOOK':
         return this.callWebhook(timer, now);
       case 'EMAIL':
@@ -239,65 +256,83 @@ export class AlertService {
     });
   }
 
-  /** A deadline passed with the alert still OPEN: the next step's people hear of it. */
-  private async escalate(notificationId: number, step: number, now: Date): Promise<void> {
-    const policy = ESCALATION_STEPS[step - 1];
+  /**
+   * A deadline passed with the alert still OPEN: the step's people hear of it on its channels.
+   * The step comes from the timer (copied from the policy when delivery started).
+   */
+  private async escalate(timer: AlertTimer, now: Date): Promise<void> {
+    const step = Number(timer.payload?.['step']);
+    const policy = readSnapshot(timer.payload, stepSnapshot(DEFAULT_ALERT_POLICY, step - 1));
     if (policy === undefined) return;
     await this.deps.orm.em.fork().transactional(async (em) => {
-      const notification = await em.findOne(Notification, { id: notificationId });
+      const notification = await em.findOne(Notification, { id: timer.notification.id });
       // acknowledged, resolved or cancelled: escalation stops
       if (notification === null || notification.state !== AlertState.OPEN) return;
       if (notification.deviceOnly) return;
       record(em, notification, AlertEventType.ESCALATED, now, {
-        note: `step ${step}: ${policy.to === 'MEMBERS' ? 'every member' : 'emergency contacts'}`,
+        note: `step ${step}: ${describeStep(policy)}`,
       });
-      const people =
-        policy.to === 'MEMBERS'
-          ? (await recipientsOf(em, notification.family.id, notification.audience)).map((r) => ({
-              name: r.name,
-              email: r.email,
-              phone: null,
-              userId: r.userId,
-            }))
-          : (
-              await em.find(
-                EmergencyContact,
-                { family: notification.family.id },
-                { orderBy: { position: 'asc', id: 'asc' } },
-              )
-            ).map((c) => ({ name: c.name, email: c.email, phone: c.phone, userId: undefined }));
-      await this.mailAndHook(em, notification, people, `escalate:${step}`, now);
-      await em.flush();
-      announceUpdate(em, this.deps.events, notification, now, afterCommit);
-    });
-  }
-
-  /** Acknowledged but not resolved in time: the acknowledger and the managers hear again. */
-  private async closeLoop(notificationId: number, now: Date): Promise<void> {
-    await this.deps.orm.em.fork().transactional(async (em) => {
-      const notification = await em.findOne(Notification, { id: notificationId });
-      if (notification === null || notification.state !== AlertState.ACKNOWLEDGED) return;
-      const acknowledger = notification.acknowledgedBy?.id;
-      const people = (await recipientsOf(em, notification.family.id))
-        .filter((r) => r.manager || r.userId === acknowledger)
-        .map((r) => ({ name: r.name, email: r.email, phone: null, userId: r.userId }));
-      record(em, notification, AlertEventType.ESCALATED, now, {
-        note: 'acknowledged but not resolved: re-alerting the acknowledger and the managers',
-      });
-      for (const person of people)
-        record(em, notification, AlertEventType.DELIVERED, now, {
-          channel: AlertChannel.LIVE,
-          recipientId: person.userId,
-        });
-      await this.mailAndHook(em, notification, people, 'closed-loop', now);
+      // members who left since the policy named them are simply not among the recipients
+      const members =
+        policy.roles.length > 0 || policy.userIds.length > 0
+          ? chosenMembers(
+              await recipientsOf(em, notification.family.id, notification.audience),
+              policy,
+            )
+          : [];
+      const contacts = policy.emergencyContacts
+        ? await em.find(
+            EmergencyContact,
+            { family: notification.family.id },
+            { orderBy: { position: 'asc', id: 'asc' } },
+          )
+        : [];
+      const people = [
+        ...members.map((r) => ({ name: r.name, email: r.email, phone: null, userId: r.userId })),
+        ...contacts.map((c) => ({
+          name: c.name,
+          email: c.email,
+          phone: c.phone,
+          userId: undefined,
+        })),
+      ];
+      await this.mailAndHook(em, notification, people, policy, `escalate:${step}`, now);
       await em.flush();
       announceUpdate(em, this.deps.events, notification, now, afterCommit);
     });
   }
 
   /**
-   * E-mails each person (an outbox timer, sent after the caller's commit; recorded now) and
-   * schedules the webhook call when one is set.
+   * Acknowledged but not resolved in time: the acknowledger and the closed loop's roles hear
+   * again, on its channels (both copied from the policy at the acknowledgement).
+   */
+  private async closeLoop(timer: AlertTimer, now: Date): Promise<void> {
+    const loop = readSnapshot(timer.payload, closedLoopSnapshot(DEFAULT_ALERT_POLICY));
+    if (loop === undefined) return;
+    const withAcknowledger = timer.payload?.['acknowledger'] !== false;
+    await this.deps.orm.em.fork().transactional(async (em) => {
+      const notification = await em.findOne(Notification, { id: timer.notification.id });
+      if (notification === null || notification.state !== AlertState.ACKNOWLEDGED) return;
+      const acknowledger = withAcknowledger ? notification.acknowledgedBy?.id : undefined;
+      const people = chosenMembers(
+        await recipientsOf(em, notification.family.id, notification.audience),
+        loop,
+        acknowledger,
+      ).map((r) => ({ name: r.name, email: r.email, phone: null, userId: r.userId }));
+      record(em, notification, AlertEventType.ESCALATED, now, {
+        note: `acknowledged but not resolved: re-alerting ${describeClosedLoop(loop, withAcknowledger)}`,
+      });
+      await this.mailAndHook(em, notification, people, loop, 'closed-loop', now);
+      await em.flush();
+      announceUpdate(em, this.deps.events, notification, now, afterCommit);
+    });
+  }
+
+  /**
+   * Reaches each person on the step's channels: LIVE records a delivery to each member (the
+   * caller's announcement pushes it); EMAIL is an outbox timer per address, sent after the
+   * caller's commit (recorded now); WEBHOOK schedules one call for them all when the family has a
+   * webhook. A custom policy's webhook removed since records that it was skipped.
    */
   private async mailAndHook(
     em: ReturnType<Orm['em']['fork']>,
@@ -308,30 +343,46 @@ export class AlertService {
       phone: string | null;
       userId?: number | undefined;
     }[],
+    step: StepSnapshot,
     key: string,
     now: Date,
   ): Promise<void> {
+    if (step.channels.includes(AlertChannel.LIVE))
+      for (const person of people)
+        if (person.userId !== undefined)
+          record(em, notification, AlertEventType.DELIVERED, now, {
+            channel: AlertChannel.LIVE,
+            recipientId: person.userId,
+          });
     const subject = `[Carebot] ${notification.grade} ${notification.kind}: nobody has answered yet`;
-    for (const [index, person] of people.entries()) {
-      if (person.email === null) continue;
-      // written with the step, sent once it has committed: a rolled-back step sends nothing
-      await schedule(em, notification.id, 'EMAIL', `email:${key}:${index}`, now, {
-        to: person.email,
-        subject,
-        text: `${notification.message}\n\nRaised at ${notification.createdAt.toISOString()}. Open the Carebot app to acknowledge it.`,
-      });
-      record(em, notification, AlertEventType.DELIVERED, now, {
-        channel: AlertChannel.EMAIL,
-        ...(person.userId === undefined
-          ? { recipientName: person.name.slice(0, 100) }
-          : { recipientId: person.userId }),
-      });
-    }
+    if (step.channels.includes(AlertChannel.EMAIL))
+      for (const [index, person] of people.entries()) {
+        if (person.email === null) continue;
+        // written with the step, sent once it has committed: a rolled-back step sends nothing
+        await schedule(em, notification.id, 'EMAIL', `email:${key}:${index}`, now, {
+          to: person.email,
+          subject,
+          text: `${notification.message}\n\nRaised at ${notification.createdAt.toISOString()}. Open the Carebot app to acknowledge it.`,
+        });
+        record(em, notification, AlertEventType.DELIVERED, now, {
+          channel: AlertChannel.EMAIL,
+          ...(person.userId === undefined
+            ? { recipientName: person.name.slice(0, 100) }
+            : { recipientId: person.userId }),
+        });
+      }
+    if (!step.channels.includes(AlertChannel.WEBHOOK) || people.length === 0) return;
     const settings = await alertSettingsOf(em, notification.family.id);
-    if (settings.webhookUrl !== null && people.length > 0)
+    if (settings.webhookUrl !== null)
       await schedule(em, notification.id, 'WEBHOOK', `webhook:${key}`, now, {
         step: key,
         recipients: people.map(({ name, email, phone }) => ({ name, email, phone })),
+      });
+    else if (step.custom)
+      record(em, notification, AlertEventType.DELIVERED, now, {
+        channel: AlertChannel.WEBHOOK,
+        recipientName: 'webhook',
+        note: `step ${key}: skipped, the family has no webhook any more`,
       });
   }
 

@@ -5,8 +5,10 @@ import {
   AlertTimelineEntry,
   AlertTimer,
   EmergencyContact,
+  FamilyAlertPolicy,
 } from './alert.entities.js';
 import { AlertContextResolver, FamilyAlertStatsResolver } from './alert.insights.resolver.js';
+import { FamilyAlertPolicyResolver } from './alert.policy.resolver.js';
 import { AlertResolver, AlertTimelineResolver, FamilyAlertResolver } from './alert.resolver.js';
 import { ALERT_TIMER_INTERVAL_MS, AlertService } from './alert.service.js';
 import { Notification, NotificationRead } from './notification.entity.js';
@@ -43,6 +45,7 @@ export const notificationModule = defineModule<
     AlertSettings,
     EmergencyContact,
     DeliveryPreference,
+    FamilyAlertPolicy,
   ],
   resolvers: [
     NotificationResolver,
@@ -50,6 +53,7 @@ export const notificationModule = defineModule<
     AlertResolver,
     AlertTimelineResolver,
     FamilyAlertResolver,
+    FamilyAlertPolicyResolver,
     AlertContextResolver,
     FamilyAlertStatsResolver,
     DeliveryPreferenceResolver,

@@ -10,7 +10,8 @@ import { FilePurpose } from '../file/file.entity.js';
 import { Notification, NotificationRead } from './notification.entity.js';
 import type { RaiseNotificationInput } from './notification.inputs.js';
 import { afterCommit, notify } from './notify.js';
-import { announceUpdate, CLOSED_LOOP_MS, record, schedule } from './alert.lifecycle.js';
+import { announceUpdate, record } from './alert.lifecycle.js';
+import { scheduleClosedLoop } from './alert.policy.js';
 import { AlertEventType, AlertState } from './alert.enums.js';
 import { NotificationGrade } from './notification.enums.js';
 import { audienceFilter, hears, NotificationAudience } from './notification.audience.js';
@@ -208,14 +209,7 @@ export class NotificationService {
       if (moved > 0) {
         record(em, notification, AlertEventType.ACKNOWLEDGED, now, { actorId: viewer.userId });
         if (notification.grade === NotificationGrade.CRIT)
-          await schedule(
-            em,
-            notificationId,
-            'REALERT',
-            'closed-loop',
-            new Date(now.getTime() + CLOSED_LOOP_MS),
-            { acknowledgedBy: viewer.userId },
-          );
+          await scheduleClosedLoop(em, notification, viewer.userId, now);
       }
       await em.flush();
       if (notification.state !== null && (moved > 0 || read > 0))

@@ -168,7 +168,7 @@ async function startStagedAlerts(
     delivered.push(notification);
   }
   if (delivered.length === 0) return;
-  await startDelivery(em, delivered, delivered[0]!.createdAt);
+  await startDelivery(em, delivered, delivered[0]!.createdAt, settingsOf);
   await em.flush();
   afterCommit(em, () => {
     for (const notification of delivered)
