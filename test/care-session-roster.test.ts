@@ -22,6 +22,8 @@ import {
   NotificationGrade,
   NotificationKind,
 } from '../src/modules/notification/notification.enums.js';
+import { AlertState } from '../src/modules/notification/alert.enums.js';
+import { NotificationAudience } from '../src/modules/notification/notification.audience.js';
 import { MyEldersDocument } from './__generated__/graphql.js';
 import { createFamily } from './factories/families.js';
 import { createUser, type TestUser } from './factories/users.js';
@@ -65,15 +67,26 @@ async function roster(count: number): Promise<{ worker: TestUser; familyIds: num
         { id: f.main.user.id },
         { masterRegionCode: '26', subRegionCode: '26110' },
       );
-    const alert = (grade: NotificationGrade) =>
+    const alert = (grade: NotificationGrade, extra: Partial<Notification> = {}) =>
       em.create(Notification, {
         family: em.getReference(Family, id),
         grade,
         kind: NotificationKind.OTHER,
         message: grade,
+        state: AlertState.OPEN,
+        ...extra,
       });
     if (i % 5 === 0) alert(NotificationGrade.CRIT);
     if (i % 3 === 0) alert(NotificationGrade.WARN);
+    // none of these is open to a care worker: answered, still in its grace window, or for the
+    // family's managers only
+    if (i === 0) {
+      alert(NotificationGrade.CRIT, { state: AlertState.RESOLVED, resolvedAt: new Date() });
+      alert(NotificationGrade.CRIT, { state: AlertState.CANCELLED, resolvedAt: new Date() });
+      alert(NotificationGrade.WARN, { state: AlertState.ACKNOWLEDGED, acknowledgedAt: new Date() });
+      alert(NotificationGrade.CRIT, { deviceOnly: true });
+      alert(NotificationGrade.WARN, { audience: NotificationAudience.MANAGERS });
+    }
     const session = (state: CareSessionState, at: number) =>
       em.create(CareSession, {
         family: em.getReference(Family, id),

@@ -2,6 +2,7 @@ import { IsOptional, Matches } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { marks, PlainReader } from '../../database/plain.js';
 import type { Scope } from '../../scope.js';
+import { managedFamilies } from '../notification/notification.audience.js';
 import { CareSession } from './care-session.entities.js';
 import { CareSessionState } from './care-session.enums.js';
 
@@ -47,10 +48,13 @@ export class ElderSummary {
   @Field(() => String, { nullable: true, description: 'The elder’s municipality code.' })
   subRegionCode!: string | null;
 
-  @Field(() => Int, { description: 'Unacknowledged WARN and CRIT alerts.' })
+  @Field(() => Int, {
+    description:
+      'Open (not yet acknowledged, resolved or cancelled) WARN and CRIT alerts the viewer can see.',
+  })
   openAlerts!: number;
 
-  @Field(() => Int, { description: 'Unacknowledged CRIT alerts.' })
+  @Field(() => Int, { description: 'Open CRIT alerts the viewer can see.' })
   openCriticalAlerts!: number;
 
   @Field(() => CareSession, {
@@ -87,16 +91,24 @@ export async function myElders(
   const familyIds = await ctx.access.familiesAllowed('VIEW');
   if (familyIds.length === 0) return [];
   const plain = new PlainReader(ctx.em);
+  // what the viewer's notification list shows: out of the grace window, and MANAGERS alerts only
+  // in the families the viewer manages (the standings are loaded: no statement of its own)
+  const managed = (await managedFamilies(ctx)) ?? familyIds;
+  const heard =
+    "n.state = 'OPEN' and n.device_only = 0 and " +
+    (managed.length === 0
+      ? "n.audience = 'FAMILY'"
+      : `(n.audience = 'FAMILY' or n.family_id in (${marks(managed)}))`);
   const rows = await plain.query(
     'select f.id as family_id, f.family_name, u.name as elder_name, u.sub_region_code, ' +
-      "(select count(*) from `notification` n where n.family_id = f.id and n.acknowledged_at is null and n.grade in ('WARN', 'CRIT')) as open_alerts, " +
-      "(select count(*) from `notification` n where n.family_id = f.id and n.acknowledged_at is null and n.grade = 'CRIT') as open_critical, " +
+      `(select count(*) from \`notification\` n where n.family_id = f.id and ${heard} and n.grade in ('WARN', 'CRIT')) as open_alerts, ` +
+      `(select count(*) from \`notification\` n where n.family_id = f.id and ${heard} and n.grade = 'CRIT') as open_critical, ` +
       `${plain.columns(CareSession, 's', 's_')}, ` +
       "(select r.score from `assessment_result` r where r.family_id = f.id and r.status = 'DONE' order by r.id desc limit 1) as latest_score " +
       'from `family` f join `user` u on u.id = f.main_user_id ' +
       'left join `care_session` s on s.id = (select max(c.id) from `care_session` c where c.family_id = f.id) ' +
       `where f.id in (${marks(familyIds)})`,
-    familyIds,
+    [...managed, ...managed, ...familyIds],
   );
   const elders = rows.map((row): ElderSummary => {
     const openAlerts = Number(row['open_alerts']);
