@@ -16,7 +16,11 @@ import {
 } from './__generated__/graphql.js';
 import { createFamily } from './factories/families.js';
 import { createUser } from './factories/users.js';
-import { startTestServer, type TestServer } from './helpers/test-server.js';
+import {
+  SERVER_START_TIMEOUT_MS,
+  startTestServer,
+  type TestServer,
+} from './helpers/test-server.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -198,7 +202,9 @@ describe('notificationAdded', () => {
     await expect(sub.first).rejects.toMatchObject({ code: 4403 });
   });
 
-  it("keeps a quiet socket's session alive, and closes it soon after the session is revoked", async () => {
+  const quietSocket =
+    "keeps a quiet socket's session alive, and closes it soon after the session is revoked";
+  it(quietSocket, { timeout: SERVER_START_TIMEOUT_MS }, async () => {
     const quick = await startTestServer({ WS_REAUTH_INTERVAL_MS: '100' });
     try {
       const f = await createFamily(quick);

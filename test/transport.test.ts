@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerVersionDocument } from './__generated__/graphql.js';
 import { createUser } from './factories/users.js';
-import { sourceOf, startTestServer, type TestServer } from './helpers/test-server.js';
+import {
+  SERVER_START_TIMEOUT_MS,
+  sourceOf,
+  startTestServer,
+  type TestServer,
+} from './helpers/test-server.js';
 
 let t: TestServer;
 let auth: { authorization: string };
@@ -212,7 +217,7 @@ describe('CSRF prevention and CORS', () => {
   });
 });
 
-describe('introspection switched off in production', () => {
+describe('introspection switched off in production', { timeout: SERVER_START_TIMEOUT_MS }, () => {
   it('refuses __schema over HTTP and over the WebSocket alike', async () => {
     const prod = await startTestServer({
       NODE_ENV: 'production',

@@ -71,6 +71,13 @@ export async function freshMariaDb(
 }
 
 /**
+ * The time limit of a test that starts a server of its own: on MariaDB that is a new database
+ * and every migration, which on a loaded machine takes longer than a test's usual 20 s (the same
+ * limit as the hooks that start the file's server).
+ */
+export const SERVER_START_TIMEOUT_MS = 60_000;
+
+/**
  * Starts the real server on a random port against a fresh database: a temporary SQLite file, or
  * a new MariaDB database when `TEST_DATABASE_URL=mariadb://…` is set (or another test server's
  * database, to play a second node).
