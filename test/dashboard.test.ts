@@ -237,9 +237,8 @@ describe('the dashboard', () => {
         };
       };
     };
-    const page = (after: string | null, fields: string): Promise<Page> =>
-      t.request(
-        parse<Page, { id: string; after: string | null }>(`
+    const document = (fields: string) =>
+      parse(`
           fragment Fields on Notification { ${fields} }
           query ($id: ID!, $after: String) {
             family(id: $id) {
@@ -249,10 +248,9 @@ describe('the dashboard', () => {
               }
             }
           }
-        `),
-        { id: String(familyId), after },
-        headers,
-      );
+        `) as TypedDocumentNode<Page, { id: string; after: string | null }>;
+    const page = (after: string | null, fields: string): Promise<Page> =>
+      t.request(document(fields), { id: String(familyId), after }, headers);
     const rows = await em().find(
       Notification,
       { family: familyId },
