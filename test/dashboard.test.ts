@@ -225,6 +225,56 @@ describe('the dashboard', () => {
     expect(myFamilies[1]?.latestHomeStatus).toBeNull();
   });
 
+  it("answers the fields a page is asked through fragments, beyond the dashboard's, and its cursors", async () => {
+    const seed = seeds.get(10)!;
+    const headers = bearer(seed.careWorker.token);
+    const familyId = seed.familyIds[0]!;
+    type Page = {
+      family: {
+        notifications: {
+          edges: { cursor: string; node: Record<string, unknown> }[];
+          pageInfo: { hasNextPage: boolean; startCursor: string; endCursor: string };
+        };
+      };
+    };
+    const document = (fields: string) =>
+      parse(`
+          fragment Fields on Notification { ${fields} }
+          query ($id: ID!, $after: String) {
+            family(id: $id) {
+              notifications(first: 5, after: $after) {
+                edges { cursor node { ...Fields ... on Notification { kind } } }
+                pageInfo { hasNextPage startCursor endCursor }
+              }
+            }
+          }
+        `) as TypedDocumentNode<Page, { id: string; after: string | null }>;
+    const page = (after: string | null, fields: string): Promise<Page> =>
+      t.request(document(fields), { id: String(familyId), after }, headers);
+    const rows = await em().find(
+      Notification,
+      { family: familyId },
+      { orderBy: { createdAt: 'desc', id: 'desc' } },
+    );
+    // a field outside the columns the page knows (occurrences) makes it read every column
+    for (const fields of ['id message image', 'id message occurrences resolvedAt']) {
+      const first = (await page(null, fields)).family.notifications;
+      const next = (await page(first.pageInfo.endCursor, fields)).family.notifications;
+      const nodes = [...first.edges, ...next.edges].map((edge) => edge.node);
+      expect(nodes.map((node) => Number(node['id']))).toEqual(rows.slice(0, 10).map((r) => r.id));
+      rows.slice(0, 10).forEach((row, index) => {
+        const node = nodes[index]!;
+        expect(node['message']).toBe(row.message);
+        expect(node['kind']).toBe(row.kind);
+        if ('image' in node) expect(node['image']).toBe(row.imageId);
+        if ('occurrences' in node) expect(node['occurrences']).toBe(row.occurrences);
+      });
+      expect(first.pageInfo.startCursor).toBe(first.edges[0]!.cursor);
+      expect(first.pageInfo.endCursor).toBe(first.edges[4]!.cursor);
+      expect(first.pageInfo.hasNextPage).toBe(true);
+    }
+  });
+
   it('answers family(id) with the same fields in the same few statements', () => {
     expect(familyCounts.size).toBe(3);
     expect(new Set(familyCounts.values()).size, JSON.stringify([...familyCounts])).toBe(1);

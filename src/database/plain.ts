@@ -95,6 +95,22 @@ export class PlainReader {
     return list;
   }
 
+  /**
+   * `alias.col, …` of some properties' columns only (a read that knows which fields the query
+   * shows), built once per process for each set.
+   */
+  columnsOf(entity: EntityClass<object>, alias: string, properties: readonly string[]): string {
+    const key = `${entity.name}|${alias}|=${properties.join(',')}`;
+    let list = columnLists.get(key);
+    if (list === undefined) {
+      list = properties
+        .map((property) => `${alias}.\`${this.column(entity, property)}\``)
+        .join(', ');
+      columnLists.set(key, list);
+    }
+    return list;
+  }
+
   /** The column of a property, unquoted. */
   column(entity: EntityClass<object>, property: string): string {
     const key = `${entity.name}.${property}`;

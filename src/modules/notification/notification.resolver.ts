@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { FamilyGrant } from '../../auth/access.js';
 import {
   DeviceOnly,
@@ -12,6 +13,7 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Info,
   Int,
   Mutation,
   Query,
@@ -27,6 +29,7 @@ import { Notification } from './notification.entity.js';
 import { gradesFrom } from './notification.enums.js';
 import {
   batchesPage,
+  nodeProperties,
   notificationPage,
   type NotificationRow,
   unreadNotificationCount,
@@ -157,8 +160,9 @@ export class FamilyNotificationResolver {
     @Root() family: Plain<Family>,
     @Args() args: NotificationsArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<NotificationRow>> {
-    if (batchesPage(args)) return notificationPage(ctx, family.id, args);
+    if (batchesPage(args)) return notificationPage(ctx, family.id, args, nodeProperties(info));
     const where: Record<string, unknown> = { family: family.id };
     if (args.minGrade != null) where['grade'] = { $in: gradesFrom(args.minGrade) };
     if (args.kinds != null && args.kinds.length > 0) where['kind'] = { $in: args.kinds };
