@@ -5,8 +5,7 @@ import { query } from '../../database/sql.js';
 import { BadUserInputError } from '../../graphql/errors.js';
 import type { NotificationEvent } from '../../realtime/pubsub.js';
 import type { Scope } from '../../scope.js';
-import { User } from '../account/user.entity.js';
-import { Family } from '../family/family.entity.js';
+import { memberPreference } from '../family/member-preference.js';
 import { CARE_DEFAULTS } from '../routine/routine.entities.js';
 import { MINUTE_MS, parseTimeOfDay, zoneOffsetMs } from '../routine/routine.time.js';
 import { DeliveryPreference } from './delivery-preference.entity.js';
@@ -140,19 +139,8 @@ export class DeliveryPreferenceService {
   constructor(private readonly deps: { orm: Orm; clock: () => Date }) {}
 
   /** The member's preference in the family, or the defaults (not stored). */
-  async preference(
-    em: EntityManager,
-    familyId: number,
-    userId: number,
-  ): Promise<DeliveryPreference> {
-    return (
-      (await em.findOne(DeliveryPreference, { family: familyId, user: userId })) ??
-      em.create(
-        DeliveryPreference,
-        { family: em.getReference(Family, familyId), user: em.getReference(User, userId) },
-        { persist: false },
-      )
-    );
+  preference(em: EntityManager, familyId: number, userId: number): Promise<DeliveryPreference> {
+    return memberPreference(em, DeliveryPreference, familyId, userId, { persist: false });
   }
 
   /** Sets the caller's own preference in the family (fields left out stay as they are). */
@@ -164,13 +152,9 @@ export class DeliveryPreferenceService {
   ): Promise<DeliveryPreference> {
     // checked before anything is read or written: a bad input changes nothing
     const quiet = checkInput(input);
-    const existing = await ctx.em.findOne(DeliveryPreference, { family: familyId, user: userId });
-    const preference =
-      existing ??
-      ctx.em.create(DeliveryPreference, {
-        family: ctx.em.getReference(Family, familyId),
-        user: ctx.em.getReference(User, userId),
-      });
+    const preference = await memberPreference(ctx.em, DeliveryPreference, familyId, userId, {
+      persist: true,
+    });
     if (input.liveMinGrade != null) preference.liveMinGrade = input.liveMinGrade;
     if (input.emailMinGrade != null) preference.emailMinGrade = input.emailMinGrade;
     if (quiet !== undefined) {
