@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxMailer } from '../src/mail/mailer.js';
 import { Device } from '../src/modules/device/device.entity.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
-import { NotificationKind } from '../src/modules/notification/notification.enums.js';
+import { AlertTimer } from '../src/modules/notification/alert.entities.js';
+import { AlertState } from '../src/modules/notification/alert.enums.js';
+import { startDelivery } from '../src/modules/notification/alert.lifecycle.js';
+import {
+  NotificationGrade,
+  NotificationKind,
+} from '../src/modules/notification/notification.enums.js';
 import { checkDeviceHealth } from '../src/modules/routine/routine.device-health.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
@@ -344,6 +350,72 @@ describe('delivery preferences', () => {
     ]);
     await fire();
     expect(sent()).toHaveLength(2);
+  });
+
+  it('holds a batch of WARN alerts from many families in as many statements as from one', async () => {
+    now = Date.parse('2026-12-02T14:00:00.000Z'); // 23:00 in Seoul
+    const at = new Date(now);
+    /** Families whose caregivers are in quiet hours (one wanting WARN e-mails) or want e-mails. */
+    const families = async (count: number) => {
+      const made: TestFamily[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const f = await createFamily(t, { caregivers: 3 });
+        const [sleeper, mailed, awake] = f.caregivers;
+        const quiet = { quietHoursStart: '22:00', quietHoursEnd: '07:00' };
+        await prefer(f, sleeper!.headers, quiet);
+        await prefer(f, mailed!.headers, { ...quiet, emailMinGrade: 'WARN' });
+        await prefer(f, awake!.headers, { emailMinGrade: 'WARN' });
+        made.push(f);
+      }
+      return made;
+    };
+    /** Starts delivery of one WARN per family (a batch, as a broadcast does); its statements. */
+    const deliver = async (batch: TestFamily[]) => {
+      // statements are counted by request: this em's carry an id like an operation's
+      const em = t.server.app.orm.em.fork({ loggerContext: { requestId: 'batch' } });
+      const alerts = batch.map((f) =>
+        em.create(Notification, {
+          family: f.family.id,
+          grade: NotificationGrade.WARN,
+          kind: NotificationKind.HEALTH,
+          message: 'pulse high',
+          createdAt: at,
+          state: AlertState.OPEN,
+        }),
+      );
+      await em.flush();
+      const { statements } = await t.countQueries(() => startDelivery(em, alerts, at));
+      return { alerts, statements };
+    };
+    const one = await deliver(await families(1));
+    const batch = await families(4);
+    const many = await deliver(batch);
+    expect(many.statements.length, many.statements.join('\n')).toBe(one.statements.length);
+    // preferences, rosters, timers, deliveries and the e-mail entries: one statement each at most
+    expect(many.statements.filter((sql) => /alert_timer/.test(sql))).toHaveLength(1);
+    expect(one.statements.length, one.statements.join('\n')).toBeLessThanOrEqual(7);
+    const timers = await t.server.app.orm.em
+      .fork()
+      .find(AlertTimer, { notification: many.alerts.map((alert) => alert.id) });
+    expect(timers.map((timer) => timer.kind).sort()).toEqual(
+      [...batch.flatMap(() => ['EMAIL', 'RELEASE', 'RELEASE'])].sort(),
+    );
+    for (const [index, f] of batch.entries()) {
+      const [sleeper, mailed, awake] = f.caregivers;
+      const id = String(many.alerts[index]!.id);
+      expect(await liveRecipients(f, id)).toEqual(
+        [f.main.user.id, awake!.user.id].map(String).sort(),
+      );
+      const mine = timers.filter((timer) => timer.notification.id === Number(id));
+      expect(mine.map((timer) => [timer.key, timer.dueAt.toISOString()]).sort()).toEqual(
+        [
+          [`email:preferred:${awake!.user.id}`, at.toISOString()],
+          // 07:00 in Seoul
+          [`release:${mailed!.user.id}`, '2026-12-02T22:00:00.000Z'],
+          [`release:${sleeper!.user.id}`, '2026-12-02T22:00:00.000Z'],
+        ].sort(),
+      );
+    }
   });
 
   it('reads defaults, keeps data on bad input, and is nobody else’s business', async () => {
