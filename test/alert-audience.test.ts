@@ -5,11 +5,13 @@ import { Notification } from '../src/modules/notification/notification.entity.js
 import { AlertTimer } from '../src/modules/notification/alert.entities.js';
 import { AlertState } from '../src/modules/notification/alert.enums.js';
 import { startDelivery } from '../src/modules/notification/alert.lifecycle.js';
+import { quietHoursEndAfter } from '../src/modules/notification/delivery-preference.js';
 import {
   NotificationGrade,
   NotificationKind,
 } from '../src/modules/notification/notification.enums.js';
 import { checkDeviceHealth } from '../src/modules/routine/routine.device-health.js';
+import { CareSettings } from '../src/modules/routine/routine.entities.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -416,6 +418,53 @@ describe('delivery preferences', () => {
         ].sort(),
       );
     }
+  });
+
+  it('quiet hours end at the wall-clock time across a daylight-saving change', async () => {
+    const berlin = 'Europe/Berlin';
+    const pref = {
+      userId: 1,
+      liveMinGrade: NotificationGrade.NONE,
+      emailMinGrade: NotificationGrade.CRIT,
+      quietStart: 22 * 60,
+      quietEnd: 7 * 60,
+    };
+    const endAfter = (iso: string) => quietHoursEndAfter(pref, berlin, new Date(iso)).toISOString();
+    // Saturday 23:00 CET; the clocks go forward that night: 07:00 CEST is 05:00Z, not 06:00Z
+    expect(endAfter('2027-03-27T22:00:00.000Z')).toBe('2027-03-28T05:00:00.000Z');
+    // Saturday 23:00 CEST; the clocks go back that night: 07:00 CET is 06:00Z, not 05:00Z
+    expect(endAfter('2026-10-24T21:00:00.000Z')).toBe('2026-10-25T06:00:00.000Z');
+    // after the change, within the same night: the same end
+    expect(endAfter('2027-03-28T02:00:00.000Z')).toBe('2027-03-28T05:00:00.000Z');
+    // an end the clocks skip (02:30 that Sunday) is when they reach it, 03:30 CEST
+    expect(
+      quietHoursEndAfter(
+        { ...pref, quietEnd: 2 * 60 + 30 },
+        berlin,
+        new Date('2027-03-27T22:00:00.000Z'),
+      ).toISOString(),
+    ).toBe('2027-03-28T01:30:00.000Z');
+
+    // end to end: a family in Berlin, its caregiver's held WARN released at 07:00 CEST
+    const before = now;
+    now = Date.parse('2027-03-27T22:00:00.000Z');
+    const f = await createFamily(t, { caregivers: 1 });
+    const e = t.server.app.orm.em.fork();
+    e.create(CareSettings, { family: f.family.id, timeZone: berlin });
+    await e.flush();
+    const sleeper = f.caregivers[0]!;
+    await prefer(f, sleeper.headers, { quietHoursStart: '22:00', quietHoursEnd: '07:00' });
+    const warn = await raise(f, 'WARN', 'HEALTH', 'pulse high');
+    expect(await liveRecipients(f, warn)).toEqual([String(f.main.user.id)]);
+    now = Date.parse('2027-03-28T04:59:00.000Z'); // 06:59 CEST
+    await fire();
+    expect(await liveRecipients(f, warn)).toEqual([String(f.main.user.id)]);
+    now = Date.parse('2027-03-28T05:00:00.000Z'); // 07:00 CEST
+    await fire();
+    expect(await liveRecipients(f, warn)).toEqual(
+      [f.main.user.id, sleeper.user.id].map(String).sort(),
+    );
+    now = before;
   });
 
   it('reads defaults, keeps data on bad input, and is nobody else’s business', async () => {

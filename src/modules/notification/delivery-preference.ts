@@ -7,7 +7,7 @@ import type { NotificationEvent } from '../../realtime/pubsub.js';
 import type { Scope } from '../../scope.js';
 import { memberPreference } from '../family/member-preference.js';
 import { CARE_DEFAULTS } from '../routine/routine.entities.js';
-import { MINUTE_MS, parseTimeOfDay, zoneOffsetMs } from '../routine/routine.time.js';
+import { instantOfWall, MINUTE_MS, parseTimeOfDay, zoneOffsetMs } from '../routine/routine.time.js';
 import { DeliveryPreference } from './delivery-preference.entity.js';
 import type { DeliveryPreferenceInput } from './delivery-preference.inputs.js';
 import { GRADE_RANK, NotificationGrade } from './notification.enums.js';
@@ -32,11 +32,10 @@ export interface FamilyPreferences {
 
 const NO_PREFERENCES: FamilyPreferences = { zone: CARE_DEFAULTS.timeZone, members: new Map() };
 
-/** The local minute of the day at `at` in `zone`, and the local day's start as an instant. */
-function localClock(zone: string, at: Date): { minute: number; offset: number; local: number } {
-  const offset = zoneOffsetMs(zone, at);
-  const local = at.getTime() + offset;
-  return { minute: Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS), offset, local };
+/** The local minute of the day at `at` in `zone`, and the wall clock (as if UTC) there. */
+function localClock(zone: string, at: Date): { minute: number; local: number } {
+  const local = at.getTime() + zoneOffsetMs(zone, at);
+  return { minute: Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS), local };
 }
 
 /** Whether `at` falls in the member's quiet hours (start inclusive, end exclusive; may wrap midnight). */
@@ -48,12 +47,16 @@ export function inQuietHours(pref: MemberPreference, zone: string, at: Date): bo
     : minute >= pref.quietStart || minute < pref.quietEnd;
 }
 
-/** The next end of the member's quiet hours after `at` (their quiet hours must be set). */
+/**
+ * The next end of the member's quiet hours after `at` (their quiet hours must be set): the
+ * instant the family's wall clock reads the end, with the zone's offset at that instant (a
+ * daylight-saving change overnight moves it by the hour).
+ */
 export function quietHoursEndAfter(pref: MemberPreference, zone: string, at: Date): Date {
-  const { offset, local } = localClock(zone, at);
-  let end = Math.floor(local / DAY_MS) * DAY_MS + (pref.quietEnd ?? 0) * MINUTE_MS;
-  if (end <= local) end += DAY_MS;
-  return new Date(end - offset);
+  const { local } = localClock(zone, at);
+  const endWall = Math.floor(local / DAY_MS) * DAY_MS + (pref.quietEnd ?? 0) * MINUTE_MS;
+  const today = instantOfWall(zone, endWall);
+  return today > at ? today : instantOfWall(zone, endWall + DAY_MS);
 }
 
 /**
