@@ -475,6 +475,27 @@ describe('escalation policy', () => {
       [f, { steps: [{ ...valid, channels: [] }] }, 'input.steps.0.channels'],
       [f, { steps: [{ ...valid, channels: ['EMAIL', 'EMAIL'] }] }, 'input.steps.0.channels'],
       [noHook, { steps: [{ ...valid, channels: ['WEBHOOK'] }] }, 'input.steps.0.channels'],
+      [
+        f,
+        { steps: [{ afterMinutes: 1, emergencyContacts: true, channels: ['LIVE'] }] },
+        'input.steps.0.channels',
+      ],
+      [
+        f,
+        {
+          steps: [
+            valid,
+            {
+              afterMinutes: 2,
+              roles: [],
+              userIds: [],
+              emergencyContacts: true,
+              channels: ['LIVE'],
+            },
+          ],
+        },
+        'input.steps.1.channels',
+      ],
       [f, { steps: [valid], closedLoopMinutes: 0 }, 'input.closedLoopMinutes'],
       [f, { steps: [valid], closedLoopMinutes: 1441 }, 'input.closedLoopMinutes'],
       [f, { steps: [valid], closedLoopRoles: ['CAREGIVER', 'CAREGIVER'] }, 'input.closedLoopRoles'],
@@ -496,6 +517,21 @@ describe('escalation policy', () => {
       expect(Object.keys(error!.extensions.fields ?? {})).toEqual([path]);
     }
     expect([await policyOf(f), await policyOf(noHook)]).toEqual(before);
+    const [liveOnly] = await errors(f.main.headers, UPDATE, {
+      id: String(f.family.id),
+      input: { steps: [{ afterMinutes: 1, emergencyContacts: true, channels: ['LIVE'] }] },
+    });
+    expect(liveOnly!.extensions.fields).toEqual({
+      'input.steps.0.channels':
+        'LIVE reaches members only and this step names only emergency contacts: add EMAIL (or name members)',
+    });
+    // emergency contacts with a channel that reaches them, or beside members, are fine
+    await setPolicy(noHook, {
+      steps: [
+        { afterMinutes: 1, emergencyContacts: true, channels: ['LIVE', 'EMAIL'] },
+        { afterMinutes: 2, roles: ['MAIN'], emergencyContacts: true, channels: ['LIVE'] },
+      ],
+    });
   });
 
   it("answers NOT_FOUND to another family's caregiver and FORBIDDEN to its own", async () => {
