@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OutboxMailer } from '../src/mail/mailer.js';
 import { Device } from '../src/modules/device/device.entity.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
@@ -6,6 +6,7 @@ import { AlertTimer } from '../src/modules/notification/alert.entities.js';
 import { AlertState } from '../src/modules/notification/alert.enums.js';
 import { startDelivery } from '../src/modules/notification/alert.lifecycle.js';
 import { quietHoursEndAfter } from '../src/modules/notification/delivery-preference.js';
+import { releaseHeld } from '../src/modules/notification/delivery-preference.release.js';
 import {
   NotificationGrade,
   NotificationKind,
@@ -464,6 +465,47 @@ describe('delivery preferences', () => {
     expect(await liveRecipients(f, warn)).toEqual(
       [f.main.user.id, sleeper.user.id].map(String).sort(),
     );
+    now = before;
+  });
+
+  it('pushes a held alert once when quiet hours end between its delivery and its push', async () => {
+    const before = now;
+    now = Date.parse('2026-12-03T21:59:59.000Z'); // 06:59:59 in Seoul
+    const f = await createFamily(t, { caregivers: 1 });
+    const sleeper = f.caregivers[0]!;
+    await prefer(f, sleeper.headers, { quietHoursStart: '22:00', quietHoursEnd: '07:00' });
+    const stream = await live(sleeper.headers, SHARED);
+    // the clock passes 07:00 once delivery has held the alert back and before it is pushed
+    const events = t.server.app.events;
+    const publish = events.notificationAdded.bind(events);
+    const late = vi.spyOn(events, 'notificationAdded').mockImplementation((event) => {
+      now = Date.parse('2026-12-03T22:00:01.000Z');
+      publish(event);
+    });
+    let warn: string;
+    try {
+      warn = await raise(f, 'WARN', 'HEALTH', 'pulse high');
+    } finally {
+      late.mockRestore();
+    }
+    const mainOnly = [String(f.main.user.id)];
+    const both = [f.main.user.id, sleeper.user.id].map(String).sort();
+    expect(await liveRecipients(f, warn)).toEqual(mainOnly);
+    // the push judged quiet hours as delivery did: only the release reaches the member
+    await fire();
+    expect(await stream.next()).toBe(warn);
+    expect(await liveRecipients(f, warn)).toEqual(both);
+    // the same release fired again (a stale claim, another node) records and pushes nothing
+    const em = t.server.app.orm.em.fork();
+    const timer = await em.findOneOrFail(AlertTimer, {
+      notification: Number(warn),
+      key: `release:${sleeper.user.id}`,
+    });
+    await releaseHeld(t.server.app, timer, new Date(now));
+    const notice = await raise(f, 'INFO', 'ENVIRONMENT', 'morning');
+    expect(await stream.next()).toBe(notice);
+    expect(await liveRecipients(f, warn)).toEqual(both);
+    await stream.stop();
     now = before;
   });
 

@@ -171,9 +171,9 @@ export class DeliveryPreferenceService {
   }
 
   /**
-   * Whether a live push of `event` is held back from user `userId` now (their lowest live grade,
-   * their quiet hours). A family's preferences are read once for every subscriber and event
-   * within {@link LIVE_CACHE_MS}: never one read per socket.
+   * Whether a live push of `event` is held back from user `userId` (their lowest live grade,
+   * their quiet hours when its delivery started, else now). A family's preferences are read
+   * once for every subscriber and event within {@link LIVE_CACHE_MS}: never one read per socket.
    */
   async holdsLive(userId: number, event: NotificationEvent): Promise<boolean> {
     if (event.grade === (NotificationGrade.CRIT as string)) return false;
@@ -188,9 +188,10 @@ export class DeliveryPreferenceService {
       read.catch(() => this.live.delete(event.familyId));
     }
     const family = await cached.read;
-    return (
-      liveHold(family.members.get(userId), event.grade, family.zone, this.deps.clock()) !== null
-    );
+    // an alert's quiet hours are judged when its delivery did: a push that comes after they end
+    // must not reach a member that delivery held back, whose RELEASE pushes it again
+    const at = event.deliveredAt === undefined ? this.deps.clock() : new Date(event.deliveredAt);
+    return liveHold(family.members.get(userId), event.grade, family.zone, at) !== null;
   }
 }
 
