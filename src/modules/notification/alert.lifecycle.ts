@@ -332,27 +332,29 @@ async function holdDeliveries(
   );
   // the roster (audience, e-mail addresses) only of families where an e-mail or the audience
   // needs it; elsewhere the members who set a preference are all delivery looks at
-  const needRoster = graded.filter((n) => {
-    const { members } = preferencesIn(n.family.id);
-    return (
-      members.size > 0 &&
-      (n.audience !== NotificationAudience.FAMILY ||
-        [...members.values()].some((pref) => wantsEmail(pref, n.grade)))
-    );
-  });
+  const needRoster = new Set(
+    graded.filter((n) => {
+      const { members } = preferencesIn(n.family.id);
+      return (
+        members.size > 0 &&
+        (n.audience !== NotificationAudience.FAMILY ||
+          [...members.values()].some((pref) => wantsEmail(pref, n.grade)))
+      );
+    }),
+  );
   const rosterOf =
-    needRoster.length === 0
+    needRoster.size === 0
       ? () => []
       : await rostersOf(
           em,
-          needRoster.map((n) => n.family.id),
+          [...needRoster].map((n) => n.family.id),
         );
   const held: { notificationId: number; userId: number }[] = [];
   const timers: TimerRow[] = [];
   for (const notification of graded) {
     const { zone, members } = preferencesIn(notification.family.id);
     if (members.size === 0) continue;
-    const recipients: Pick<Recipient, 'userId' | 'email'>[] = needRoster.includes(notification)
+    const recipients: Pick<Recipient, 'userId' | 'email'>[] = needRoster.has(notification)
       ? reachedBy(rosterOf(notification.family.id), notification.audience)
       : [...members.keys()].map((userId) => ({ userId, email: '' }));
     for (const recipient of recipients) {
