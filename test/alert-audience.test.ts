@@ -1,9 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OutboxMailer } from '../src/mail/mailer.js';
 import { Device } from '../src/modules/device/device.entity.js';
 import { Notification } from '../src/modules/notification/notification.entity.js';
-import { NotificationKind } from '../src/modules/notification/notification.enums.js';
+import { AlertTimer } from '../src/modules/notification/alert.entities.js';
+import { AlertState } from '../src/modules/notification/alert.enums.js';
+import { startDelivery } from '../src/modules/notification/alert.lifecycle.js';
+import { quietHoursEndAfter } from '../src/modules/notification/delivery-preference.js';
+import { releaseHeld } from '../src/modules/notification/delivery-preference.release.js';
+import {
+  NotificationGrade,
+  NotificationKind,
+} from '../src/modules/notification/notification.enums.js';
 import { checkDeviceHealth } from '../src/modules/routine/routine.device-health.js';
+import { CareSettings } from '../src/modules/routine/routine.entities.js';
 import { createFamily, type TestFamily } from './factories/families.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -344,6 +353,160 @@ describe('delivery preferences', () => {
     ]);
     await fire();
     expect(sent()).toHaveLength(2);
+  });
+
+  it('holds a batch of WARN alerts from many families in as many statements as from one', async () => {
+    now = Date.parse('2026-12-02T14:00:00.000Z'); // 23:00 in Seoul
+    const at = new Date(now);
+    /** Families whose caregivers are in quiet hours (one wanting WARN e-mails) or want e-mails. */
+    const families = async (count: number) => {
+      const made: TestFamily[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const f = await createFamily(t, { caregivers: 3 });
+        const [sleeper, mailed, awake] = f.caregivers;
+        const quiet = { quietHoursStart: '22:00', quietHoursEnd: '07:00' };
+        await prefer(f, sleeper!.headers, quiet);
+        await prefer(f, mailed!.headers, { ...quiet, emailMinGrade: 'WARN' });
+        await prefer(f, awake!.headers, { emailMinGrade: 'WARN' });
+        made.push(f);
+      }
+      return made;
+    };
+    /** Starts delivery of one WARN per family (a batch, as a broadcast does); its statements. */
+    const deliver = async (batch: TestFamily[]) => {
+      // statements are counted by request: this em's carry an id like an operation's
+      const em = t.server.app.orm.em.fork({ loggerContext: { requestId: 'batch' } });
+      const alerts = batch.map((f) =>
+        em.create(Notification, {
+          family: f.family.id,
+          grade: NotificationGrade.WARN,
+          kind: NotificationKind.HEALTH,
+          message: 'pulse high',
+          createdAt: at,
+          state: AlertState.OPEN,
+        }),
+      );
+      await em.flush();
+      const { statements } = await t.countQueries(() => startDelivery(em, alerts, at));
+      return { alerts, statements };
+    };
+    const one = await deliver(await families(1));
+    const batch = await families(4);
+    const many = await deliver(batch);
+    expect(many.statements.length, many.statements.join('\n')).toBe(one.statements.length);
+    // preferences, rosters, timers, deliveries and the e-mail entries: one statement each at most
+    expect(many.statements.filter((sql) => /alert_timer/.test(sql))).toHaveLength(1);
+    expect(one.statements.length, one.statements.join('\n')).toBeLessThanOrEqual(7);
+    const timers = await t.server.app.orm.em
+      .fork()
+      .find(AlertTimer, { notification: many.alerts.map((alert) => alert.id) });
+    expect(timers.map((timer) => timer.kind).sort()).toEqual(
+      [...batch.flatMap(() => ['EMAIL', 'RELEASE', 'RELEASE'])].sort(),
+    );
+    for (const [index, f] of batch.entries()) {
+      const [sleeper, mailed, awake] = f.caregivers;
+      const id = String(many.alerts[index]!.id);
+      expect(await liveRecipients(f, id)).toEqual(
+        [f.main.user.id, awake!.user.id].map(String).sort(),
+      );
+      const mine = timers.filter((timer) => timer.notification.id === Number(id));
+      expect(mine.map((timer) => [timer.key, timer.dueAt.toISOString()]).sort()).toEqual(
+        [
+          [`email:preferred:${awake!.user.id}`, at.toISOString()],
+          // 07:00 in Seoul
+          [`release:${mailed!.user.id}`, '2026-12-02T22:00:00.000Z'],
+          [`release:${sleeper!.user.id}`, '2026-12-02T22:00:00.000Z'],
+        ].sort(),
+      );
+    }
+  });
+
+  it('quiet hours end at the wall-clock time across a daylight-saving change', async () => {
+    const berlin = 'Europe/Berlin';
+    const pref = {
+      userId: 1,
+      liveMinGrade: NotificationGrade.NONE,
+      emailMinGrade: NotificationGrade.CRIT,
+      quietStart: 22 * 60,
+      quietEnd: 7 * 60,
+    };
+    const endAfter = (iso: string) => quietHoursEndAfter(pref, berlin, new Date(iso)).toISOString();
+    // Saturday 23:00 CET; the clocks go forward that night: 07:00 CEST is 05:00Z, not 06:00Z
+    expect(endAfter('2027-03-27T22:00:00.000Z')).toBe('2027-03-28T05:00:00.000Z');
+    // Saturday 23:00 CEST; the clocks go back that night: 07:00 CET is 06:00Z, not 05:00Z
+    expect(endAfter('2026-10-24T21:00:00.000Z')).toBe('2026-10-25T06:00:00.000Z');
+    // after the change, within the same night: the same end
+    expect(endAfter('2027-03-28T02:00:00.000Z')).toBe('2027-03-28T05:00:00.000Z');
+    // an end the clocks skip (02:30 that Sunday) is when they reach it, 03:30 CEST
+    expect(
+      quietHoursEndAfter(
+        { ...pref, quietEnd: 2 * 60 + 30 },
+        berlin,
+        new Date('2027-03-27T22:00:00.000Z'),
+      ).toISOString(),
+    ).toBe('2027-03-28T01:30:00.000Z');
+
+    // end to end: a family in Berlin, its caregiver's held WARN released at 07:00 CEST
+    const before = now;
+    now = Date.parse('2027-03-27T22:00:00.000Z');
+    const f = await createFamily(t, { caregivers: 1 });
+    const e = t.server.app.orm.em.fork();
+    e.create(CareSettings, { family: f.family.id, timeZone: berlin });
+    await e.flush();
+    const sleeper = f.caregivers[0]!;
+    await prefer(f, sleeper.headers, { quietHoursStart: '22:00', quietHoursEnd: '07:00' });
+    const warn = await raise(f, 'WARN', 'HEALTH', 'pulse high');
+    expect(await liveRecipients(f, warn)).toEqual([String(f.main.user.id)]);
+    now = Date.parse('2027-03-28T04:59:00.000Z'); // 06:59 CEST
+    await fire();
+    expect(await liveRecipients(f, warn)).toEqual([String(f.main.user.id)]);
+    now = Date.parse('2027-03-28T05:00:00.000Z'); // 07:00 CEST
+    await fire();
+    expect(await liveRecipients(f, warn)).toEqual(
+      [f.main.user.id, sleeper.user.id].map(String).sort(),
+    );
+    now = before;
+  });
+
+  it('pushes a held alert once when quiet hours end between its delivery and its push', async () => {
+    const before = now;
+    now = Date.parse('2026-12-03T21:59:59.000Z'); // 06:59:59 in Seoul
+    const f = await createFamily(t, { caregivers: 1 });
+    const sleeper = f.caregivers[0]!;
+    await prefer(f, sleeper.headers, { quietHoursStart: '22:00', quietHoursEnd: '07:00' });
+    const stream = await live(sleeper.headers, SHARED);
+    // the clock passes 07:00 once delivery has held the alert back and before it is pushed
+    const events = t.server.app.events;
+    const publish = events.notificationAdded.bind(events);
+    const late = vi.spyOn(events, 'notificationAdded').mockImplementation((event) => {
+      now = Date.parse('2026-12-03T22:00:01.000Z');
+      publish(event);
+    });
+    let warn: string;
+    try {
+      warn = await raise(f, 'WARN', 'HEALTH', 'pulse high');
+    } finally {
+      late.mockRestore();
+    }
+    const mainOnly = [String(f.main.user.id)];
+    const both = [f.main.user.id, sleeper.user.id].map(String).sort();
+    expect(await liveRecipients(f, warn)).toEqual(mainOnly);
+    // the push judged quiet hours as delivery did: only the release reaches the member
+    await fire();
+    expect(await stream.next()).toBe(warn);
+    expect(await liveRecipients(f, warn)).toEqual(both);
+    // the same release fired again (a stale claim, another node) records and pushes nothing
+    const em = t.server.app.orm.em.fork();
+    const timer = await em.findOneOrFail(AlertTimer, {
+      notification: Number(warn),
+      key: `release:${sleeper.user.id}`,
+    });
+    await releaseHeld(t.server.app, timer, new Date(now));
+    const notice = await raise(f, 'INFO', 'ENVIRONMENT', 'morning');
+    expect(await stream.next()).toBe(notice);
+    expect(await liveRecipients(f, warn)).toEqual(both);
+    await stream.stop();
+    now = before;
   });
 
   it('reads defaults, keeps data on bad input, and is nobody else’s business', async () => {

@@ -1,28 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxMailer } from '../src/mail/mailer.js';
+import { describe, expect, it } from 'vitest';
 import { Notification } from '../src/modules/notification/notification.entity.js';
 import { createFamily, type TestFamily } from './factories/families.js';
-import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { useAlertServer } from './helpers/alert-server.js';
 
-let t: TestServer;
-let now = Date.parse('2026-11-30T12:00:00.000Z');
-const clock = () => new Date(now);
-const advance = (ms: number) => {
-  now += ms;
-};
-
-beforeAll(async () => {
-  t = await startTestServer({}, { clock });
-  // the test fires alert timers itself (`fireDue`), with the clock where it wants it
-  await t.server.periodic.stop();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const fx = useAlertServer();
+const { advance, gql, fire, outbox } = fx;
 
 type Headers = { authorization: string };
-const gql = <T>(headers: Headers, query: string, variables: Record<string, unknown> = {}) =>
-  t.http(headers).request<T>(query, variables);
 
 async function raise(f: TestFamily, grade: string, kind: string, message = `${kind}!`) {
   const data = await gql<{ raiseNotification: { id: string } }>(
@@ -64,17 +48,14 @@ async function alerts(f: TestFamily) {
   return data.family.notifications.edges.map((e) => e.node);
 }
 
-const fire = () => t.server.app.services.alerts.fireDue();
-const outbox = () => (t.server.app.mailer as OutboxMailer).outbox;
-
 type Live = { data?: Record<string, { id: string; message?: string }> };
 async function live(headers: Headers, query: string, variables: Record<string, unknown> = {}) {
-  const before = await t.subscriptionsStarted();
-  const events = t.ws({ authorization: headers.authorization }).iterate({ query, variables });
+  const before = await fx.t.subscriptionsStarted();
+  const events = fx.t.ws({ authorization: headers.authorization }).iterate({ query, variables });
   const iterator = events[Symbol.asyncIterator]();
   const next = () => iterator.next().then((r) => r.value as Live);
   const first = next();
-  await t.waitForSubscriptions(before + 1);
+  await fx.t.waitForSubscriptions(before + 1);
   return { first, next, stop: () => iterator.return?.() };
 }
 
@@ -83,7 +64,7 @@ describe('resuming after a grace-released alert', () => {
   const ADDED = 'subscription($after: ID) { notificationAdded(after: $after) { id message read } }';
 
   it('replays an alert released after the cursor, though its id is older', async () => {
-    const f = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1 });
     const caregiver = f.caregivers[0]!.headers;
     const fall = await raise(f, 'CRIT', 'FALL', 'fell');
     advance(5_000);
@@ -132,13 +113,13 @@ const visibleTo = async (f: TestFamily, headers: Headers) => {
 
 describe('alerts raised from readings', () => {
   it('gives a FALL reading its grace window, then delivers it', async () => {
-    const f = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1 });
     await report(f, 'activity', { action: 'FALL' });
-    const fall = await t.server.app.orm.em
+    const fall = await fx.t.server.app.orm.em
       .fork()
       .findOneOrFail(Notification, { family: f.family.id });
     expect(fall).toMatchObject({ kind: 'FALL', state: 'OPEN', deviceOnly: true });
-    expect(fall.deliverAt).toEqual(new Date(now + 30_000));
+    expect(fall.deliverAt).toEqual(new Date(fx.now() + 30_000));
     // the family's members do not see it while the window runs
     expect(await visibleTo(f, f.caregivers[0]!.headers)).toEqual([]);
     advance(29_000);
@@ -156,7 +137,7 @@ describe('alerts raised from readings', () => {
   });
 
   it('folds the Carebot repeating a CRIT reading into one alert, and escalates it', async () => {
-    const f = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1 });
     const before = outbox().length;
     for (let i = 0; i < 3; i++) {
       await report(f, 'home', gas(5000));
@@ -191,10 +172,10 @@ describe('set-based delivery', () => {
   it('delivers an alert in as many statements to 30 members as to 3', async () => {
     const counts: number[] = [];
     for (const caregivers of [2, 29]) {
-      const f = await createFamily(t, { caregivers });
+      const f = await createFamily(fx.t, { caregivers });
       // the device's first request caches its token
       await raise(f, 'INFO', 'ENVIRONMENT');
-      const { statements } = await t.countQueries(() => raise(f, 'CRIT', 'EMERGENCY'));
+      const { statements } = await fx.t.countQueries(() => raise(f, 'CRIT', 'EMERGENCY'));
       counts.push(statements.length);
       const [alert] = await alerts(f);
       expect(alert!.timeline.filter((e) => e.type === 'DELIVERED')).toHaveLength(caregivers + 1);
@@ -206,11 +187,11 @@ describe('set-based delivery', () => {
 
 describe('e-mails outside the step transaction', () => {
   it('sends nothing for a step that rolled back, and each e-mail once after it commits', async () => {
-    const f = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1 });
     const family = [f.main.user.email, f.caregivers[0]!.user.email];
     const mailed = () => outbox().filter((m) => family.includes(m.to)).length;
     await raise(f, 'CRIT', 'EMERGENCY');
-    const alerts = t.server.app.services.alerts as unknown as {
+    const alerts = fx.t.server.app.services.alerts as unknown as {
       mailAndHook: (...args: unknown[]) => Promise<void>;
     };
     const original = alerts.mailAndHook;

@@ -1,48 +1,11 @@
-import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxMailer } from '../src/mail/mailer.js';
+import { describe, expect, it } from 'vitest';
 import { signWebhook } from '../src/modules/notification/alert.service.js';
 import { createFamily, type TestFamily } from './factories/families.js';
-import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { useAlertServer, WEBHOOK_SECRET } from './helpers/alert-server.js';
 
-let t: TestServer;
-let now = Date.parse('2026-11-30T12:00:00.000Z');
-const clock = () => new Date(now);
-const advance = (ms: number) => {
-  now += ms;
-};
-
-/** A local webhook receiver: answers each call with the next status of `statuses`. */
-const received: { headers: IncomingMessage['headers']; body: string; status: number }[] = [];
-const statuses: number[] = [];
-const receiver = createHttpServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-  req.on('end', () => {
-    const status = statuses.shift() ?? 200;
-    received.push({ headers: req.headers, body, status });
-    res.writeHead(status).end();
-  });
-});
-let hookUrl: string;
-const SECRET = 'a-long-enough-webhook-secret';
-
-beforeAll(async () => {
-  t = await startTestServer({}, { clock });
-  // the test fires alert timers itself (`fireDue`), with the clock where it wants it
-  await t.server.periodic.stop();
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-});
-afterAll(async () => {
-  await t?.close();
-  await new Promise((resolve) => receiver.close(resolve));
-});
-
-type Headers = { authorization: string };
-const gql = <T>(headers: Headers, query: string, variables: Record<string, unknown> = {}) =>
-  t.http(headers).request<T>(query, variables);
+const fx = useAlertServer({ webhook: true });
+const { advance, gql, fire, mailsTo } = fx;
+const { received, statuses } = fx.hook;
 
 async function raise(f: TestFamily, grade: string, kind: string) {
   const data = await gql<{ raiseNotification: { id: string } }>(
@@ -78,15 +41,11 @@ async function timeline(f: TestFamily, id: string) {
   return data.family.notifications.edges.find((e) => e.node.id === id)!.node.timeline;
 }
 
-const fire = () => t.server.app.services.alerts.fireDue();
-const outbox = () => (t.server.app.mailer as OutboxMailer).outbox;
-const mailsTo = (email: string) => outbox().filter((m) => m.to === email).length;
-
 async function setUp(f: TestFamily) {
   await gql(
     f.main.headers,
     'mutation($id: ID!, $url: String, $secret: String) { updateAlertSettings(familyId: $id, input: { webhookUrl: $url, webhookSecret: $secret }) { webhookUrl } }',
-    { id: String(f.family.id), url: hookUrl, secret: SECRET },
+    { id: String(f.family.id), url: fx.hook.url(), secret: WEBHOOK_SECRET },
   );
   await gql(
     f.main.headers,
@@ -97,7 +56,7 @@ async function setUp(f: TestFamily) {
 
 describe('escalation', () => {
   it('escalates an unacknowledged CRIT on schedule through each step', async () => {
-    const f = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1 });
     await setUp(f);
     received.length = 0;
     const id = await raise(f, 'CRIT', 'FIRE');
@@ -116,7 +75,7 @@ describe('escalation', () => {
     expect(received).toHaveLength(1);
     const call = received[0]!;
     expect(call.headers['x-carebot-signature']).toBe(
-      signWebhook(SECRET, String(call.headers['x-carebot-timestamp']), call.body),
+      signWebhook(WEBHOOK_SECRET, String(call.headers['x-carebot-timestamp']), call.body),
     );
     expect(JSON.parse(call.body)).toMatchObject({ alertId: id, kind: 'FIRE', step: 'escalate:1' });
 
@@ -141,7 +100,7 @@ describe('escalation', () => {
   });
 
   it('stops at acknowledgement, then closes the loop when it stays unresolved', async () => {
-    const f = await createFamily(t, { caregivers: 1, managers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1, managers: 1 });
     const id = await raise(f, 'CRIT', 'EMERGENCY');
     const caregiver = f.caregivers[0]!;
     advance(60_000);
@@ -163,7 +122,7 @@ describe('escalation', () => {
   });
 
   it('retries a failing webhook with backoff, then records the delivery', async () => {
-    const f = await createFamily(t);
+    const f = await createFamily(fx.t);
     await setUp(f);
     received.length = 0;
     statuses.push(500, 503);

@@ -1,23 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxMailer } from '../src/mail/mailer.js';
+import { describe, expect, it } from 'vitest';
 import { createFamily, type TestFamily } from './factories/families.js';
-import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { useAlertServer } from './helpers/alert-server.js';
 
-let t: TestServer;
-let now = Date.parse('2026-11-30T12:00:00.000Z');
-const clock = () => new Date(now);
-const advance = (ms: number) => {
-  now += ms;
-};
-
-beforeAll(async () => {
-  t = await startTestServer({}, { clock });
-  // the test fires alert timers itself (`fireDue`), with the clock where it wants it
-  await t.server.periodic.stop();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const fx = useAlertServer();
+const { advance, gql, fire: fireTimers, mailsTo } = fx;
 
 type Headers = { authorization: string };
 type Alert = {
@@ -37,10 +23,6 @@ type Alert = {
 };
 const ALERT_FIELDS =
   'id state occurrences outcome deliverAt timeline { type byDevice channel note actor { id } recipient { id } }';
-
-async function gql<T>(headers: Headers, query: string, variables: Record<string, unknown> = {}) {
-  return t.http(headers).request<T>(query, variables);
-}
 
 async function errors(headers: Headers, query: string, variables: Record<string, unknown> = {}) {
   try {
@@ -69,13 +51,9 @@ async function list(f: TestFamily, headers: Headers) {
   return data.family.notifications.edges.map((edge) => edge.node);
 }
 
-const fireTimers = () => t.server.app.services.alerts.fireDue();
-const mailer = () => t.server.app.mailer as OutboxMailer;
-const mailsTo = (email: string) => mailer().outbox.filter((m) => m.to === email).length;
-
 describe('alert lifecycle', () => {
   it('delivers a CRIT at once, then acknowledges and resolves it, recording each step', async () => {
-    const f = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1 });
     const caregiver = f.caregivers[0]!;
     const raised = await raise(f, 'CRIT', 'EMERGENCY');
     expect(raised.state).toBe('OPEN');
@@ -128,7 +106,7 @@ describe('alert lifecycle', () => {
   });
 
   it('rejects a bad outcome and a note too long, naming the field', async () => {
-    const f = await createFamily(t);
+    const f = await createFamily(fx.t);
     const raised = await raise(f, 'WARN', 'HEALTH');
     const bad = await errors(
       f.main.headers,
@@ -142,10 +120,10 @@ describe('alert lifecycle', () => {
 
 describe('grace window', () => {
   it('a FALL cancelled inside the window reaches no caregiver, and keeps its timeline', async () => {
-    const f = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1 });
     const caregiver = f.caregivers[0]!;
     const fall = await raise(f, 'CRIT', 'FALL', 'fell in the bathroom');
-    expect(fall.deliverAt).toBe(new Date(now + 30_000).toISOString());
+    expect(fall.deliverAt).toBe(new Date(fx.now() + 30_000).toISOString());
     // nobody but the Carebot (which raised it) hears of it
     expect(await list(f, caregiver.headers)).toEqual([]);
     expect(await list(f, f.main.headers)).toEqual([]);
@@ -177,7 +155,7 @@ describe('grace window', () => {
   });
 
   it('delivers a FALL when its window ends, and refuses a cancel after it', async () => {
-    const f = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1 });
     const fall = await raise(f, 'CRIT', 'FALL');
     advance(30_000);
     const late = await errors(
@@ -193,15 +171,15 @@ describe('grace window', () => {
   });
 
   it("takes the family's own window and kinds; another family's device cannot cancel", async () => {
-    const f = await createFamily(t);
-    const other = await createFamily(t);
+    const f = await createFamily(fx.t);
+    const other = await createFamily(fx.t);
     await gql(
       f.main.headers,
       'mutation($id: ID!) { updateAlertSettings(familyId: $id, input: { graceSeconds: 60, graceKinds: [EMERGENCY] }) { graceSeconds graceKinds } }',
       { id: String(f.family.id) },
     );
     const help = await raise(f, 'CRIT', 'EMERGENCY');
-    expect(help.deliverAt).toBe(new Date(now + 60_000).toISOString());
+    expect(help.deliverAt).toBe(new Date(fx.now() + 60_000).toISOString());
     const foreign = await errors(
       other.device.headers,
       'mutation($id: ID!) { cancelAlert(id: $id) { id } }',
@@ -219,7 +197,7 @@ describe('grace window', () => {
 
 describe('de-duplication', () => {
   it('makes ten identical alerts in a minute one alert with 10 occurrences', async () => {
-    const f = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1 });
     const ids = new Set<string>();
     for (let i = 0; i < 10; i++) {
       ids.add((await raise(f, 'WARN', 'HEALTH', `pulse high #${i}`)).id);
@@ -239,8 +217,8 @@ describe('de-duplication', () => {
 
 describe('isolation', () => {
   it("shows another family's caregiver nothing of an alert over HTTP", async () => {
-    const f = await createFamily(t);
-    const stranger = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t);
+    const stranger = await createFamily(fx.t, { caregivers: 1 });
     const raised = await raise(f, 'CRIT', 'FIRE');
     for (const query of [
       'mutation($id: ID!) { resolveNotification(id: $id, outcome: HANDLED) { id } }',
@@ -263,20 +241,20 @@ describe('live updates', () => {
     data?: Record<string, { id: string; state?: string; occurrences?: number; message?: string }>;
   };
   async function live(headers: Headers, query: string) {
-    const before = await t.subscriptionsStarted();
-    const events = t.ws({ authorization: headers.authorization }).iterate({ query });
+    const before = await fx.t.subscriptionsStarted();
+    const events = fx.t.ws({ authorization: headers.authorization }).iterate({ query });
     const iterator = events[Symbol.asyncIterator]();
     const next = () => iterator.next().then((r) => r.value as Live);
     const first = next();
-    await t.waitForSubscriptions(before + 1);
+    await fx.t.waitForSubscriptions(before + 1);
     return { first, next, stop: () => iterator.return?.() };
   }
   const UPDATED = 'subscription { notificationUpdated { id state occurrences message } }';
   const ADDED = 'subscription { notificationAdded { id message } }';
 
   it('tells only the Carebot of an alert in its window, then the family; never another family', async () => {
-    const f = await createFamily(t, { caregivers: 1 });
-    const stranger = await createFamily(t, { caregivers: 1 });
+    const f = await createFamily(fx.t, { caregivers: 1 });
+    const stranger = await createFamily(fx.t, { caregivers: 1 });
     const device = await live(f.device.headers, UPDATED);
     const caregiverUpdates = await live(f.caregivers[0]!.headers, UPDATED);
     const caregiverAdds = await live(f.caregivers[0]!.headers, ADDED);

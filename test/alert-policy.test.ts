@@ -1,47 +1,15 @@
-import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxMailer } from '../src/mail/mailer.js';
+import { describe, expect, it } from 'vitest';
 import { createFamily, type TestFamily } from './factories/families.js';
-import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { useAlertServer, WEBHOOK_SECRET } from './helpers/alert-server.js';
 
-let t: TestServer;
-let now = Date.parse('2026-11-30T12:00:00.000Z');
-const clock = () => new Date(now);
-const advance = (ms: number) => {
-  now += ms;
-};
+const fx = useAlertServer({ webhook: true });
+const { advance, gql, fire, outbox, mailsTo } = fx;
 const MINUTE = 60_000;
-
-/** A local webhook receiver that answers 200 and keeps each call's body. */
-const received: { body: string }[] = [];
+const { received } = fx.hook;
 const hooksFor = (alertId: string) =>
   received.filter((r) => (JSON.parse(r.body) as { alertId: string }).alertId === alertId);
-const receiver = createHttpServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-  req.on('end', () => {
-    received.push({ body });
-    res.writeHead(200).end();
-  });
-});
-let hookUrl: string;
-
-beforeAll(async () => {
-  t = await startTestServer({}, { clock });
-  // the test fires alert timers itself (`fireDue`), with the clock where it wants it
-  await t.server.periodic.stop();
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-});
-afterAll(async () => {
-  await t?.close();
-  await new Promise((resolve) => receiver.close(resolve));
-});
 
 type Headers = { authorization: string };
-const gql = <T>(headers: Headers, query: string, variables: Record<string, unknown> = {}) =>
-  t.http(headers).request<T>(query, variables);
 
 type GqlError = { extensions: { code: string; fields?: Record<string, string> } };
 async function errors(headers: Headers, query: string, variables: Record<string, unknown> = {}) {
@@ -52,10 +20,6 @@ async function errors(headers: Headers, query: string, variables: Record<string,
   }
   throw new Error('expected errors');
 }
-
-const fire = () => t.server.app.services.alerts.fireDue();
-const outbox = () => (t.server.app.mailer as OutboxMailer).outbox;
-const mailsTo = (email: string) => outbox().filter((m) => m.to === email).length;
 
 const POLICY_FIELDS = `isDefault steps { afterMinutes roles userIds emergencyContacts channels }
   closedLoopMinutes closedLoopAcknowledger closedLoopRoles closedLoopChannels updatedAt`;
@@ -100,7 +64,7 @@ async function setWebhook(f: TestFamily, url: string | null) {
   await gql(
     f.main.headers,
     'mutation($id: ID!, $url: String, $secret: String) { updateAlertSettings(familyId: $id, input: { webhookUrl: $url, webhookSecret: $secret }) { webhookUrl } }',
-    { id: String(f.family.id), url, secret: 'a-long-enough-webhook-secret' },
+    { id: String(f.family.id), url, secret: WEBHOOK_SECRET },
   );
 }
 
@@ -150,8 +114,8 @@ async function after(f: TestFamily, id: string, from: number): Promise<Entry[]> 
 
 /** A family with a caregiver, a manager, a webhook and an emergency contact. */
 async function family() {
-  const f = await createFamily(t, { caregivers: 1, managers: 1 });
-  await setWebhook(f, hookUrl);
+  const f = await createFamily(fx.t, { caregivers: 1, managers: 1 });
+  await setWebhook(f, fx.hook.url());
   await addContact(f);
   return f;
 }
@@ -197,7 +161,7 @@ describe('escalation policy', () => {
       closedLoopRoles: ['MAIN', 'MANAGER'],
       // the family has a webhook: the omitted channels include it
       closedLoopChannels: ['LIVE', 'EMAIL', 'WEBHOOK'],
-      updatedAt: new Date(now).toISOString(),
+      updatedAt: new Date(fx.now()).toISOString(),
     });
     expect(set.steps[0]).toEqual({
       afterMinutes: 1,
@@ -426,8 +390,8 @@ describe('escalation policy', () => {
 
   it('refuses each bad field under its path and keeps the stored policy', async () => {
     const f = await family();
-    const noHook = await createFamily(t, { caregivers: 1, pending: 1 });
-    const stranger = await createFamily(t);
+    const noHook = await createFamily(fx.t, { caregivers: 1, pending: 1 });
+    const stranger = await createFamily(fx.t);
     const valid = { afterMinutes: 1, roles: ['MAIN'], channels: ['LIVE'] };
     await setPolicy(f, { steps: customSteps(f) });
     await setPolicy(noHook, { steps: [valid] });
@@ -475,6 +439,27 @@ describe('escalation policy', () => {
       [f, { steps: [{ ...valid, channels: [] }] }, 'input.steps.0.channels'],
       [f, { steps: [{ ...valid, channels: ['EMAIL', 'EMAIL'] }] }, 'input.steps.0.channels'],
       [noHook, { steps: [{ ...valid, channels: ['WEBHOOK'] }] }, 'input.steps.0.channels'],
+      [
+        f,
+        { steps: [{ afterMinutes: 1, emergencyContacts: true, channels: ['LIVE'] }] },
+        'input.steps.0.channels',
+      ],
+      [
+        f,
+        {
+          steps: [
+            valid,
+            {
+              afterMinutes: 2,
+              roles: [],
+              userIds: [],
+              emergencyContacts: true,
+              channels: ['LIVE'],
+            },
+          ],
+        },
+        'input.steps.1.channels',
+      ],
       [f, { steps: [valid], closedLoopMinutes: 0 }, 'input.closedLoopMinutes'],
       [f, { steps: [valid], closedLoopMinutes: 1441 }, 'input.closedLoopMinutes'],
       [f, { steps: [valid], closedLoopRoles: ['CAREGIVER', 'CAREGIVER'] }, 'input.closedLoopRoles'],
@@ -496,11 +481,26 @@ describe('escalation policy', () => {
       expect(Object.keys(error!.extensions.fields ?? {})).toEqual([path]);
     }
     expect([await policyOf(f), await policyOf(noHook)]).toEqual(before);
+    const [liveOnly] = await errors(f.main.headers, UPDATE, {
+      id: String(f.family.id),
+      input: { steps: [{ afterMinutes: 1, emergencyContacts: true, channels: ['LIVE'] }] },
+    });
+    expect(liveOnly!.extensions.fields).toEqual({
+      'input.steps.0.channels':
+        'LIVE reaches members only and this step names only emergency contacts: add EMAIL (or name members)',
+    });
+    // emergency contacts with a channel that reaches them, or beside members, are fine
+    await setPolicy(noHook, {
+      steps: [
+        { afterMinutes: 1, emergencyContacts: true, channels: ['LIVE', 'EMAIL'] },
+        { afterMinutes: 2, roles: ['MAIN'], emergencyContacts: true, channels: ['LIVE'] },
+      ],
+    });
   });
 
   it("answers NOT_FOUND to another family's caregiver and FORBIDDEN to its own", async () => {
     const f = await family();
-    const other = await createFamily(t, { caregivers: 1 });
+    const other = await createFamily(fx.t, { caregivers: 1 });
     const outsider = other.caregivers[0]!.headers;
     await setPolicy(f, { steps: customSteps(f) });
     const read = await errors(

@@ -58,6 +58,8 @@ export interface NotificationEvent {
   audience?: string;
   /** Only this user hears of it (an alert held by their quiet hours, released to them). */
   recipientId?: number;
+  /** ISO-8601: the instant its delivery judged members' quiet hours at (the live push does too). */
+  deliveredAt?: string;
 }
 
 /** An alert changed: subscribers read it again (what changed is in its timeline). */

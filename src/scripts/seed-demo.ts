@@ -28,6 +28,7 @@ import {
 import { CarebotSettings } from '../modules/settings/settings.entity.js';
 import { seedRoutineDemo } from '../modules/routine/routine.demo.js';
 import { seedWellnessDemo } from '../modules/wellness/wellness.seed.js';
+import { seededRandom } from '../util/seeded-random.js';
 
 /**
  * `npm run seed:demo [-- --reset]` writes a demo family into the configured database: an elder
@@ -55,17 +56,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/** A small seeded generator (mulberry32): the same week of values on every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// the same week of values on every run
 const random = seededRandom(20_250_101);
 const between = (min: number, max: number) => min + random() * (max - min);
 const round1 = (value: number) => Math.round(value * 10) / 10;

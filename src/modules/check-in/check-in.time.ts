@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../../graphql/errors.js';
-import { MINUTE_MS, zoneOffsetMs } from '../routine/routine.time.js';
+import { instantOfWall, MINUTE_MS, zoneOffsetMs } from '../routine/routine.time.js';
 
 /** Local calendar days as integers (days since 1970-01-01): weeks become integer arithmetic. */
 
@@ -12,10 +12,7 @@ export function localDayOf(zone: string, at: Date): number {
 
 /** The instant a wall-clock minute of a local day happens in `zone`. */
 export function instantOf(zone: string, day: number, minute: number): Date {
-  const wall = day * DAY_MS + minute * MINUTE_MS;
-  // the offset at the instant itself: exact unless a daylight-saving change falls within hours
-  const guess = wall - zoneOffsetMs(zone, new Date(wall));
-  return new Date(wall - zoneOffsetMs(zone, new Date(guess)));
+  return instantOfWall(zone, day * DAY_MS + minute * MINUTE_MS);
 }
 
 /** Monday 0 … Sunday 6 (1970-01-01 was a Thursday). */

@@ -3,8 +3,7 @@ import type { EntityManager } from '../../database/orm.js';
 import { type Connection, type PageArgs, paginate, SortOrder } from '../../graphql/connection.js';
 import { NotFoundError } from '../../graphql/errors.js';
 import type { Scope } from '../../scope.js';
-import { User } from '../account/user.entity.js';
-import { Family } from '../family/family.entity.js';
+import { memberPreference } from '../family/member-preference.js';
 import { Digest, DigestPreference } from './digest.entities.js';
 import type { DigestPreferenceInput } from './digest.inputs.js';
 
@@ -13,15 +12,8 @@ export class DigestService {
   constructor(private readonly deps: { clock: () => Date }) {}
 
   /** The viewer's preference in the family, or the default (off, KO; not stored). */
-  async preference(em: EntityManager, familyId: number, userId: number): Promise<DigestPreference> {
-    return (
-      (await em.findOne(DigestPreference, { family: familyId, user: userId })) ??
-      em.create(
-        DigestPreference,
-        { family: em.getReference(Family, familyId), user: em.getReference(User, userId) },
-        { persist: false },
-      )
-    );
+  preference(em: EntityManager, familyId: number, userId: number): Promise<DigestPreference> {
+    return memberPreference(em, DigestPreference, familyId, userId, { persist: false });
   }
 
   /** Sets the caller's own preference in the family (fields left out stay as they are). */
@@ -31,13 +23,9 @@ export class DigestService {
     userId: number,
     input: DigestPreferenceInput,
   ): Promise<DigestPreference> {
-    const existing = await ctx.em.findOne(DigestPreference, { family: familyId, user: userId });
-    const preference =
-      existing ??
-      ctx.em.create(DigestPreference, {
-        family: ctx.em.getReference(Family, familyId),
-        user: ctx.em.getReference(User, userId),
-      });
+    const preference = await memberPreference(ctx.em, DigestPreference, familyId, userId, {
+      persist: true,
+    });
     if (input.enabled != null) preference.enabled = input.enabled;
     if (input.locale != null) preference.locale = input.locale;
     preference.updatedAt = this.deps.clock();

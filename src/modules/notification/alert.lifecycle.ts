@@ -80,7 +80,7 @@ export function record(
   });
 }
 
-/** Stages a timer; the unique (notification, key) makes a second scheduling a no-op. */
+/** Writes a timer; the unique (notification, key) makes a second scheduling a no-op. */
 export async function schedule(
   em: EntityManager,
   notificationId: number,
@@ -89,12 +89,7 @@ export async function schedule(
   dueAt: Date,
   payload: Record<string, unknown> | null = null,
 ): Promise<void> {
-  await em
-    .createQueryBuilder(AlertTimer)
-    .insert({ notification: notificationId, kind, key, dueAt, payload, attempts: 0 })
-    .onConflict(['notification', 'key'])
-    .ignore()
-    .execute('run');
+  await scheduleAll(em, [{ notification: notificationId, kind, key, dueAt, payload }]);
 }
 
 /** What of a family's alert settings delivery reads. */
@@ -223,25 +218,50 @@ export async function recipientsOf(
   familyId: number,
   reaches: NotificationAudience = NotificationAudience.FAMILY,
 ): Promise<Recipient[]> {
-  const rows = await em.execute<
-    { user_id: number; role: string; email: string; name: string; position: number }[]
-  >(
-    `select a.user_id, a.role, u.\`email\`, u.\`name\`, a.position from (${audience(1)}) a
-      join \`user\` u on u.\`id\` = a.user_id order by a.position`,
-    [familyId, familyId],
-    'all',
-    em.getLoggerContext(),
-  );
-  const recipients = rows.map((row) => ({
-    userId: Number(row.user_id),
-    email: row.email,
-    name: row.name,
-    role: row.role as AudienceRole,
-    manager: row.role !== (FamilyRole.CAREGIVER as string),
-  }));
+  return reachedBy((await rostersOf(em, [familyId]))(familyId), reaches);
+}
+
+/**
+ * The rosters (main user first, then ACTIVE members by membership) of several families in one
+ * query, whatever their number.
+ */
+export async function rostersOf(
+  em: EntityManager,
+  familyIds: readonly number[],
+): Promise<(familyId: number) => Recipient[]> {
+  const ids = [...new Set(familyIds)];
+  const byFamily = new Map<number, Recipient[]>();
+  if (ids.length > 0) {
+    const rows = await em.execute<
+      { family_id: number; user_id: number; role: string; email: string; name: string }[]
+    >(
+      `select a.family_id, a.user_id, a.role, u.\`email\`, u.\`name\` from (${audience(ids.length)}) a
+        join \`user\` u on u.\`id\` = a.user_id order by a.family_id, a.position`,
+      [...ids, ...ids],
+      'all',
+      em.getLoggerContext(),
+    );
+    for (const row of rows) {
+      const familyId = Number(row.family_id);
+      let roster = byFamily.get(familyId);
+      if (roster === undefined) byFamily.set(familyId, (roster = []));
+      roster.push({
+        userId: Number(row.user_id),
+        email: row.email,
+        name: row.name,
+        role: row.role as AudienceRole,
+        manager: row.role !== (FamilyRole.CAREGIVER as string),
+      });
+    }
+  }
+  return (familyId) => byFamily.get(familyId) ?? [];
+}
+
+/** Those of a roster a notification for `reaches` is for. */
+function reachedBy(roster: Recipient[], reaches: NotificationAudience): Recipient[] {
   return reaches === NotificationAudience.MANAGERS
-    ? recipients.filter((recipient) => recipient.manager)
-    : recipients;
+    ? roster.filter((recipient) => recipient.manager)
+    : roster;
 }
 
 /** What delivery reads of an alert. */
@@ -295,7 +315,9 @@ export async function recordLiveDeliveries(
 
 /**
  * The (alert, member) deliveries members' preferences hold back now; schedules the RELEASE of
- * those held by quiet hours and the WARN e-mails of members who want them.
+ * those held by quiet hours and the WARN e-mails of members who want them. One read of the
+ * preferences, at most one of the rosters and one INSERT of the timers, whatever the number of
+ * alerts and families.
  */
 async function holdDeliveries(
   em: EntityManager,
@@ -308,16 +330,32 @@ async function holdDeliveries(
     em,
     graded.map((n) => n.family.id),
   );
+  // the roster (audience, e-mail addresses) only of families where an e-mail or the audience
+  // needs it; elsewhere the members who set a preference are all delivery looks at
+  const needRoster = new Set(
+    graded.filter((n) => {
+      const { members } = preferencesIn(n.family.id);
+      return (
+        members.size > 0 &&
+        (n.audience !== NotificationAudience.FAMILY ||
+          [...members.values()].some((pref) => wantsEmail(pref, n.grade)))
+      );
+    }),
+  );
+  const rosterOf =
+    needRoster.size === 0
+      ? () => []
+      : await rostersOf(
+          em,
+          [...needRoster].map((n) => n.family.id),
+        );
   const held: { notificationId: number; userId: number }[] = [];
+  const timers: TimerRow[] = [];
   for (const notification of graded) {
     const { zone, members } = preferencesIn(notification.family.id);
     if (members.size === 0) continue;
-    // the roster (audience, e-mail addresses) only when an e-mail or the audience needs it
-    const roster =
-      notification.audience !== NotificationAudience.FAMILY ||
-      [...members.values()].some((pref) => wantsEmail(pref, notification.grade));
-    const recipients = roster
-      ? await recipientsOf(em, notification.family.id, notification.audience)
+    const recipients: Pick<Recipient, 'userId' | 'email'>[] = needRoster.has(notification)
+      ? reachedBy(rosterOf(notification.family.id), notification.audience)
       : [...members.keys()].map((userId) => ({ userId, email: '' }));
     for (const recipient of recipients) {
       const pref = members.get(recipient.userId);
@@ -327,18 +365,38 @@ async function holdDeliveries(
       if (hold !== null) held.push({ notificationId: notification.id, userId: recipient.userId });
       if (inQuietHours(pref, zone, now)) {
         if (hold === 'quiet' || email)
-          await schedule(
-            em,
-            notification.id,
-            'RELEASE',
-            `release:${recipient.userId}`,
-            quietHoursEndAfter(pref, zone, now),
-            { userId: recipient.userId, live: hold === 'quiet', email },
-          );
-      } else if (email) await mailPreferred(em, notification, recipient, now);
+          timers.push({
+            notification: notification.id,
+            kind: 'RELEASE',
+            key: `release:${recipient.userId}`,
+            dueAt: quietHoursEndAfter(pref, zone, now),
+            payload: { userId: recipient.userId, live: hold === 'quiet', email },
+          });
+      } else if (email) timers.push(preferredMail(em, notification, recipient, now));
     }
   }
+  await scheduleAll(em, timers);
   return held;
+}
+
+/** One alert timer to schedule. */
+interface TimerRow {
+  notification: number;
+  kind: AlertTimerKind;
+  key: string;
+  dueAt: Date;
+  payload: Record<string, unknown> | null;
+}
+
+/** Writes timers in one INSERT; the unique (notification, key) makes a second scheduling a no-op. */
+async function scheduleAll(em: EntityManager, timers: readonly TimerRow[]): Promise<void> {
+  if (timers.length === 0) return;
+  await em
+    .createQueryBuilder(AlertTimer)
+    .insert(timers.map((timer) => ({ ...timer, attempts: 0 })))
+    .onConflict(['notification', 'key'])
+    .ignore()
+    .execute('run');
 }
 
 /** The e-mail a member asked for (emailMinGrade WARN): an outbox timer and its DELIVERED entry. */
@@ -348,15 +406,34 @@ export async function mailPreferred(
   recipient: Pick<Recipient, 'userId' | 'email'>,
   now: Date,
 ): Promise<void> {
-  await schedule(em, notification.id, 'EMAIL', `email:preferred:${recipient.userId}`, now, {
-    to: recipient.email,
-    subject: `[Carebot] ${notification.grade} ${notification.kind}`,
-    text: `${notification.message}\n\nRaised at ${notification.createdAt.toISOString()}. Open the Carebot app to see it.`,
-  });
+  await scheduleAll(em, [preferredMail(em, notification, recipient, now)]);
+}
+
+/**
+ * Stages the DELIVERED entry of the e-mail a member asked for and answers its outbox timer, for
+ * the caller to write.
+ */
+function preferredMail(
+  em: EntityManager,
+  notification: Pick<Notification, 'id' | 'family' | 'grade' | 'kind' | 'message' | 'createdAt'>,
+  recipient: Pick<Recipient, 'userId' | 'email'>,
+  now: Date,
+): TimerRow {
   record(em, notification as Notification, AlertEventType.DELIVERED, now, {
     channel: AlertChannel.EMAIL,
     recipientId: recipient.userId,
   });
+  return {
+    notification: notification.id,
+    kind: 'EMAIL',
+    key: `email:preferred:${recipient.userId}`,
+    dueAt: now,
+    payload: {
+      to: recipient.email,
+      subject: `[Carebot] ${notification.grade} ${notification.kind}`,
+      text: `${notification.message}\n\nRaised at ${notification.createdAt.toISOString()}. Open the Carebot app to see it.`,
+    },
+  };
 }
 
 /** Whether a new alert waits for the grace window before anyone but the Carebot hears of it. */
@@ -403,22 +480,15 @@ export async function startDelivery(
       : (familyId: number) => planOf(familyId).policy;
   const timers = crit.flatMap((n) => {
     const policy = policyOf(n.family.id);
-    return policy.steps.map((step, index) => ({
+    return policy.steps.map((step, index): TimerRow => ({
       notification: n.id,
-      kind: 'ESCALATE' as const,
+      kind: 'ESCALATE',
       key: `escalate:${index + 1}`,
       dueAt: new Date(now.getTime() + step.afterMinutes * 60_000),
       payload: { step: index + 1, policy: stepSnapshot(policy, index) },
-      attempts: 0,
     }));
   });
-  if (timers.length > 0)
-    await em
-      .createQueryBuilder(AlertTimer)
-      .insert(timers)
-      .onConflict(['notification', 'key'])
-      .ignore()
-      .execute('run');
+  await scheduleAll(em, timers);
 }
 
 /** The states in which an alert takes more occurrences. */

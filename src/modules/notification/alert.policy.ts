@@ -319,6 +319,16 @@ export async function replaceAlertPolicy(
       problems[path] = 'names nobody: give roles, userIds or emergencyContacts';
     if (step.channels.includes(AlertChannel.WEBHOOK) && !hasWebhook)
       problems[`${path}.channels`] = webhookProblem;
+    // emergency contacts are no members: they have no live channel, so such a step would
+    // record an escalation that reached nobody
+    else if (
+      emergencyContacts &&
+      roles.length === 0 &&
+      (step.userIds ?? []).length === 0 &&
+      step.channels.every((channel) => channel === AlertChannel.LIVE)
+    )
+      problems[`${path}.channels`] =
+        'LIVE reaches members only and this step names only emergency contacts: add EMAIL (or name members)';
     return {
       afterMinutes: step.afterMinutes,
       roles,

@@ -28,7 +28,7 @@ import {
   stepSnapshot,
 } from './alert.policy.js';
 import { Notification } from './notification.entity.js';
-import { toNotificationEvent } from './notification.service.js';
+import { deliveredEvent } from './notification.service.js';
 import { afterCommit } from './notify.js';
 import { releaseHeld } from './delivery-preference.release.js';
 
@@ -251,7 +251,7 @@ export class AlertService {
       const notification = await em.findOneOrFail(Notification, { id: notificationId });
       await startDelivery(em, [notification], now);
       await em.flush();
-      afterCommit(em, () => this.deps.events.notificationAdded(toNotificationEvent(notification)));
+      afterCommit(em, () => this.deps.events.notificationAdded(deliveredEvent(notification, now)));
       announceUpdate(em, this.deps.events, notification, now, afterCommit);
     });
   }

@@ -1,17 +1,46 @@
-import type { Orm } from '../../database/orm.js';
+import type { EntityManager, Orm } from '../../database/orm.js';
 import type { EventBus } from '../../realtime/events.js';
 import type { AlertTimer } from './alert.entities.js';
 import { AlertChannel, AlertEventType } from './alert.enums.js';
-import {
-  announceUpdate,
-  mailPreferred,
-  OPEN_STATES,
-  recipientsOf,
-  record,
-} from './alert.lifecycle.js';
+import { announceUpdate, mailPreferred, OPEN_STATES, recipientsOf } from './alert.lifecycle.js';
 import { Notification } from './notification.entity.js';
 import { toNotificationEvent } from './notification.service.js';
 import { afterCommit } from './notify.js';
+
+/**
+ * Records the LIVE delivery of an alert to a member unless one is recorded already, in one
+ * statement: whether it did. The release pushes only then, so a timer fired twice (a claim gone
+ * stale, another node) pushes once.
+ */
+async function recordLive(
+  em: EntityManager,
+  notification: Notification,
+  userId: number,
+  now: Date,
+): Promise<boolean> {
+  const result = await em.execute<{ affectedRows: number }>(
+    `insert into \`alert_timeline\`
+      (\`notification_id\`, \`family_id\`, \`type\`, \`at\`, \`by_device\`, \`channel\`, \`recipient_id\`)
+      select ?, ?, ?, ?, 0, ?, ? from (select 1 as one) x
+      where not exists (select 1 from \`alert_timeline\` t where t.\`notification_id\` = ?
+        and t.\`type\` = ? and t.\`channel\` = ? and t.\`recipient_id\` = ?)`,
+    [
+      notification.id,
+      notification.family.id,
+      AlertEventType.DELIVERED,
+      em.getPlatform().processDateProperty(now),
+      AlertChannel.LIVE,
+      userId,
+      notification.id,
+      AlertEventType.DELIVERED,
+      AlertChannel.LIVE,
+      userId,
+    ],
+    'run',
+    em.getLoggerContext(),
+  );
+  return result.affectedRows > 0;
+}
 
 /**
  * A member's quiet hours ended with a WARN alert held back from them: while the alert is still
@@ -33,12 +62,8 @@ export async function releaseHeld(
       (member) => member.userId === userId,
     );
     if (recipient === undefined) return;
-    const live = timer.payload?.['live'] === true;
-    if (live)
-      record(em, notification, AlertEventType.DELIVERED, now, {
-        channel: AlertChannel.LIVE,
-        recipientId: userId,
-      });
+    const live =
+      timer.payload?.['live'] === true && (await recordLive(em, notification, userId, now));
     if (timer.payload?.['email'] === true) await mailPreferred(em, notification, recipient, now);
     await em.flush();
     if (live)

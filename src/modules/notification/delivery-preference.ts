@@ -5,10 +5,9 @@ import { query } from '../../database/sql.js';
 import { BadUserInputError } from '../../graphql/errors.js';
 import type { NotificationEvent } from '../../realtime/pubsub.js';
 import type { Scope } from '../../scope.js';
-import { User } from '../account/user.entity.js';
-import { Family } from '../family/family.entity.js';
+import { memberPreference } from '../family/member-preference.js';
 import { CARE_DEFAULTS } from '../routine/routine.entities.js';
-import { MINUTE_MS, parseTimeOfDay, zoneOffsetMs } from '../routine/routine.time.js';
+import { instantOfWall, MINUTE_MS, parseTimeOfDay, zoneOffsetMs } from '../routine/routine.time.js';
 import { DeliveryPreference } from './delivery-preference.entity.js';
 import type { DeliveryPreferenceInput } from './delivery-preference.inputs.js';
 import { GRADE_RANK, NotificationGrade } from './notification.enums.js';
@@ -33,11 +32,10 @@ export interface FamilyPreferences {
 
 const NO_PREFERENCES: FamilyPreferences = { zone: CARE_DEFAULTS.timeZone, members: new Map() };
 
-/** The local minute of the day at `at` in `zone`, and the local day's start as an instant. */
-function localClock(zone: string, at: Date): { minute: number; offset: number; local: number } {
-  const offset = zoneOffsetMs(zone, at);
-  const local = at.getTime() + offset;
-  return { minute: Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS), offset, local };
+/** The local minute of the day at `at` in `zone`, and the wall clock (as if UTC) there. */
+function localClock(zone: string, at: Date): { minute: number; local: number } {
+  const local = at.getTime() + zoneOffsetMs(zone, at);
+  return { minute: Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS), local };
 }
 
 /** Whether `at` falls in the member's quiet hours (start inclusive, end exclusive; may wrap midnight). */
@@ -49,12 +47,16 @@ export function inQuietHours(pref: MemberPreference, zone: string, at: Date): bo
     : minute >= pref.quietStart || minute < pref.quietEnd;
 }
 
-/** The next end of the member's quiet hours after `at` (their quiet hours must be set). */
+/**
+ * The next end of the member's quiet hours after `at` (their quiet hours must be set): the
+ * instant the family's wall clock reads the end, with the zone's offset at that instant (a
+ * daylight-saving change overnight moves it by the hour).
+ */
 export function quietHoursEndAfter(pref: MemberPreference, zone: string, at: Date): Date {
-  const { offset, local } = localClock(zone, at);
-  let end = Math.floor(local / DAY_MS) * DAY_MS + (pref.quietEnd ?? 0) * MINUTE_MS;
-  if (end <= local) end += DAY_MS;
-  return new Date(end - offset);
+  const { local } = localClock(zone, at);
+  const endWall = Math.floor(local / DAY_MS) * DAY_MS + (pref.quietEnd ?? 0) * MINUTE_MS;
+  const today = instantOfWall(zone, endWall);
+  return today > at ? today : instantOfWall(zone, endWall + DAY_MS);
 }
 
 /**
@@ -140,19 +142,8 @@ export class DeliveryPreferenceService {
   constructor(private readonly deps: { orm: Orm; clock: () => Date }) {}
 
   /** The member's preference in the family, or the defaults (not stored). */
-  async preference(
-    em: EntityManager,
-    familyId: number,
-    userId: number,
-  ): Promise<DeliveryPreference> {
-    return (
-      (await em.findOne(DeliveryPreference, { family: familyId, user: userId })) ??
-      em.create(
-        DeliveryPreference,
-        { family: em.getReference(Family, familyId), user: em.getReference(User, userId) },
-        { persist: false },
-      )
-    );
+  preference(em: EntityManager, familyId: number, userId: number): Promise<DeliveryPreference> {
+    return memberPreference(em, DeliveryPreference, familyId, userId, { persist: false });
   }
 
   /** Sets the caller's own preference in the family (fields left out stay as they are). */
@@ -164,13 +155,9 @@ export class DeliveryPreferenceService {
   ): Promise<DeliveryPreference> {
     // checked before anything is read or written: a bad input changes nothing
     const quiet = checkInput(input);
-    const existing = await ctx.em.findOne(DeliveryPreference, { family: familyId, user: userId });
-    const preference =
-      existing ??
-      ctx.em.create(DeliveryPreference, {
-        family: ctx.em.getReference(Family, familyId),
-        user: ctx.em.getReference(User, userId),
-      });
+    const preference = await memberPreference(ctx.em, DeliveryPreference, familyId, userId, {
+      persist: true,
+    });
     if (input.liveMinGrade != null) preference.liveMinGrade = input.liveMinGrade;
     if (input.emailMinGrade != null) preference.emailMinGrade = input.emailMinGrade;
     if (quiet !== undefined) {
@@ -184,9 +171,9 @@ export class DeliveryPreferenceService {
   }
 
   /**
-   * Whether a live push of `event` is held back from user `userId` now (their lowest live grade,
-   * their quiet hours). A family's preferences are read once for every subscriber and event
-   * within {@link LIVE_CACHE_MS}: never one read per socket.
+   * Whether a live push of `event` is held back from user `userId` (their lowest live grade,
+   * their quiet hours when its delivery started, else now). A family's preferences are read
+   * once for every subscriber and event within {@link LIVE_CACHE_MS}: never one read per socket.
    */
   async holdsLive(userId: number, event: NotificationEvent): Promise<boolean> {
     if (event.grade === (NotificationGrade.CRIT as string)) return false;
@@ -201,9 +188,10 @@ export class DeliveryPreferenceService {
       read.catch(() => this.live.delete(event.familyId));
     }
     const family = await cached.read;
-    return (
-      liveHold(family.members.get(userId), event.grade, family.zone, this.deps.clock()) !== null
-    );
+    // an alert's quiet hours are judged when its delivery did: a push that comes after they end
+    // must not reach a member that delivery held back, whose RELEASE pushes it again
+    const at = event.deliveredAt === undefined ? this.deps.clock() : new Date(event.deliveredAt);
+    return liveHold(family.members.get(userId), event.grade, family.zone, at) !== null;
   }
 }
 

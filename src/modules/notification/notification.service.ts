@@ -35,6 +35,14 @@ export function toNotificationEvent(notification: Notification): NotificationEve
   };
 }
 
+/**
+ * The event of an alert whose delivery started at `deliveredAt`: the live push judges members'
+ * quiet hours then, as delivery did, not when it reaches them.
+ */
+export function deliveredEvent(notification: Notification, deliveredAt: Date): NotificationEvent {
+  return { ...toNotificationEvent(notification), deliveredAt: deliveredAt.toISOString() };
+}
+
 /** Notifications and their per-user read state (SPEC §5 "Notifications"). */
 export class NotificationService {
   constructor(

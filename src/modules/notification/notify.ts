@@ -3,7 +3,7 @@ import type { EventBus } from '../../realtime/events.js';
 import { Family } from '../family/family.entity.js';
 import { Notification } from './notification.entity.js';
 import type { NotificationGrade, NotificationKind } from './notification.enums.js';
-import { toNotificationEvent } from './notification.service.js';
+import { deliveredEvent, toNotificationEvent } from './notification.service.js';
 import { raw } from '@mikro-orm/core';
 import {
   alertSettingsFor,
@@ -168,11 +168,12 @@ async function startStagedAlerts(
     delivered.push(notification);
   }
   if (delivered.length === 0) return;
-  await startDelivery(em, delivered, delivered[0]!.createdAt, settingsOf);
+  const deliveredAt = delivered[0]!.createdAt;
+  await startDelivery(em, delivered, deliveredAt, settingsOf);
   await em.flush();
   afterCommit(em, () => {
     for (const notification of delivered)
-      events.notificationAdded(toNotificationEvent(notification));
+      events.notificationAdded(deliveredEvent(notification, deliveredAt));
   });
 }
 
@@ -263,7 +264,9 @@ async function startAlert(
   }
   await startDelivery(em, [notification], notification.createdAt);
   await em.flush();
-  afterCommit(em, () => events.notificationAdded(toNotificationEvent(notification)));
+  afterCommit(em, () =>
+    events.notificationAdded(deliveredEvent(notification, notification.createdAt)),
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { Activity, HealthStatus } from '../report/report.entities.js';
 import { ActivityAction } from '../report/report.enums.js';
 import { updateBaselines } from './routine.baseline.js';
 import { CareSettings, RoutineRule } from './routine.entities.js';
+import { seededRandom } from '../../util/seeded-random.js';
 import { RoutineRuleKind } from './routine.enums.js';
 
 const HOUR_MS = 3_600_000;
@@ -12,18 +13,6 @@ const DAY_MS = 24 * HOUR_MS;
 const KST_OFFSET_MS = 9 * HOUR_MS;
 /** Days of readings before the seeded week, so the demo's baselines have learned (14 needed). */
 const BASELINE_DEMO_DAYS = 14;
-
-/** A small seeded generator (mulberry32): the same values on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The demo family's routine (npm run seed:demo): its care settings, a breakfast rule the seeded

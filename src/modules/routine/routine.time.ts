@@ -45,6 +45,19 @@ export function zoneOffsetMs(zone: string, at: Date): number {
   return wall - Math.floor(at.getTime() / 1000) * 1000;
 }
 
+/**
+ * The instant `zone`'s wall clock reads `wall` (a wall-clock time written as if it were UTC, in
+ * milliseconds), with the offset of that instant, not of now: right across a daylight-saving
+ * change. A wall time skipped by a change (spring forward) comes out as the instant the clock
+ * reaches it after the jump; one that happens twice (fall back), as the later.
+ */
+export function instantOfWall(zone: string, wall: number): Date {
+  // the offset at the wall time read as UTC is at most one change away from the right one;
+  // a second look at the instant that gives settles it
+  const guess = wall - zoneOffsetMs(zone, new Date(wall));
+  return new Date(wall - zoneOffsetMs(zone, new Date(guess)));
+}
+
 /** `HH:MM` → minutes after midnight, or null when it is not a time of day. */
 export function parseTimeOfDay(text: string): number | null {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
