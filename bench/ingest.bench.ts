@@ -351,10 +351,12 @@ function cpuMsEach(since: NodeJS.CpuUsage, count: number): string {
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
- * `BENCH_PROFILE=<dir>`: a CPU profile of the timed single-report phase only (server and
- * clients share this process), written there as `ingest-single-<database>.cpuprofile`. Off: null.
+ * `BENCH_PROFILE=<dir>`: a CPU profile of one timed phase (server and clients share this
+ * process), written there as `ingest-<phase>-<database>.cpuprofile`. Off: null.
  */
-async function startProfile(): Promise<((name: string) => Promise<void>) | null> {
+async function startProfile(
+  phase: 'single' | 'batch',
+): Promise<((name: string) => Promise<void>) | null> {
   const dir = process.env['BENCH_PROFILE'];
   if (dir === undefined || dir === '') return null;
   const session = new Session();
@@ -365,9 +367,11 @@ async function startProfile(): Promise<((name: string) => Promise<void>) | null>
     const { profile } = await session.post('Profiler.stop');
     session.disconnect();
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `ingest-single-${name}.cpuprofile`);
+    const file = join(dir, `ingest-${phase}-${name}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
-    console.log(`  CPU profile of the single reports: ${file}`);
+    console.log(
+      `  CPU profile of the ${phase === 'single' ? 'single reports' : 'batches'}: ${file}`,
+    );
   };
 }
 
@@ -395,7 +399,7 @@ async function benchmark(target: Target): Promise<boolean> {
         `${cpuMsEach(cpu, rawSingle.count)} CPU ms per row`,
     );
     const warmup = await singleReports(server.url, tokens, WARMUP_MS);
-    const stopProfile = await startProfile();
+    const stopProfile = await startProfile('single');
     cpu = process.cpuUsage();
     const { latencies, elapsedMs } = await singleReports(server.url, tokens, DURATION_MS);
     const singleCpu = cpuMsEach(cpu, latencies.length);
@@ -421,6 +425,7 @@ async function benchmark(target: Target): Promise<boolean> {
         `${rawBatchCpu} CPU ms per INSERT`,
     );
     let batchRows = await batch(server.url, tokens[0]!);
+    const stopBatchProfile = await startProfile('batch');
     cpu = process.cpuUsage();
     const times: number[] = [];
     for (let i = 0; i < BATCHES; i += 1) {
@@ -429,6 +434,7 @@ async function benchmark(target: Target): Promise<boolean> {
       times.push(performance.now() - started);
     }
     const batchCpu = cpuMsEach(cpu, BATCHES);
+    await stopBatchProfile?.(config.database.driver);
     const total = sum(times);
     const batchRowsPerSecond = perSecond(BATCHES * BATCH_MAX, total);
     const sorted = [...times].sort((a, b) => a - b);

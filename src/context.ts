@@ -73,7 +73,16 @@ class OperationContext {
   }
   get access(): Access {
     const lazy = this[LAZY];
-    return (lazy.access ??= new Access({ em: this.em, viewer: this.viewer }));
+    if (lazy.access !== undefined) return lazy.access;
+    // a device's standing needs no query: an unmade fork is made when a check first reads
+    if (Object.hasOwn(this, 'em') || lazy.em !== undefined)
+      return (lazy.access = new Access({ em: this.em, viewer: this.viewer }));
+    return (lazy.access = new Access({
+      get em() {
+        return (lazy.em ??= lazy.fork());
+      },
+      viewer: this.viewer,
+    }));
   }
   set access(value: Access) {
     own(this, 'access', value);

@@ -18,6 +18,7 @@ import type { Config } from './config.js';
 import { credentialFrom, SESSION_COOKIE, viewerFor } from './auth/credentials.js';
 import { type AppOptions, createApp } from './composition.js';
 import { createContext, requestIdFrom, type Context, type HttpExchange } from './context.js';
+import type { EntityManager } from './database/orm.js';
 import { ErrorCode } from './graphql/errors.js';
 import { formatError } from './graphql/format-error.js';
 import { PARSE_OPTIONS, queryLimits } from './graphql/limits.js';
@@ -359,7 +360,9 @@ export async function createServer(
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers['x-request-id']);
         res.setHeader('x-request-id', requestId);
-        const em = orm.em.fork({ loggerContext: { requestId } });
+        // forked on first use: a cached device's report needs no fork (one INSERT on the root em)
+        let fork: EntityManager | undefined;
+        const em = () => (fork ??= orm.em.fork({ loggerContext: { requestId } }));
         const credential = credentialFrom(req.headers.authorization, req.headers.cookie);
         const http = httpExchange(config, req, res);
         return createContext(app, {

@@ -103,6 +103,13 @@ const isBindable = (value: unknown) =>
   typeof value === 'boolean' ||
   value instanceof Date;
 
+/**
+ * The most bound parameters one statement takes: SQLite's default limit (32,766; MariaDB's is
+ * 65,535). MikroORM inlines them today, but a statement that would break either limit if sent
+ * as bound parameters is split.
+ */
+const MAX_BOUND_PARAMETERS = 32_766;
+
 const sameKeys = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((key, i) => key === b[i]);
 
@@ -260,8 +267,8 @@ export class ReportService {
   >();
   private thresholdsGeneration = 0;
 
-  /** Each kind's single-row INSERT (see {@link insertRow}), by entity. */
-  private readonly inserts = new Map<unknown, { keys: string[]; sql: string }>();
+  /** Each kind's single-row INSERT and its row of placeholders (see {@link insertRows}), by entity. */
+  private readonly inserts = new Map<unknown, { keys: string[]; sql: string; row: string }>();
 
   constructor(
     private readonly deps: {
@@ -392,12 +399,12 @@ export class ReportService {
   }
 
   /**
-   * One reading's row in autocommit: a single-row INSERT of the kind's columns, its text built
-   * once per kind from the entity's metadata and run through MikroORM's `execute` with bound
-   * parameters (escaped by the platform as the query builder's are). The query builder behind
-   * `em.insert` rebuilt the same statement from metadata on every report, in a fork made for
-   * it. Values other than numbers, strings, booleans, dates and null (a JSON list) take
-   * `em.insert`, which converts them by their property types.
+   * One reading's row in autocommit: a single-row INSERT of the kind's columns (see
+   * {@link insertRows}) on the root entity manager with the request id in its log context, so
+   * the usual report needs no fork. The query builder behind `em.insert` rebuilt the same
+   * statement from metadata on every report, in a fork made for it. Values other than numbers,
+   * strings, booleans, dates and null (a JSON list) take `em.insert`, which converts them by
+   * their property types.
    */
   private async insertRow(
     ctx: Scope,
@@ -407,7 +414,26 @@ export class ReportService {
     const keys = Object.keys(data);
     const params = keys.map((key) => data[key]);
     if (!params.every(isBindable)) return ctx.em.insert(spec.entity, data);
-    const { em } = this.deps.orm;
+    const result = await this.insertRows(this.deps.orm.em, ctx, spec, keys, params, 1);
+    return Number(result.insertId);
+  }
+
+  /**
+   * Rows of one kind as one INSERT (`count` rows of `keys`, their values in `params` row after
+   * row), run through MikroORM's `execute` with bound parameters (escaped by the platform as the
+   * query builder's are) on `em`, in its transaction if it has one. The statement's text is built
+   * once per kind from the entity's metadata; a batch repeats its row of placeholders. The query
+   * builder behind `em.insertMany` built the same statement, but converted, checked and escaped
+   * each of a batch's values through its property metadata first (a fifth of a batch's time).
+   */
+  private async insertRows(
+    em: EntityManager,
+    ctx: Scope,
+    spec: AnySpec | KindSpec<never>,
+    keys: readonly string[],
+    params: unknown[],
+    count: number,
+  ): Promise<QueryResult> {
     let prepared = this.inserts.get(spec.entity);
     if (prepared === undefined || !sameKeys(prepared.keys, keys)) {
       const meta = em.getMetadata().get(spec.entity);
@@ -418,17 +444,19 @@ export class ReportService {
         if (field === undefined) throw new Error(`${meta.className} has no column for ${key}`);
         return platform.quoteIdentifier(field);
       });
+      const row = `(${keys.map(() => '?').join(', ')})`;
       prepared = {
-        keys,
-        sql: `insert into ${platform.quoteIdentifier(meta.tableName)} (${columns.join(', ')}) values (${keys.map(() => '?').join(', ')})`,
+        keys: [...keys],
+        sql: `insert into ${platform.quoteIdentifier(meta.tableName)} (${columns.join(', ')}) values ${row}`,
+        row,
       };
       this.inserts.set(spec.entity, prepared);
     }
+    const sql = count === 1 ? prepared.sql : prepared.sql + `, ${prepared.row}`.repeat(count - 1);
     // the operation's request id tags the statement in the query log, as its fork's would
-    const result = await em.execute<QueryResult>(prepared.sql, params, 'run', {
+    return em.execute<QueryResult>(sql, params, 'run', {
       requestId: ctx.requestId,
     } as LoggingOptions);
-    return Number(result.insertId);
   }
 
   /**
@@ -584,22 +612,19 @@ export class ReportService {
       rows.flatMap((row) => spec.alerts(storedValues(row, now), thresholds)),
     );
     const images = activities.some((activity) => typeof activity.imageId === 'string');
-    // one multi-row INSERT per kind, without entities: a unit of work for 1,000 readings costs
-    // more than the statement
+    // one multi-row INSERT per kind (see insertMany), without entities: a unit of work for 1,000
+    // readings costs more than the statement
     const insert = async (em: EntityManager) => {
       let count = 0;
       for (const { spec, rows } of toStore) {
-        await em.insertMany(
-          spec.entity,
-          rows.map((row) => ({ ...storedValues(row, now), family: familyId, createdAt: now })),
-        );
+        await this.insertMany(em, ctx, spec, rows, { createdAt: now, family: familyId }, now);
         count += rows.length;
       }
       return count;
     };
     // a single INSERT is all or nothing by itself; more statements share a transaction
     if (toStore.length <= 1 && alerts.length === 0 && !images)
-      return { stored: await insert(ctx.em), duplicates, notificationsRaised: 0 };
+      return { stored: await insert(this.deps.orm.em), duplicates, notificationsRaised: 0 };
     const stored = await ctx.em.transactional(async (em) => {
       for (const [index, activity] of activities.entries()) {
         await this.referenceImage(
@@ -616,6 +641,42 @@ export class ReportService {
     });
     // a rolled-back attempt announces nothing: stageNotifications publishes on commit only
     return { stored, duplicates, notificationsRaised: alerts.length };
+  }
+
+  /**
+   * A kind's validated readings, each with `extra` columns, in as few multi-row INSERTs as the
+   * placeholder limit allows ({@link insertRows}). A kind's readings share their keys (one
+   * `spec.row` made them; `extra` in the order a single report adds them, so both use one cached
+   * statement); values other than plain ones take `em.insertMany`.
+   */
+  private async insertMany(
+    em: EntityManager,
+    ctx: Scope,
+    spec: AnySpec,
+    rows: readonly Row[],
+    extra: Record<string, unknown>,
+    now: Date,
+  ): Promise<void> {
+    const records = rows.map((row) => ({ ...storedValues(row, now), ...extra }));
+    const keys = Object.keys(records[0]!);
+    const params: unknown[] = [];
+    for (const record of records) for (const key of keys) params.push(record[key]);
+    if (
+      !params.every(isBindable) ||
+      records.some((record) => !sameKeys(Object.keys(record), keys))
+    ) {
+      await em.insertMany(spec.entity, records);
+      return;
+    }
+    const perStatement = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / keys.length));
+    for (let first = 0; first < records.length; first += perStatement) {
+      const count = Math.min(perStatement, records.length - first);
+      const chunk =
+        count === records.length
+          ? params
+          : params.slice(first * keys.length, (first + count) * keys.length);
+      await this.insertRows(em, ctx, spec, keys, chunk, count);
+    }
   }
 
   /** Deletes the newest reading (by measuredAt) of a kind (SPEC: device correction). */
