@@ -378,6 +378,10 @@ export class LiveFanout {
 
   private send(subscribers: SharedStream[], payload: string, event: unknown): void {
     const frameEnd = `${payload}}`;
+    // subscribers mostly share their operation id (a client library numbers its operations from
+    // 1): each distinct frame is encoded once, and every socket is handed the same bytes, where
+    // a string would be encoded again for each socket
+    const frames = new Map<string, Buffer>();
     let sent = 0;
     for (const stream of subscribers) {
       const { socket } = stream.socket;
@@ -387,7 +391,10 @@ export class LiveFanout {
         close(socket, LiveCloseCode.SlowConsumer, 'Too slow');
         continue;
       }
-      socket.send(stream.prefix + frameEnd);
+      let frame = frames.get(stream.prefix);
+      if (frame === undefined)
+        frames.set(stream.prefix, (frame = Buffer.from(stream.prefix + frameEnd)));
+      socket.send(frame, TEXT_FRAME);
       sent += 1;
     }
     if (sent === 0) return;
@@ -408,6 +415,9 @@ export class LiveFanout {
       for (const stream of [...entry.subscribers]) stream.end();
   }
 }
+
+/** A `next` frame is text, though handed to `ws` as bytes (unmasked: `ws` never writes to them). */
+const TEXT_FRAME = Object.freeze({ binary: false });
 
 function close(socket: WebSocket, code: number, reason: string): void {
   if (socket.readyState === socket.OPEN) socket.close(code, reason);
