@@ -159,8 +159,9 @@ const NEXT_SUFFIX = ',"type":"next","payload":';
 /**
  * The stream of a shared subscription: it yields nothing (the hub writes the frames), and ends
  * when the hub ends the subscription or when it is returned (the client completed, or the socket
- * closed). The WebSocket adapter keeps it under the operation's id as a detached operation. It is also the subscriber the hub's topics list, so an idle
- * subscription costs this one object (its topic names and spec are shared).
+ * closed). The WebSocket adapter keeps it under the operation's id as a detached operation. It
+ * is also the subscriber the hub's topics list, so an idle subscription costs this one object
+ * (its topic names and spec are shared).
  */
 export class SharedStream implements AsyncIterableIterator<never, undefined>, DetachedOperation {
   /** the topic entries' names: one string, or several when the subscription spans topics */
