@@ -19,6 +19,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { LiveAuthorizer } from './live-auth.js';
 import { LiveCloseCode, MAX_SOCKET_BUFFER_BYTES } from './live.js';
 import type { AppPubSub, TopicPayloads } from './pubsub.js';
+import type { DetachedOperation } from './ws-adapter.js';
 
 /**
  * Shared live execution: one event reaching thousands of subscribers is executed and serialised
@@ -151,17 +152,24 @@ interface TopicEntry {
   source: AsyncIterator<unknown>;
 }
 
+/** A `next` frame is `{"id":…` + NEXT_SUFFIX + the payload + `}`. */
+const ID_AT = '{"id":'.length;
+const NEXT_SUFFIX = ',"type":"next","payload":';
+
 /**
- * The stream graphql-ws holds for a shared subscription: it yields nothing (the hub writes the
- * frames), and ends when the hub ends the subscription or when graphql-ws returns it (the client
- * completed, or the socket closed). It is also the subscriber the hub's topics list, so an idle
- * subscription costs this one object (its topic names and spec are shared).
+ * The stream of a shared subscription: it yields nothing (the hub writes the frames), and ends
+ * when the hub ends the subscription or when it is returned (the client completed, or the socket
+ * closed). The WebSocket adapter keeps it under the operation's id as a detached operation. It
+ * is also the subscriber the hub's topics list, so an idle subscription costs this one object
+ * (its topic names and spec are shared).
  */
-class SharedStream implements AsyncIterableIterator<never, undefined> {
+export class SharedStream implements AsyncIterableIterator<never, undefined>, DetachedOperation {
   /** the topic entries' names: one string, or several when the subscription spans topics */
   topics: string | string[] = [];
   private finish: ((result: IteratorResult<never, undefined>) => void) | undefined;
   private ended = false;
+  /** The WebSocket adapter runs it without a loop (see `DetachedOperation`). */
+  detached = false;
 
   constructor(
     readonly socket: SharedSocket,
@@ -171,6 +179,15 @@ class SharedStream implements AsyncIterableIterator<never, undefined> {
     readonly prefix: string,
     readonly spec: SharedSpec<unknown>,
   ) {}
+
+  get done(): boolean {
+    return this.ended;
+  }
+
+  /** The operation's id, read back from the frame prefix (kept once, not beside it). */
+  get id(): string {
+    return JSON.parse(this.prefix.slice(ID_AT, -NEXT_SUFFIX.length)) as string;
+  }
 
   next(): Promise<IteratorResult<never, undefined>> {
     if (this.ended) return Promise.resolve({ done: true, value: undefined });
@@ -232,6 +249,8 @@ export class LiveFanout {
       metrics: Metrics;
       logger: Logger;
       run: SharedRunner;
+      /** A subscription ended (by the hub, the client or the socket's close). */
+      ended?(stream: SharedStream): void;
     },
   ) {}
 
@@ -260,7 +279,7 @@ export class LiveFanout {
     topics: readonly { topic: keyof TopicPayloads & string; key: string | number }[],
     spec: SharedSpec<T>,
   ): AsyncIterableIterator<never, undefined> {
-    const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    const prefix = `{"id":${JSON.stringify(id)}${NEXT_SUFFIX}`;
     const stream = new SharedStream(socket, this.shape(key, args), this, prefix, spec);
     const names: string[] = [];
     for (const { topic, key: topicKey } of topics) {
@@ -308,6 +327,7 @@ export class LiveFanout {
     }
     stream.shape.users -= 1;
     if (stream.shape.users === 0) this.shapes.delete(stream.shape.key);
+    this.deps.ended?.(stream);
   }
 
   private async deliver(entry: TopicEntry, event: unknown): Promise<void> {
@@ -359,6 +379,10 @@ export class LiveFanout {
 
   private send(subscribers: SharedStream[], payload: string, event: unknown): void {
     const frameEnd = `${payload}}`;
+    // subscribers mostly share their operation id (a client library numbers its operations from
+    // 1): each distinct frame is encoded once, and every socket is handed the same bytes, where
+    // a string would be encoded again for each socket
+    const frames = new Map<string, Buffer>();
     let sent = 0;
     for (const stream of subscribers) {
       const { socket } = stream.socket;
@@ -368,7 +392,10 @@ export class LiveFanout {
         close(socket, LiveCloseCode.SlowConsumer, 'Too slow');
         continue;
       }
-      socket.send(stream.prefix + frameEnd);
+      let frame = frames.get(stream.prefix);
+      if (frame === undefined)
+        frames.set(stream.prefix, (frame = Buffer.from(stream.prefix + frameEnd)));
+      socket.send(frame, TEXT_FRAME);
       sent += 1;
     }
     if (sent === 0) return;
@@ -389,6 +416,9 @@ export class LiveFanout {
       for (const stream of [...entry.subscribers]) stream.end();
   }
 }
+
+/** A `next` frame is text, though handed to `ws` as bytes (unmasked: `ws` never writes to them). */
+const TEXT_FRAME = Object.freeze({ binary: false });
 
 function close(socket: WebSocket, code: number, reason: string): void {
   if (socket.readyState === socket.OPEN) socket.close(code, reason);

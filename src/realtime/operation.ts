@@ -83,6 +83,29 @@ export class OperationGate {
   }
 
   /**
+   * The parsed and validated document of `query`, or the errors refusing it. A burst of sockets
+   * sends the same few documents: each is parsed and validated once.
+   */
+  document(query: string): DocumentNode | GraphQLError[] {
+    const { schema, suggestions } = this;
+    let document = this.documents.get(query);
+    if (document !== undefined) return document;
+    try {
+      document = parse(query, PARSE_OPTIONS);
+    } catch (error) {
+      return [requestError(error, 'GRAPHQL_PARSE_FAILED', suggestions)];
+    }
+    const errors = [...validate(schema, document, this.rules)];
+    dropDuplicatePageSizeErrors(errors);
+    if (errors.length > 0)
+      return errors.map((error) => requestError(error, ErrorCode.ValidationFailed, suggestions));
+    if (this.documents.size >= DOCUMENT_CACHE_SIZE)
+      this.documents.delete(this.documents.keys().next().value!);
+    this.documents.set(query, document);
+    return document;
+  }
+
+  /**
    * Checks and prepares one operation for `viewer` (already re-authenticated by the caller);
    * returns the errors to send instead when anything refuses it.
    */
@@ -97,22 +120,8 @@ export class OperationGate {
   }): Promise<PreparedOperation | GraphQLError[]> {
     const { app, schema, suggestions } = this;
     const { payload, viewer } = options;
-    // a burst of sockets sends the same few documents: each is parsed and validated once
-    let document = this.documents.get(payload.query);
-    if (document === undefined) {
-      try {
-        document = parse(payload.query, PARSE_OPTIONS);
-      } catch (error) {
-        return [requestError(error, 'GRAPHQL_PARSE_FAILED', suggestions)];
-      }
-      const errors = [...validate(schema, document, this.rules)];
-      dropDuplicatePageSizeErrors(errors);
-      if (errors.length > 0)
-        return errors.map((error) => requestError(error, ErrorCode.ValidationFailed, suggestions));
-      if (this.documents.size >= DOCUMENT_CACHE_SIZE)
-        this.documents.delete(this.documents.keys().next().value!);
-      this.documents.set(payload.query, document);
-    }
+    const document = this.document(payload.query);
+    if (Array.isArray(document)) return document;
     const contextValue: Context = createContext(app, {
       requestId: requestIdFrom(undefined),
       transport: options.transport,

@@ -1,5 +1,11 @@
 import type { Server } from 'node:http';
-import { type ExecutionArgs, execute, GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  type ExecutionArgs,
+  execute,
+  getOperationAST,
+  GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
@@ -17,7 +23,7 @@ import {
   within,
 } from '../observability/tracing.js';
 import { type Credential, credentialFrom } from '../auth/credentials.js';
-import { LiveFanout, type SharedSocket, shareKey, subscribeLive } from './fanout.js';
+import { LiveFanout, type SharedSocket, SharedStream, shareKey, subscribeLive } from './fanout.js';
 import {
   LiveCloseCode,
   type LiveConnection,
@@ -153,6 +159,8 @@ export function attachWsServer(options: {
     authorizer: app.liveAuthorizer,
     metrics: app.metrics,
     logger: app.logger,
+    // a shared subscription's end is the adapter's to report (its `complete` frame, its count)
+    ended: (stream) => adapter.ended(stream.socket as Peer, stream.id, stream),
     run: async (args, viewer, event) => {
       const contextValue = createContext(app, {
         requestId: requestIdFrom(undefined),
@@ -187,7 +195,7 @@ export function attachWsServer(options: {
       return executeInSpan(operation, () => run(args), errorCodes);
     };
 
-  const disposable = serveGraphqlWs(
+  const adapter = serveGraphqlWs(
     {
       schema,
       execute: inOperationSpan(execute),
@@ -345,6 +353,18 @@ export function attachWsServer(options: {
       },
       closed: () => app.metrics.wsConnections.dec(),
       failed: (error) => app.logger.error({ err: error }, 'internal error (ws socket)'),
+      // operations the fan-out hub may serve; a valid document is parsed once here, for all
+      owns: (payload) => {
+        if (typeof payload.query !== 'string') return false;
+        const document = gate.document(payload.query);
+        if (Array.isArray(document)) return false;
+        const operation = getOperationAST(document, payload.operationName ?? null);
+        return (
+          operation != null &&
+          shareKey(document, operation, payload.query, payload.variables) !== undefined
+        );
+      },
+      detachable: (result) => result instanceof SharedStream,
     },
   );
 
@@ -353,7 +373,7 @@ export function attachWsServer(options: {
       clearInterval(reauthenticate);
       fanout.close();
       await suspensions.stop();
-      await disposable.dispose();
+      await adapter.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
