@@ -264,6 +264,9 @@ export async function createServer(
 
   const expressApp = express();
   expressApp.disable('x-powered-by');
+  // GraphQL answers POSTs, which no cache revalidates: hashing every response body for an ETag
+  // was CPU spent for nothing on each report (files and the web app keep theirs: `send` sets them)
+  expressApp.set('etag', false);
   expressApp.set('trust proxy', config.trustProxy);
   const httpServer = createHttpServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, expressApp);
   // one gate for both streaming transports: same validation, cost, rate limit and context
