@@ -14,6 +14,13 @@ import {
 import { checkDeviceHealth } from '../src/modules/routine/routine.device-health.js';
 import { CareSettings } from '../src/modules/routine/routine.entities.js';
 import { createFamily, type TestFamily } from './factories/families.js';
+import {
+  type Caller,
+  callersOf,
+  type MatrixRow,
+  type Outcome,
+  roleMatrix,
+} from './helpers/role-matrix.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 let t: TestServer;
@@ -566,16 +573,7 @@ describe('delivery preferences', () => {
   it('role matrix: who may set their own delivery preference', async () => {
     const f = await createFamily(t, { managers: 1, caregivers: 1, pending: 1 });
     const other = await createFamily(t, { caregivers: 1 });
-    const callers: Record<string, Headers> = {
-      main: f.main.headers,
-      manager: f.managers[0]!.headers,
-      caregiver: f.caregivers[0]!.headers,
-      pending: f.pending[0]!.headers,
-      otherMember: other.caregivers[0]!.headers,
-      device: f.device.headers,
-      anonymous: {},
-    };
-    const expected: Record<string, string> = {
+    const expected: Record<Caller, Outcome> = {
       main: 'ok',
       manager: 'ok',
       caregiver: 'ok',
@@ -584,26 +582,20 @@ describe('delivery preferences', () => {
       device: 'FORBIDDEN',
       anonymous: 'UNAUTHENTICATED',
     };
-    const rows = {
-      updateDeliveryPreference: (h: Headers) =>
-        gql(h, UPDATE, { familyId: String(f.family.id), input: { liveMinGrade: 'INFO' } }),
-      'Family.deliveryPreference': (h: Headers) => gql(h, READ, { id: String(f.family.id) }),
-    };
-    const failures: string[] = [];
-    for (const [name, run] of Object.entries(rows))
-      for (const [caller, headers] of Object.entries(callers)) {
-        let outcome = 'ok';
-        try {
-          await run(headers);
-        } catch (error) {
-          const errors = (
-            error as { response?: { errors?: { extensions?: Record<string, unknown> }[] } }
-          ).response?.errors;
-          outcome = String(errors?.[0]?.extensions?.['code'] ?? error);
-        }
-        if (outcome !== expected[caller])
-          failures.push(`${name} as ${caller}: ${outcome}, expected ${expected[caller]}`);
-      }
-    expect(failures).toEqual([]);
+    const rows: MatrixRow[] = [
+      {
+        name: 'updateDeliveryPreference',
+        expected,
+        run: (h) =>
+          gql(h, UPDATE, { familyId: String(f.family.id), input: { liveMinGrade: 'INFO' } }),
+      },
+      {
+        name: 'Family.deliveryPreference',
+        expected,
+        run: (h) => gql(h, READ, { id: String(f.family.id) }),
+      },
+    ];
+    const { got, want } = await roleMatrix(callersOf(f, other), rows);
+    expect(got).toEqual(want);
   });
 });
